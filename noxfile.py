@@ -1,0 +1,48 @@
+"""The jobs a person and CI run: ``nox -s check`` is the main one, ``nox -s tests`` the tests."""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.default_venv_backend = "venv"
+nox.options.reuse_existing_virtualenvs = True
+nox.options.sessions = ["check", "tests", "lint"]
+
+
+@nox.session
+def check(session: nox.Session) -> None:
+    """The main job on the shipped policies: validate and summarise."""
+    session.install("-e", ".")
+    session.run("policy", "validate")
+    session.run("policy", "schema", "--check")
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """The test suite (pass pytest arguments after --)."""
+    session.install("-e", ".[test]")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff and mypy (strict) over the code, the tests and this file."""
+    session.install("-e", ".[lint,test]", "nox")
+    session.run("ruff", "check", "tools", "schema", "tests", "noxfile.py")
+    session.run("ruff", "format", "--check", "tools", "schema", "tests", "noxfile.py")
+    session.run("mypy", "noxfile.py")
+    session.run("mypy")
+
+
+@nox.session
+def validate(session: nox.Session) -> None:
+    """Validate the repository's policies (pass paths and --format after --)."""
+    session.install("-e", ".")
+    session.run("policy", "validate", *session.posargs)
+
+
+@nox.session(default=False)
+def schema(session: nox.Session) -> None:
+    """Regenerate the JSON Schema files in schema/ from the models."""
+    session.install("-e", ".")
+    session.run("policy", "schema")

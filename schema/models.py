@@ -1,0 +1,307 @@
+"""The policy data model: strict, frozen Pydantic models for every file a policy repository holds.
+
+Three kinds of file are modelled:
+
+- ``policy/<id>/policy.yaml``          -> :class:`PolicyMeta`
+- ``policy/<id>/sections/<sid>.yaml``  -> :class:`Section` (with its :class:`Clause` list)
+- ``policy/departments.yaml``          -> :class:`Registry`
+
+The models check what one file can say about itself (types, formats, unknown fields, empty
+text, hidden characters, dates in order). Checks across files (element coverage, references,
+unique ids, departments) live in ``tools/validate.py``. Field docstrings become JSON Schema
+descriptions, so an editor explains each field to the author while typing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+)
+from pydantic_core import PydanticCustomError
+
+__all__ = [
+    "HIDDEN_CHARACTERS",
+    "LEVEL_DUTCH",
+    "NORMATIVE_LEVELS",
+    "AccountType",
+    "Clause",
+    "ClauseId",
+    "Department",
+    "Element",
+    "LegalRef",
+    "Level",
+    "Member",
+    "PolicyMeta",
+    "Registry",
+    "Section",
+]
+
+# Bidirectional overrides and isolates (the "Trojan Source" characters), zero-width characters,
+# and C0/C1 controls other than tab and newline: they make a reviewer read something other than
+# what the policy says, so no text may contain them.
+HIDDEN_CHARACTERS = re.compile(
+    "[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
+)
+
+
+def _check_visible(value: str) -> str:
+    match = HIDDEN_CHARACTERS.search(value)
+    if match:
+        raise PydanticCustomError(
+            "hidden_character",
+            "contains the invisible or control character U+{char}, which can make the text read "
+            "differently than it is",
+            {"char": f"{ord(match.group()):04X}", "offset": match.start()},
+        )
+    return value
+
+
+def _check_not_blank(value: str) -> str:
+    if not value.strip():
+        raise PydanticCustomError("empty_text", "must not be empty")
+    return value
+
+
+def _parse_date(value: Any) -> Any:
+    # YAML gives an unquoted 2026-01-01 as a date and a quoted one as a string: accept both, but
+    # never a number (Pydantic would read an int as a Unix timestamp).
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise PydanticCustomError(
+        "bad_date", "'{value}' is not a date written as YYYY-MM-DD", {"value": str(value)}
+    )
+
+
+Text = Annotated[StrictStr, AfterValidator(_check_not_blank), AfterValidator(_check_visible)]
+"""A non-empty string without hidden characters."""
+
+Date = Annotated[dt.date, BeforeValidator(_parse_date)]
+
+_SLUG = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+Slug = Annotated[StrictStr, Field(pattern=_SLUG, min_length=2, max_length=60)]
+"""Lower-case words joined by hyphens, e.g. ``vertrouwelijkheid-en-privacy``."""
+
+ClauseId = Annotated[StrictStr, Field(pattern=r"^[a-z][a-z0-9]{1,9}-[0-9]{3,4}$")]
+"""A clause id: the policy's clause prefix, a hyphen and a number, e.g. ``sm-012``."""
+
+Version = Annotated[
+    StrictStr, Field(pattern=r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
+]
+"""A semantic version MAJOR.MINOR.PATCH, e.g. ``1.4.0``."""
+
+Handle = Annotated[StrictStr, Field(pattern=r"^@[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9._-]+)?$")]
+"""A CODEOWNERS owner: ``@user`` or ``@org/team``."""
+
+Email = Annotated[
+    StrictStr, Field(pattern=r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$", max_length=254)
+]
+
+SshPublicKey = Annotated[
+    StrictStr,
+    Field(
+        pattern=r"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com)"
+        r" [A-Za-z0-9+/=]+( .*)?$"
+    ),
+]
+"""An OpenSSH public key line, as in ``~/.ssh/id_ed25519.pub``."""
+
+
+class Level(StrEnum):
+    """How binding a clause is."""
+
+    MUST = "must"
+    MUST_NOT = "must-not"
+    SHOULD = "should"
+    MAY = "may"
+    INFO = "info"
+
+
+LEVEL_DUTCH: dict[Level, str] = {
+    Level.MUST: "verplicht",
+    Level.MUST_NOT: "verboden",
+    Level.SHOULD: "aanbevolen",
+    Level.MAY: "toegestaan",
+    Level.INFO: "informatief",
+}
+
+NORMATIVE_LEVELS = frozenset({Level.MUST, Level.MUST_NOT, Level.SHOULD, Level.MAY})
+
+
+class AccountType(StrEnum):
+    """The kind of social-media use a clause applies to."""
+
+    COMPANY = "zakelijk"
+    """Official accounts of the organisation."""
+    PERSONAL_PROFESSIONAL = "persoonlijk-zakelijk"
+    """Personal accounts on which the employee mentions the employer or the work (e.g. LinkedIn)."""
+    PRIVATE = "prive"
+    """Purely private use that does not mention the employer."""
+
+
+class Strict(BaseModel):
+    """Base of every model: unknown fields are errors, values are immutable once loaded."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        use_attribute_docstrings=True,
+        validate_default=False,
+    )
+
+
+class LegalRef(Strict):
+    """A legal source a clause rests on."""
+
+    law: Text = Field(max_length=200)
+    """The law, code or regulation, e.g. ``Burgerlijk Wetboek`` or ``AVG``."""
+    article: Text | None = Field(default=None, max_length=100)
+    """The article, e.g. ``7:611`` or ``6 lid 1 sub f``; leave out for a law as a whole."""
+    note: Text | None = Field(default=None, max_length=1000)
+    """Why the reference matters here, in one sentence."""
+
+
+class Clause(Strict):
+    """One rule or statement of a policy."""
+
+    id: ClauseId
+    """Stable, unique within the policy, never reused after the clause is removed."""
+    title: Text = Field(max_length=200)
+    """A short title, shown in the table of contents and in release notes."""
+    level: Level
+    """must (verplicht), must-not (verboden), should (aanbevolen), may (toegestaan) or info."""
+    text: Text = Field(max_length=10_000)
+    """The binding text, in the policy's language. Blank lines separate paragraphs."""
+    summary: Text | None = Field(default=None, max_length=500)
+    """A one-line, non-binding summary in plain language."""
+    applies_to: list[AccountType] | None = Field(default=None, min_length=1)
+    """The account types the clause applies to; leave out when it applies to all use."""
+    elements: list[Slug] = Field(default_factory=list)
+    """Extra required elements this clause covers, besides those of its section."""
+    legal: list[LegalRef] = Field(default_factory=list)
+    """Legal references the clause rests on."""
+    see: list[ClauseId] = Field(default_factory=list)
+    """Other clauses of this policy that the reader should read with this one."""
+    contact: Slug | None = None
+    """The department (id in ``policy/departments.yaml``) employees contact about this clause."""
+    monitoring: StrictBool = False
+    """True when the clause is about monitoring employees (needs the works council's consent)."""
+    next_review: Date | None = None
+    """A review date for this clause alone, when it must be reviewed earlier than the policy."""
+
+
+class Section(Strict):
+    """A section file: its metadata and its clauses, in order."""
+
+    id: Slug
+    """Equal to the file name without ``.yaml``."""
+    title: Text = Field(max_length=200)
+    """The section heading."""
+    intro: Text | None = Field(default=None, max_length=5000)
+    """A short, non-binding introduction shown above the clauses."""
+    elements: list[Slug] = Field(min_length=1)
+    """The required elements (ids from ``policy.yaml``) this section covers."""
+    contact: Slug | None = None
+    """The department employees contact about this section."""
+    clauses: list[Clause] = Field(min_length=1)
+    """The clauses of this section, in reading order."""
+
+
+class Element(Strict):
+    """An element the policy must cover (from the source document)."""
+
+    id: Slug
+    """Referenced from sections and clauses."""
+    title: Text = Field(max_length=200)
+    """The element's name."""
+    description: Text | None = Field(default=None, max_length=2000)
+    """What covering this element means."""
+
+
+class PolicyMeta(Strict):
+    """``policy.yaml``: what the policy is and how it is governed."""
+
+    id: Slug
+    """Equal to the policy's folder name."""
+    title: Text = Field(max_length=200)
+    """The policy's title."""
+    version: Version
+    """The released version; set by ``policy release``, never by hand."""
+    language: Annotated[StrictStr, Field(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")]
+    """The binding language (BCP 47), e.g. ``nl``."""
+    effective: Date
+    """The date the current version takes effect."""
+    next_review: Date
+    """The date by which the policy must be reviewed; after ``effective``."""
+    clause_prefix: Annotated[StrictStr, Field(pattern=r"^[a-z][a-z0-9]{1,9}$")]
+    """Every clause id starts with this prefix and a hyphen, e.g. ``sm`` for ``sm-001``."""
+    summary: Text = Field(max_length=3000)
+    """What the policy is for, in a few sentences; the opening of the rendered policy."""
+    audience: Text = Field(max_length=500)
+    """Who the policy applies to."""
+    notice_days: StrictInt = Field(ge=0, le=365)
+    """Minimum days between a material (major) release and the date it takes effect."""
+    acknowledgement: StrictBool = True
+    """True when employees must read and acknowledge the policy again after a material change."""
+    contact: Slug
+    """The department employees contact with questions about the policy."""
+    elements: list[Element] = Field(min_length=1)
+    """The elements the policy must cover; each needs normative clauses."""
+    min_clauses_per_element: StrictInt = Field(default=2, ge=1, le=20)
+    """How many normative (not ``info``) clauses each element needs at least."""
+    sections: list[Slug] = Field(min_length=1)
+    """The section ids in reading order; each is ``sections/<id>.yaml``."""
+    retired: list[ClauseId] = Field(default_factory=list)
+    """Ids of removed clauses; they may never be used again."""
+
+
+class Member(Strict):
+    """A person in a department."""
+
+    name: Text = Field(max_length=200)
+    """Full name."""
+    email: Email
+    """Work e-mail address; identifies the person in git."""
+    ssh_keys: list[SshPublicKey] = Field(default_factory=list)
+    """Public SSH keys this person signs approvals with."""
+    revoked_keys: list[SshPublicKey] = Field(default_factory=list)
+    """Keys that no longer count; a signature made with one of them is ignored."""
+
+
+class Department(Strict):
+    """A department that owns policy files through CODEOWNERS."""
+
+    id: Slug
+    """Short id used in policy files, e.g. ``hr``."""
+    name: Text = Field(max_length=200)
+    """Display name, e.g. ``Human Resources``."""
+    handle: Handle
+    """The CODEOWNERS owner that stands for this department, e.g. ``@acme/hr``."""
+    members: list[Member] = Field(min_length=1)
+    """The people who may approve on behalf of this department."""
+
+
+class Registry(Strict):
+    """``policy/departments.yaml``: the departments and their members."""
+
+    organisation: Text = Field(max_length=200)
+    """The organisation's name as employees know it."""
+    departments: list[Department] = Field(min_length=1)
+    """All departments that own or are named in policies."""

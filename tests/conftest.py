@@ -1,0 +1,139 @@
+"""Shared fixtures: a small, valid policy repository written to a temp dir, and the CLI."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+MINI_FILES: dict[str, str] = {
+    "policy/departments.yaml": """\
+organisation: Test B.V.
+departments:
+  - id: hr
+    name: HR
+    handle: "@test/hr"
+    members:
+      - name: Eva Visser
+        email: eva@test.nl
+  - id: communicatie
+    name: Communicatie
+    handle: "@test/communicatie"
+    members:
+      - name: Daan Jansen
+        email: daan@test.nl
+""",
+    "CODEOWNERS": """\
+*                 @test/hr
+/policy/mini/     @test/communicatie
+""",
+    "policy/mini/policy.yaml": """\
+id: mini
+title: Mini
+version: 1.0.0
+language: nl
+effective: 2027-01-01
+next_review: 2028-01-01
+clause_prefix: mi
+summary: Een klein beleid voor tests.
+audience: Iedereen.
+notice_days: 30
+contact: hr
+min_clauses_per_element: 1
+elements:
+  - id: gedrag
+    title: Gedrag
+  - id: privacy
+    title: Privacy
+sections:
+  - algemeen
+  - privacy
+""",
+    "policy/mini/sections/algemeen.yaml": """\
+id: algemeen
+title: Algemeen
+elements:
+  - gedrag
+clauses:
+  - id: mi-001
+    title: Wees beleefd
+    level: must
+    text: Je bent beleefd op sociale media.
+    see:
+      - mi-002
+  - id: mi-003
+    title: Uitleg
+    level: info
+    text: Dit is uitleg.
+""",
+    "policy/mini/sections/privacy.yaml": """\
+id: privacy
+title: Privacy
+elements:
+  - privacy
+contact: communicatie
+clauses:
+  - id: mi-002
+    title: Geen klantgegevens
+    level: must-not
+    text: Je deelt geen gegevens van klanten.
+""",
+}
+
+
+def write_tree(root: Path, files: Mapping[str, str | bytes | None]) -> Path:
+    """Write files (None deletes) under root and return root."""
+    for relative, content in files.items():
+        path = root / relative
+        if content is None:
+            path.unlink(missing_ok=True)
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def mini_repo(tmp_path: Path) -> Callable[..., Path]:
+    """Factory: the mini repository with some files replaced."""
+
+    def make(overrides: Mapping[str, str | bytes | None] | None = None) -> Path:
+        repo = tmp_path / "repo"
+        shutil.rmtree(repo, ignore_errors=True)
+        write_tree(repo, MINI_FILES)
+        return write_tree(repo, overrides or {})
+
+    return make
+
+
+@pytest.fixture
+def shipped_repo(tmp_path: Path) -> Path:
+    """A copy of this repository's policies and CODEOWNERS."""
+    target = tmp_path / "shipped"
+    shutil.copytree(ROOT / "policy", target / "policy")
+    shutil.copy(ROOT / "CODEOWNERS", target / "CODEOWNERS")
+    return target
+
+
+def policy_command() -> list[str]:
+    """The installed console script when present, else the module (same CLI)."""
+    script = shutil.which("policy", path=str(Path(sys.executable).parent))
+    return [script] if script else [sys.executable, "-m", "tools"]
+
+
+def run_policy(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run the ``policy`` CLI in a subprocess, as a user would."""
+    env = {**os.environ, "NO_COLOR": "1"}
+    return subprocess.run(
+        [*policy_command(), *args], cwd=cwd, capture_output=True, text=True, env=env, check=False
+    )

@@ -1,0 +1,84 @@
+"""The JSON Schema files for editors are generated from the models and kept in sync."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from schema.models import Clause, Level, PolicyMeta
+from tests.conftest import ROOT, run_policy
+from tools.jsonschema import render_schemas
+
+
+def test_committed_schemas_are_current() -> None:
+    """CI fails when the models changed but schema/*.json was not regenerated."""
+    for name, text in render_schemas().items():
+        assert (ROOT / "schema" / name).read_text(encoding="utf-8") == text, (
+            f"schema/{name} is stale; run 'nox -s schema'"
+        )
+
+
+def test_schema_check_command_detects_stale(tmp_path: Path) -> None:
+    """`policy schema --check` exits 1 on a stale file and `policy schema` repairs it."""
+    (tmp_path / "policy").mkdir()
+    (tmp_path / "schema").mkdir()
+    (tmp_path / "schema/section.schema.json").write_text("{}\n")
+    assert run_policy("schema", "--check", cwd=tmp_path).returncode == 1
+    assert run_policy("schema", cwd=tmp_path).returncode == 0
+    assert run_policy("schema", "--check", cwd=tmp_path).returncode == 0
+
+
+def test_schema_describes_fields() -> None:
+    """Field docstrings become descriptions, so editors explain fields to authors."""
+    section = json.loads(render_schemas()["section.schema.json"])
+    clause = section["$defs"]["Clause"]
+    assert "never reused" in clause["properties"]["id"]["description"]
+    assert clause["additionalProperties"] is False
+
+
+def test_policy_files_carry_schema_comment() -> None:
+    """Every shipped YAML file points editors at its JSON Schema."""
+    for path in sorted((ROOT / "policy").rglob("*.yaml")):
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first.startswith("# yaml-language-server: $schema="), path
+        target = (path.parent / first.split("=", 1)[1]).resolve()
+        assert target.is_file(), f"{path}: schema comment points to missing {target}"
+
+
+@pytest.mark.parametrize("value", [True, 1, 2.5, ["a"]])
+def test_strict_types_reject_yaml_quirks(value: object) -> None:
+    """A boolean, number or list is never silently taken as clause text."""
+    with pytest.raises(ValidationError):
+        Clause.model_validate({"id": "sm-001", "title": value, "level": "must", "text": "x"})
+
+
+def test_level_is_closed_set() -> None:
+    """Only the five levels exist."""
+    assert {level.value for level in Level} == {"must", "must-not", "should", "may", "info"}
+
+
+def test_quoted_date_is_accepted() -> None:
+    """A quoted ISO date is read as a date (YAML quotes are an author's habit, not an error)."""
+    meta = json.loads(
+        json.dumps(
+            {
+                "id": "x1",
+                "title": "T",
+                "version": "1.0.0",
+                "language": "nl",
+                "effective": "2027-01-01",
+                "next_review": "2028-01-01",
+                "clause_prefix": "xx",
+                "summary": "S",
+                "audience": "A",
+                "notice_days": 30,
+                "contact": "hr",
+                "elements": [{"id": "ab", "title": "E"}],
+                "sections": ["ab"],
+            }
+        )
+    )
+    assert str(PolicyMeta.model_validate(meta).effective) == "2027-01-01"

@@ -1,0 +1,65 @@
+"""The shipped social-media policy covers the seed's ten elements with real clauses."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from schema.models import NORMATIVE_LEVELS
+from tests.conftest import ROOT
+from tools.loader import load_policy
+from tools.snapshot import DirSnapshot
+from tools.validate import covered_elements, validate_policies
+
+SEED_ELEMENTS = [
+    "doel-en-scope",
+    "verantwoordelijkheden",
+    "professioneel-gedrag",
+    "vertrouwelijkheid-en-privacy",
+    "merkrepresentatie",
+    "bedrijfsmiddelen",
+    "belangenconflicten",
+    "training",
+    "juridische-overwegingen",
+    "monitoring-en-handhaving",
+]
+
+
+def _policy():  # type: ignore[no-untyped-def]
+    policy, problems = load_policy(DirSnapshot(ROOT), "social-media")
+    assert policy is not None and not problems, problems
+    return policy
+
+
+def test_repository_validates() -> None:
+    """The whole shipped repository has no validation errors."""
+    report = validate_policies(DirSnapshot(ROOT))
+    assert report.diagnostics == ()
+    assert [p.id for p in report.policies] == ["social-media"]
+
+
+def test_all_ten_seed_elements_have_two_normative_clauses() -> None:
+    """Each of the seed's ten elements is covered by at least two normative clauses."""
+    policy = _policy()
+    assert [e.id for e in policy.meta.model.elements] == SEED_ELEMENTS
+    counts = covered_elements(policy)
+    assert all(counts[element] >= 2 for element in SEED_ELEMENTS), counts
+
+
+def test_size_and_levels() -> None:
+    """At least 40 clauses, most of them normative, in Dutch."""
+    policy = _policy()
+    clauses = [clause for _, _, clause in policy.clauses()]
+    assert len(clauses) >= 40
+    levels = Counter(clause.level for clause in clauses)
+    assert sum(levels[level] for level in NORMATIVE_LEVELS) >= 35
+    assert policy.meta.model.language == "nl"
+
+
+def test_monitoring_clauses_are_flagged_and_referenced() -> None:
+    """The monitoring section's clauses carry the monitoring flag and legal references."""
+    policy = _policy()
+    monitoring = next(s for s in policy.sections if s.model.id == "monitoring")
+    assert all(clause.monitoring for clause in monitoring.model.clauses)
+    laws = {ref.law for clause in monitoring.model.clauses for ref in clause.legal}
+    assert any("ondernemingsraden" in law.lower() for law in laws), laws
+    assert any("AVG" in law for law in laws), laws

@@ -1,0 +1,133 @@
+"""Parsing CODEOWNERS into rules: pattern, owners, section, line.
+
+GitHub's syntax plus GitLab's sections (``[Section]``, ``[Section][N]``, ``^[Section]`` with
+default owners on the section line). This module only reads the file; matching paths against
+the rules is the approval gate's business.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tools.diagnostics import Diagnostic
+
+CODEOWNERS_PATH = "CODEOWNERS"
+
+_SECTION = re.compile(
+    r"^(?P<optional>\^)?\[(?P<name>[^\]]+)\](?:\[(?P<count>\d+)\])?(?P<owners>.*)$"
+)
+_OWNER = re.compile(r"^(@[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9._-]+)?|[^@\s]+@[^@\s]+\.[^@\s]+)$")
+
+
+@dataclass(frozen=True)
+class Section:
+    """A GitLab-style section; the implicit first section has the name ''."""
+
+    name: str
+    approvals: int
+    optional: bool
+    default_owners: tuple[str, ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One pattern line: its owners (alternatives) within its section."""
+
+    pattern: str
+    owners: tuple[str, ...]
+    section: Section
+    line: int
+
+
+_DEFAULT_SECTION = Section("", 1, False, (), 0)
+
+
+def parse_codeowners(path: str, text: str) -> tuple[list[Rule], list[Diagnostic]]:
+    """Rules in file order and the configuration errors found, each with its line."""
+    rules: list[Rule] = []
+    problems: list[Diagnostic] = []
+    section = _DEFAULT_SECTION
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = _strip_comment(raw).strip()
+        if not line:
+            continue
+        header = _SECTION.match(line)
+        if header:
+            defaults = tuple(header["owners"].split())
+            count = int(header["count"]) if header["count"] else 1
+            section = Section(
+                header["name"].strip(), count, bool(header["optional"]), defaults, number
+            )
+            problems += _check_owners(path, number, raw, defaults)
+            if count < 1:
+                problems.append(
+                    Diagnostic(
+                        path,
+                        number,
+                        1,
+                        "codeowners-syntax",
+                        "a section needs at least 1 approval",
+                        "write [Section][1] or more",
+                    )
+                )
+            continue
+        pattern, *owners = line.split()
+        problems += _check_pattern(path, number, pattern)
+        problems += _check_owners(path, number, raw, tuple(owners))
+        rules.append(Rule(pattern, tuple(owners) or section.default_owners, section, number))
+    return rules, problems
+
+
+def _strip_comment(line: str) -> str:
+    # '#' starts a comment at the start of a line or after whitespace ('a#b' is a path).
+    match = re.search(r"(^|\s)#", line)
+    return line[: match.start()] if match else line
+
+
+def _check_pattern(path: str, number: int, pattern: str) -> list[Diagnostic]:
+    unsupported = [
+        (pattern.startswith("!"), "negation ('!') is not supported by GitHub CODEOWNERS"),
+        ("[" in pattern or "]" in pattern, "character ranges ('[ ]') are not supported"),
+        ("\\" in pattern, "escapes ('\\') are not supported"),
+    ]
+    return [
+        Diagnostic(
+            path,
+            number,
+            1,
+            "codeowners-syntax",
+            message,
+            "rewrite the pattern with '*', '**' and '/' only",
+        )
+        for bad, message in unsupported
+        if bad
+    ]
+
+
+def _check_owners(path: str, number: int, raw: str, owners: tuple[str, ...]) -> list[Diagnostic]:
+    return [
+        Diagnostic(
+            path,
+            number,
+            raw.find(owner) + 1,
+            "codeowners-owner",
+            f"'{owner}' is not a valid owner",
+            "write an owner as @user, @org/team or an e-mail address",
+        )
+        for owner in owners
+        if not _OWNER.match(owner)
+    ]
+
+
+def owner_positions(text: str) -> list[tuple[str, int, int]]:
+    """Every owner written in the file with its 1-based line and column."""
+    found: list[tuple[str, int, int]] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = _strip_comment(raw)
+        header = _SECTION.match(line.strip())
+        words = header["owners"].split() if header else line.split()[1:]
+        for owner in words:
+            found.append((owner, number, raw.find(owner) + 1))
+    return found

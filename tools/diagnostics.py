@@ -1,0 +1,67 @@
+"""Diagnostics: the one error type every check returns, and the ways to print a list of them.
+
+Checks never raise for bad input; they return ``Diagnostic`` values, so a user fixes every
+problem in one round. Rendering is pure: it turns diagnostics into text, JSON-ready dicts or
+GitHub Actions workflow commands; only the CLI writes them out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """A problem found in a file, with a 1-based position (0 when the file as a whole is meant)."""
+
+    file: str
+    line: int
+    column: int
+    code: str
+    message: str
+    hint: str = ""
+
+    def to_json(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Deterministic order: by file, position, code; duplicates dropped."""
+    return sorted(set(diagnostics))
+
+
+def render_text(diagnostic: Diagnostic) -> str:
+    """``path:line:col: error[code]: message`` plus an indented hint, as compilers print them."""
+    position = f"{diagnostic.file}:{diagnostic.line}:{diagnostic.column}"
+    out = f"{position}: error[{diagnostic.code}]: {diagnostic.message}"
+    if diagnostic.hint:
+        out += f"\n  hint: {diagnostic.hint}"
+    return out
+
+
+def _escape_property(value: str) -> str:
+    # GitHub workflow command escaping, as documented for ::error properties.
+    return (
+        value.replace("%", "%25")
+        .replace("\r", "%0D")
+        .replace("\n", "%0A")
+        .replace(":", "%3A")
+        .replace(",", "%2C")
+    )
+
+
+def _escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def render_github(diagnostic: Diagnostic) -> str:
+    """A GitHub Actions ``::error`` annotation, shown on the file's line in the pull request."""
+    props = [f"file={_escape_property(diagnostic.file)}"]
+    if diagnostic.line:
+        props.append(f"line={diagnostic.line}")
+    if diagnostic.column:
+        props.append(f"col={diagnostic.column}")
+    props.append(f"title={_escape_property(diagnostic.code)}")
+    message = diagnostic.message + (f" ({diagnostic.hint})" if diagnostic.hint else "")
+    return f"::error {','.join(props)}::{_escape_data(message)}"

@@ -1,0 +1,412 @@
+"""Reading YAML safely: the only module that imports ruamel.yaml.
+
+A policy file never needs anchors, aliases, merge keys, tags or several documents, and an
+attacker could use each of them (billion laughs, type confusion, content that differs from
+what a reviewer sees), so they are errors. Parsing uses libyaml through ruamel's C-based safe
+loader: the composed node tree gives every value's line and column, so the happy path parses
+once and an error is located without parsing again. The slower event scan for the forbidden
+features runs only when the raw text could contain one of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.constructor import SafeConstructor
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import (
+    AliasEvent,
+    CollectionEndEvent,
+    CollectionStartEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    NodeEvent,
+    ScalarEvent,
+)
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.reader import ReaderError
+
+from tools.diagnostics import Diagnostic
+
+MAX_BYTES = 1024 * 1024
+"""Largest file accepted: a section of 100 long clauses is about 100 KiB."""
+
+MAX_DEPTH = 64
+"""Deepest nesting accepted; a policy needs about 5 levels."""
+
+_SUSPECT = ("&", "*", "!", "<<", "%")
+
+
+class _Constructor(SafeConstructor):
+    """Safe construction, except that an impossible date (2027-13-01) stays text.
+
+    The schema then reports it as a bad date at its position, instead of the whole file
+    failing to load.
+    """
+
+    def construct_lenient_timestamp(self, node: ScalarNode) -> Any:
+        try:
+            return self.construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_Constructor.add_constructor(
+    "tag:yaml.org,2002:timestamp", _Constructor.construct_lenient_timestamp
+)
+
+
+def _make_loader() -> YAML:
+    try:
+        loader = YAML(typ="safe", pure=False)
+    except Exception:  # pragma: no cover - only without ruamel.yaml.clib
+        loader = YAML(typ="safe", pure=True)
+    loader.Constructor = _Constructor
+    return loader
+
+
+_LOADER = _make_loader()
+
+
+@dataclass(frozen=True)
+class YamlDocument:
+    """A parsed file: its plain data and the node tree that knows where each value stands."""
+
+    path: str
+    data: Any
+    root: Node
+
+    def locate(self, loc: Sequence[str | int], *, key: bool = False) -> tuple[int, int]:
+        """1-based (line, column) of the value at ``loc``, or of the nearest existing parent.
+
+        With ``key=True`` the position of the last mapping key is given, which is where an
+        unknown field is written.
+        """
+        node: Node = self.root
+        for index, part in enumerate(loc):
+            child = _child(node, part, want_key=key and index == len(loc) - 1)
+            if child is None:
+                break
+            node = child
+        return node.start_mark.line + 1, node.start_mark.column + 1
+
+    def text_position(self, loc: Sequence[str | int], needle: str, raw: str) -> tuple[int, int]:
+        """Position of ``needle`` in the raw text at or after the value at ``loc``."""
+        line, column = self.locate(loc)
+        lines = raw.splitlines(keepends=True)
+        offset = sum(len(text) for text in lines[: line - 1]) + column - 1
+        found = raw.find(needle, offset)
+        if found < 0:
+            return line, column
+        return _position(raw, found)
+
+
+def _child(node: Node, part: str | int, *, want_key: bool) -> Node | None:
+    if isinstance(node, MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, ScalarNode) and key_node.value == str(part):
+                return key_node if want_key else value_node
+    if isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+        return node.value[part]  # type: ignore[no-any-return]
+    return None
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, column
+
+
+def parse_yaml(path: str, raw: bytes) -> tuple[YamlDocument | None, list[Diagnostic]]:
+    """Parse one YAML file, refusing what a policy never needs; never raises on bad input."""
+    text, problems = decode_text(path, raw)
+    if text is None:
+        return None, problems
+    problems = _scan_structure(path, text)
+    if problems:
+        return None, problems
+    try:
+        root = _LOADER.compose(text)
+        if root is None:
+            return None, [
+                _error(
+                    path,
+                    1,
+                    1,
+                    "empty-file",
+                    "the file has no content",
+                    "write the file's fields, or delete the file",
+                )
+            ]
+        problems = _check_keys(path, root)
+        if problems:
+            return None, problems
+        data = _LOADER.constructor.construct_document(root)
+    except MarkedYAMLError as error:
+        return None, [_syntax_error(path, error)]
+    except ReaderError as error:
+        return None, [_reader_error(path, text, error)]
+    except (YAMLError, ValueError, TypeError) as error:
+        return None, [
+            _error(
+                path,
+                1,
+                1,
+                "yaml-syntax",
+                f"cannot read YAML: {error}",
+                "check the file with a YAML linter",
+            )
+        ]
+    return YamlDocument(path, data, root), []
+
+
+def decode_text(path: str, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
+    """Bytes to text, refusing oversized, binary and non-UTF-8 files."""
+    if len(raw) > MAX_BYTES:
+        return None, [
+            _error(
+                path,
+                1,
+                1,
+                "file-too-large",
+                f"the file is {len(raw):,} bytes; at most {MAX_BYTES:,} are accepted",
+                "split the section into smaller section files",
+            )
+        ]
+    if b"\x00" in raw:
+        return None, [
+            _error(
+                path,
+                1,
+                1,
+                "binary-file",
+                "the file is binary, not YAML text",
+                "replace it with a UTF-8 YAML file",
+            )
+        ]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        prefix = raw[: error.start].decode("utf-8", "replace")
+        line, column = _position(prefix, len(prefix))
+        return None, [
+            _error(
+                path,
+                line,
+                column,
+                "invalid-utf8",
+                f"byte 0x{raw[error.start]:02x} is not valid UTF-8",
+                "save the file as UTF-8",
+            )
+        ]
+    return text.removeprefix("\ufeff"), []
+
+
+def _scan_structure(path: str, text: str) -> list[Diagnostic]:
+    # Cheap upper bound first: nesting depth cannot exceed the number of flow brackets plus the
+    # longest line (block nesting needs indentation or an indicator per level).
+    longest = max((len(line) for line in text.splitlines()), default=0)
+    deep = text.count("[") + text.count("{") + longest > MAX_DEPTH
+    if not deep and not any(mark in text for mark in _SUSPECT):
+        return []
+    try:
+        return list(_forbidden_features(path, text))
+    except MarkedYAMLError as error:
+        return [_syntax_error(path, error)]
+    except ReaderError as error:
+        return [_reader_error(path, text, error)]
+    except YAMLError as error:
+        return [
+            _error(
+                path,
+                1,
+                1,
+                "yaml-syntax",
+                f"cannot read YAML: {error}",
+                "check the file with a YAML linter",
+            )
+        ]
+
+
+def _forbidden_features(path: str, text: str) -> Iterator[Diagnostic]:
+    depth = 0
+    # For each open mapping: True while the next scalar is a key.
+    expecting_key: list[bool] = []
+    documents = 0
+    for event in _LOADER.parse(text):
+        line, column = event.start_mark.line + 1, event.start_mark.column + 1
+        is_key = bool(expecting_key) and expecting_key[-1]
+        if isinstance(event, DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                yield _error(
+                    path,
+                    line,
+                    column,
+                    "multiple-documents",
+                    "the file holds more than one YAML document",
+                    "keep one document per file and remove the '---' separator",
+                )
+                return
+        if isinstance(event, AliasEvent):
+            yield _error(
+                path,
+                line,
+                column,
+                "yaml-alias",
+                f"alias '*{event.anchor}' is not allowed in policy files",
+                "write the value out in full instead of referring to an anchor",
+            )
+            return
+        if isinstance(event, NodeEvent) and event.anchor:
+            yield _error(
+                path,
+                line,
+                column,
+                "yaml-anchor",
+                f"anchor '&{event.anchor}' is not allowed in policy files",
+                "remove the anchor; policy files do not share values",
+            )
+        if isinstance(event, (ScalarEvent, CollectionStartEvent)) and _explicit_tag(event):
+            yield _error(
+                path,
+                line,
+                column,
+                "yaml-tag",
+                f"the tag '{event.tag}' is not allowed in policy files",
+                "remove the tag; write the value as plain YAML",
+            )
+        if isinstance(event, ScalarEvent) and is_key and event.value == "<<" and not event.style:
+            yield _error(
+                path,
+                line,
+                column,
+                "yaml-merge-key",
+                "merge keys ('<<') are not allowed in policy files",
+                "write out the fields instead of merging another mapping",
+            )
+        if isinstance(event, CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                yield _error(
+                    path,
+                    line,
+                    column,
+                    "too-deep",
+                    f"the YAML is nested more than {MAX_DEPTH} levels deep",
+                    "flatten the structure; policy files need only a few levels",
+                )
+                return
+        # Advance the key/value alternation of the enclosing mapping.
+        if isinstance(event, (ScalarEvent, AliasEvent, CollectionStartEvent)) and expecting_key:
+            expecting_key[-1] = not expecting_key[-1]
+        if isinstance(event, MappingStartEvent):
+            expecting_key.append(True)
+        elif isinstance(event, MappingEndEvent):
+            depth -= 1
+            expecting_key.pop()
+        elif isinstance(event, CollectionEndEvent):
+            depth -= 1
+
+
+def _explicit_tag(event: ScalarEvent | CollectionStartEvent) -> bool:
+    if not event.tag:
+        return False
+    implicit = event.implicit
+    if isinstance(implicit, tuple):
+        return not any(implicit)
+    return not implicit
+
+
+def _check_keys(path: str, node: Node) -> list[Diagnostic]:
+    """Duplicate and non-scalar keys, found on the node tree with both positions."""
+    problems: list[Diagnostic] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, SequenceNode):
+            stack.extend(current.value)
+        if not isinstance(current, MappingNode):
+            continue
+        seen: dict[str, int] = {}
+        for key_node, value_node in current.value:
+            line, column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+            if not isinstance(key_node, ScalarNode):
+                problems.append(
+                    _error(
+                        path,
+                        line,
+                        column,
+                        "yaml-complex-key",
+                        "a key must be a plain word, not a list or mapping",
+                        "use a simple field name as key",
+                    )
+                )
+            elif key_node.value in seen:
+                problems.append(
+                    _error(
+                        path,
+                        line,
+                        column,
+                        "duplicate-key",
+                        f"key '{key_node.value}' is repeated "
+                        f"(first on line {seen[key_node.value]})",
+                        "remove one of the two; YAML would silently keep only the last",
+                    )
+                )
+            else:
+                seen[key_node.value] = line
+            stack.append(value_node)
+    return problems
+
+
+def _syntax_error(path: str, error: MarkedYAMLError) -> Diagnostic:
+    mark = error.problem_mark or error.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    problem = error.problem or error.context or "invalid YAML"
+    if "expected a single document" in str(error):
+        return _error(
+            path,
+            line,
+            column,
+            "multiple-documents",
+            "the file holds more than one YAML document",
+            "keep one document per file and remove the '---' separator",
+        )
+    if "special characters are not allowed" in problem:
+        return _error(
+            path,
+            line,
+            column,
+            "hidden-character",
+            "the file contains a control character",
+            "remove the character; it is invisible in most editors",
+        )
+    return _error(
+        path,
+        line,
+        column,
+        "yaml-syntax",
+        f"invalid YAML: {problem}",
+        "fix the YAML syntax at this position (indentation, quotes, colons)",
+    )
+
+
+def _reader_error(path: str, text: str, error: ReaderError) -> Diagnostic:
+    line, column = _position(text, error.position)
+    return _error(
+        path,
+        line,
+        column,
+        "hidden-character",
+        f"the control character U+{error.character:04X} is not allowed",
+        "remove the character; it is invisible in most editors",
+    )
+
+
+def _error(path: str, line: int, column: int, code: str, message: str, hint: str) -> Diagnostic:
+    return Diagnostic(path, line, column, code, message, hint)
