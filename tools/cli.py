@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from tools import __version__
+from tools.comparison import LoadError
 from tools.diagnostics import render_github, render_text
-from tools.snapshot import DirSnapshot
+from tools.snapshot import DirSnapshot, RevisionError
 from tools.validate import Report, validate_policies
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -62,6 +64,29 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("--format", choices=("text", "json", "github"), default="text")
 
+    diff = commands.add_parser(
+        "diff",
+        help="show what changed in a policy, clause by clause, with its impact",
+        description="Compare two versions of a policy. BASE defaults to the policy's last "
+        "release (the empty policy before the first), HEAD to the working tree. A version is "
+        "a git revision, a release version such as 1.2.0, or a folder (--base-dir/--head-dir).",
+    )
+    diff.add_argument("base", nargs="?", metavar="BASE", help="git revision or release version")
+    diff.add_argument("head", nargs="?", metavar="HEAD", help="git revision or release version")
+    diff.add_argument("--policy", metavar="ID", help="the policy (needed when there are several)")
+    diff.add_argument("--base-dir", type=Path, metavar="DIR", help="read BASE from this folder")
+    diff.add_argument("--head-dir", type=Path, metavar="DIR", help="read HEAD from this folder")
+    diff.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    diff.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the text redline (auto: when writing to a terminal)",
+    )
+    diff.add_argument(
+        "--exit-code", action="store_true", help="exit 1 when there are changes, as git diff does"
+    )
+
     schema = commands.add_parser(
         "schema",
         help="write or check the JSON Schema files for editors",
@@ -79,13 +104,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         start = (args.directory or Path.cwd()).resolve()
-        root = find_root(start)
+        both_dirs = args.command == "diff" and args.base_dir and args.head_dir
+        root = args.head_dir.resolve() if both_dirs else find_root(start)
         if args.command == "validate":
             return _validate(root, start, args.paths, args.format)
+        if args.command == "diff":
+            return _diff(root, args)
         if args.command == "schema":
             return _schema(root, args.check)
         raise UsageError(f"unknown command {args.command}")
-    except UsageError as error:
+    except (UsageError, RevisionError) as error:
+        print(f"policy: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except LoadError as error:
+        for diagnostic in error.diagnostics:
+            print(render_text(diagnostic), file=sys.stderr)
         print(f"policy: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
@@ -156,6 +189,34 @@ def _render_report(report: Report, output: str) -> str:
     count = len(report.diagnostics)
     lines.append("valid" if report.valid else f"{count} error{'s' if count != 1 else ''} found")
     return "\n".join(lines)
+
+
+def _diff(root: Path, args: argparse.Namespace) -> int:
+    from tools import diffreport
+    from tools.comparison import compare
+
+    if args.base_dir is not None and args.base is not None:
+        raise UsageError("give BASE or --base-dir, not both")
+    if args.head_dir is not None and args.head is not None:
+        raise UsageError("give HEAD or --head-dir, not both")
+    result = compare(
+        root,
+        args.base,
+        args.head,
+        policy_id=args.policy,
+        base_dir=args.base_dir,
+        head_dir=args.head_dir,
+    )
+    if args.format == "json":
+        print(json.dumps(diffreport.diff_to_json(result), indent=2, ensure_ascii=False))
+    elif args.format == "markdown":
+        print(diffreport.render_markdown(result), end="")
+    else:
+        color = args.color == "always" or (
+            args.color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        )
+        print(diffreport.render_text(result, color=color), end="")
+    return EXIT_PROBLEMS if args.exit_code and result.changes else EXIT_OK
 
 
 def _schema(root: Path, check: bool) -> int:

@@ -19,6 +19,10 @@ class SnapshotError(Exception):
     """A file of the snapshot cannot be read safely (symlink, outside the root, unreadable)."""
 
 
+class RevisionError(Exception):
+    """A version cannot be obtained (no repository, unknown revision, missing policy)."""
+
+
 class Snapshot(Protocol):
     """Read-only view of a version: repository-relative POSIX paths to bytes."""
 

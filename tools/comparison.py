@@ -1,0 +1,96 @@
+"""Comparing two versions of a policy: pick the versions, load them, diff them.
+
+The thin shell around the pure diff: it resolves what the user asked for into snapshots
+(``tools/versions.py``), loads the policy from each with one shared parse cache (files equal on
+both sides are parsed once), and refuses versions that do not load.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tools.diagnostics import Diagnostic
+from tools.diff import PolicyDiff, diff_policies
+from tools.loader import ParseCache, Policy, load_policy, policy_ids
+from tools.snapshot import RevisionError, Snapshot
+from tools.versions import folder, last_release, revision, working_tree
+
+
+class LoadError(Exception):
+    """A version of the policy exists but does not load; ``diagnostics`` says why."""
+
+    def __init__(self, message: str, diagnostics: list[Diagnostic]) -> None:
+        super().__init__(message)
+        self.diagnostics = diagnostics
+
+
+def choose_policy(requested: str | None, *snapshots: Snapshot | None) -> str:
+    """The policy to compare: the one asked for, or the only one there is."""
+    if requested is not None:
+        return requested
+    ids = sorted(
+        {i for snapshot in snapshots if snapshot is not None for i in policy_ids(snapshot)}
+    )
+    if len(ids) == 1:
+        return ids[0]
+    if not ids:
+        raise RevisionError("no policy found under policy/")
+    raise RevisionError(f"several policies ({', '.join(ids)}); choose one with --policy")
+
+
+def compare(
+    root: Path,
+    base_spec: str | None,
+    head_spec: str | None,
+    *,
+    policy_id: str | None = None,
+    base_dir: Path | None = None,
+    head_dir: Path | None = None,
+) -> PolicyDiff:
+    """The diff of a policy between BASE (default: its last release, else the empty policy)
+    and HEAD (default: the working tree)."""
+    # The policy is chosen on the local files, so that a release version (1.2.0) can be
+    # resolved to its tag before any revision is read.
+    chosen = choose_policy(policy_id, folder(head_dir) if head_dir else working_tree(root))
+    head = _snapshot(root, head_spec, head_dir, chosen) or working_tree(root)
+    base = _snapshot(root, base_spec, base_dir, chosen)
+    explicit_base = base is not None
+    if not explicit_base:
+        release = last_release(root, chosen)
+        if release is not None:
+            base = revision(root, release.tag, chosen)
+            base.label = f"{release.version_text} ({release.tag})"
+    cache = ParseCache()
+    base_policy = _load(base, chosen, cache, required=explicit_base)
+    head_policy = _load(head, chosen, cache, required=True)
+    base_label = base.label if base is not None else "empty (no release yet)"
+    return diff_policies(base_policy, head_policy, base_label=base_label, head_label=head.label)
+
+
+def _snapshot(
+    root: Path, spec: str | None, directory: Path | None, policy_id: str
+) -> Snapshot | None:
+    if directory is not None:
+        return folder(directory)
+    if spec is not None:
+        return revision(root, spec, policy_id)
+    return None
+
+
+def _load(
+    snapshot: Snapshot | None, policy_id: str, cache: ParseCache, *, required: bool
+) -> Policy | None:
+    if snapshot is None:
+        return None
+    if not snapshot.files(f"policy/{policy_id}"):
+        if required:
+            raise RevisionError(f"policy '{policy_id}' does not exist at {snapshot.label}")
+        return None
+    policy, problems = load_policy(snapshot, policy_id, cache)
+    if policy is None or problems:
+        raise LoadError(
+            f"policy '{policy_id}' does not load at {snapshot.label}; "
+            "fix the errors above or compare other versions",
+            problems,
+        )
+    return policy

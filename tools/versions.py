@@ -1,0 +1,75 @@
+"""Where a version of a policy comes from: the working tree, a folder, a git revision or a release.
+
+Turns what the user typed (``HEAD~3``, ``main``, ``1.2.0``, a folder) into a ``Snapshot`` and
+finds a policy's last release. Releases are tags ``<policy-id>/v<version>``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from tools.gitrepo import GitSnapshot, open_repo, tag_names
+from tools.snapshot import DirSnapshot, RevisionError, Snapshot
+
+_VERSION = re.compile(r"^v?(\d+)\.(\d+)\.(\d+)$")
+
+
+@dataclass(frozen=True)
+class Release:
+    """A released version of a policy and its tag."""
+
+    policy: str
+    version: tuple[int, int, int]
+    tag: str
+
+    @property
+    def version_text(self) -> str:
+        return ".".join(map(str, self.version))
+
+
+def release_tag(policy_id: str, version: str) -> str:
+    return f"{policy_id}/v{version.removeprefix('v')}"
+
+
+def releases(root: Path, policy_id: str) -> list[Release]:
+    """The policy's releases from its tags, oldest first; none outside git."""
+    try:
+        repo = open_repo(root)
+    except RevisionError:
+        return []
+    found = []
+    for name in tag_names(repo, f"{policy_id}/v"):
+        match = _VERSION.match(name.removeprefix(f"{policy_id}/"))
+        if match:
+            found.append(Release(policy_id, (int(match[1]), int(match[2]), int(match[3])), name))
+    return sorted(found, key=lambda release: release.version)
+
+
+def last_release(root: Path, policy_id: str) -> Release | None:
+    found = releases(root, policy_id)
+    return found[-1] if found else None
+
+
+def working_tree(root: Path) -> Snapshot:
+    return DirSnapshot(root, label="working tree")
+
+
+def folder(path: Path) -> Snapshot:
+    """A plain folder holding ``policy/`` (no git needed)."""
+    if not (path / "policy").is_dir():
+        raise RevisionError(f"{path} has no 'policy/' folder; give the root of a policy tree")
+    return DirSnapshot(path, label=str(path))
+
+
+def revision(root: Path, spec: str, policy_id: str | None) -> Snapshot:
+    """A git revision, or a release version of ``policy_id`` (``1.2.0`` -> its tag)."""
+    repo = open_repo(root)
+    if policy_id and _VERSION.match(spec):
+        tag = release_tag(policy_id, spec)
+        if tag in tag_names(repo, tag):
+            snapshot = GitSnapshot(repo, tag)
+            snapshot.label = f"{spec} ({tag})"
+            return snapshot
+    return GitSnapshot(repo, spec)
