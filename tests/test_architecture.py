@@ -1,0 +1,52 @@
+"""Imports carry the architecture: each outside library enters through one module."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+# library -> the only module of tools/ and schema/ allowed to import it
+BOUNDARIES = {"git": "tools/gitrepo.py", "ruamel": "tools/yamlfile.py"}
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+SOURCES = sorted([*ROOT.glob("tools/*.py"), *ROOT.glob("schema/*.py")])
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_library_boundaries(path: Path) -> None:
+    """GitPython only in gitrepo.py, ruamel.yaml only in yamlfile.py."""
+    relative = path.relative_to(ROOT).as_posix()
+    for library in _imports(path) & BOUNDARIES.keys():
+        assert BOUNDARIES[library] == relative, f"{relative} imports {library}"
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_only_the_cli_prints(path: Path) -> None:
+    """The core returns data; only cli.py writes to the terminal."""
+    if path.name in ("cli.py", "__main__.py"):
+        return
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call)
+             and isinstance(node.func, ast.Name) and node.func.id == "print"]
+    assert not calls, f"{path.name} prints"
+
+
+def test_schema_does_not_depend_on_tools() -> None:
+    """The models stand alone: schema/ never imports tools/."""
+    for path in ROOT.glob("schema/*.py"):
+        assert "tools" not in _imports(path), path
