@@ -41,8 +41,13 @@ def test_only_the_cli_prints(path: Path) -> None:
     if path.name in ("cli.py", "__main__.py"):
         return
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call)
-             and isinstance(node.func, ast.Name) and node.func.id == "print"]
+    calls = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "print"
+    ]
     assert not calls, f"{path.name} prints"
 
 

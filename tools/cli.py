@@ -12,12 +12,14 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tools import __version__
-from tools.comparison import LoadError
-from tools.diagnostics import render_github, render_text
+from tools.diagnostics import LoadError, render_github, render_text
 from tools.snapshot import DirSnapshot, RevisionError
-from tools.validate import Report, validate_policies
+
+if TYPE_CHECKING:
+    from tools.validate import Report
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -149,6 +151,8 @@ def _policy_targets(root: Path, start: Path, paths: Sequence[str]) -> tuple[set[
 
 
 def _validate(root: Path, start: Path, paths: Sequence[str], output: str) -> int:
+    from tools.validate import validate_policies  # lazy: keeps `policy --version` instant
+
     snapshot = DirSnapshot(root)
     if paths:
         ids, repository_files = _policy_targets(root, start, paths)

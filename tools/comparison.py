@@ -9,19 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tools.diagnostics import Diagnostic
+from tools.diagnostics import LoadError
 from tools.diff import PolicyDiff, diff_policies
 from tools.loader import ParseCache, Policy, load_policy, policy_ids
 from tools.snapshot import RevisionError, Snapshot
 from tools.versions import folder, last_release, revision, working_tree
-
-
-class LoadError(Exception):
-    """A version of the policy exists but does not load; ``diagnostics`` says why."""
-
-    def __init__(self, message: str, diagnostics: list[Diagnostic]) -> None:
-        super().__init__(message)
-        self.diagnostics = diagnostics
 
 
 def choose_policy(requested: str | None, *snapshots: Snapshot | None) -> str:
