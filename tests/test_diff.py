@@ -223,3 +223,33 @@ def test_not_a_repository_exit_2(tmp_path: Path) -> None:
     result = run_policy("diff", "HEAD", cwd=tmp_path / "plain")
     assert result.returncode == 2
     assert "--base-dir" in result.stderr
+
+
+def test_unchanged_files_are_parsed_once(tmp_path: Path) -> None:
+    """Files with the same blob id on both sides are parsed once: cost follows the change."""
+    from tools.gitrepo import GitSnapshot, open_repo
+    from tools.loader import ParseCache
+
+    repo = _git_repo_with_two_revisions(tmp_path, CASES / "08__should_to_must")
+    git_repo = open_repo(repo)
+    cache = ParseCache()
+    for revision in ("HEAD~1", "HEAD"):
+        policy, problems = load_policy(GitSnapshot(git_repo, revision), "mini", cache)
+        assert policy is not None and not problems
+    # 3 files at BASE, and only the one changed section file again at HEAD.
+    assert len(cache.entries) == 4
+
+
+def test_symlink_at_revision_fails_closed(tmp_path: Path) -> None:
+    """A section committed as a symlink is refused when read from git, not followed."""
+    repo = _git_repo_with_two_revisions(tmp_path, CASES / "01__no_changes")
+    section = repo / "policy/mini/sections/privacy.yaml"
+    (repo / "elsewhere.yaml").write_text(section.read_text())
+    section.unlink()
+    section.symlink_to("../../../elsewhere.yaml")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "symlink")
+    result = run_policy("diff", "HEAD~1", "HEAD", cwd=repo)
+    assert result.returncode == 2
+    assert "unsafe-file" in result.stderr
+    assert "symbolic link" in result.stderr

@@ -75,6 +75,11 @@ def load_file(
     """Read, parse and validate one file against ``model``."""
     try:
         blob_id = snapshot.blob_id(path)
+        key = (model.__name__, path, blob_id)
+        if cache is not None and key in cache.entries:
+            return cache.entries[key]
+        # Reading can fail after the blob id was found: git lists a symlink's id too.
+        result = _load_uncached(snapshot, path, model, blob_id)
     except KeyError:
         return None, [
             Diagnostic(path, 0, 0, "missing-file", "the file does not exist", f"create {path}")
@@ -83,10 +88,6 @@ def load_file(
         return None, [
             Diagnostic(path, 0, 0, "unsafe-file", str(error), "replace it with a regular file")
         ]
-    key = (model.__name__, path, blob_id)
-    if cache is not None and key in cache.entries:
-        return cache.entries[key]
-    result = _load_uncached(snapshot, path, model, blob_id)
     if cache is not None:
         cache.entries[key] = result
     return result
