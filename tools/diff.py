@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Any
 
+from pydantic import BaseModel
+
 from schema.models import Clause, Section
 from tools.impact import (
     Impact,
@@ -102,91 +104,69 @@ def diff_policies(
     base: Policy | None, head: Policy | None, *, base_label: str = "", head_label: str = ""
 ) -> PolicyDiff:
     """Every change from ``base`` to ``head``, metadata first, then clauses in reading order."""
-    policy_id = (head or base).id if (head or base) is not None else ""  # type: ignore[union-attr]
+    either = head if head is not None else base
     changes = list(_diff_metadata(base, head)) + list(_diff_sections(base, head))
     changes += _diff_clauses(_index(base), _index(head))
-    return PolicyDiff(policy_id, base_label, head_label, tuple(changes))
+    return PolicyDiff(either.id if either else "", base_label, head_label, tuple(changes))
 
 
-def _fields(model: Any, skip: frozenset[str]) -> dict[str, Any]:
-    return {name: getattr(model, name) for name in type(model).model_fields if name not in skip}
+def _field_changes(
+    base: BaseModel, head: BaseModel, section: str | None, title: str | None
+) -> Iterator[Change]:
+    """One metadata change per differing field of ``policy.yaml`` or of a section (its clauses
+    are diffed apart). ``title`` None labels each change with its field name."""
+    for name in type(head).model_fields:
+        before, after = getattr(base, name), getattr(head, name)
+        if name == "clauses" or before == after:
+            continue
+        impact, reason = classify_metadata(name, before, after)
+        yield Change(
+            "metadata",
+            None,
+            section,
+            title or name,
+            impact,
+            reason,
+            (name,),
+            _text_redline(before, after),
+            values=(before, after),
+        )
 
 
 def _diff_metadata(base: Policy | None, head: Policy | None) -> Iterator[Change]:
-    if base is None or head is None:
+    if base is None or head is None or base.meta.blob_id == head.meta.blob_id:
         return
-    if base.meta.blob_id == head.meta.blob_id:
-        return
-    before, after = _fields(base.meta.model, frozenset()), _fields(head.meta.model, frozenset())
-    for name in before:
-        if before[name] != after[name]:
-            impact, reason = classify_metadata(name, before[name], after[name])
-            yield Change(
-                "metadata",
-                None,
-                None,
-                name,
-                impact,
-                reason,
-                (name,),
-                _text_redline(before[name], after[name]),
-                values=(before[name], after[name]),
-            )
+    yield from _field_changes(base.meta.model, head.meta.model, None, None)
+
+
+def _section_change(section: Section, reason: str, values: tuple[Any, Any]) -> Change:
+    return Change(
+        "metadata",
+        None,
+        section.id,
+        section.title,
+        Impact.MINOR,
+        reason,
+        ("section",),
+        values=values,
+    )
 
 
 def _diff_sections(base: Policy | None, head: Policy | None) -> Iterator[Change]:
-    skip = frozenset({"clauses"})
-    before = {s.model.id: s for s in base.sections} if base else {}
-    after = {s.model.id: s for s in head.sections} if head else {}
     if base is None or head is None:
         return  # a whole policy added or removed: its clauses say it all
+    before = {s.model.id: s for s in base.sections}
+    after = {s.model.id: s for s in head.sections}
     for section_id, section in after.items():
-        if section_id not in before:
-            yield Change(
-                "metadata",
-                None,
-                section_id,
-                section.model.title,
-                Impact.MINOR,
-                "new section",
-                ("section",),
-                values=(None, section.model.title),
-            )
-            continue
-        old = before[section_id]
-        if old.blob_id == section.blob_id:
-            continue
-        yield from _section_field_changes(old.model, section.model, skip)
+        old = before.get(section_id)
+        if old is None:
+            yield _section_change(section.model, "new section", (None, section.model.title))
+        elif old.blob_id != section.blob_id:
+            yield from _field_changes(old.model, section.model, section_id, section.model.title)
     for section_id, section in before.items():
         if section_id not in after:
-            yield Change(
-                "metadata",
-                None,
-                section_id,
-                section.model.title,
-                Impact.MINOR,
-                "section removed (its clauses are listed one by one)",
-                ("section",),
-                values=(section.model.title, None),
-            )
-
-
-def _section_field_changes(base: Section, head: Section, skip: frozenset[str]) -> Iterator[Change]:
-    before, after = _fields(base, skip), _fields(head, skip)
-    for name in before:
-        if before[name] != after[name]:
-            impact, reason = classify_metadata(name, before[name], after[name])
-            yield Change(
-                "metadata",
-                None,
-                head.id,
-                head.title,
-                impact,
-                reason,
-                (name,),
-                _text_redline(before[name], after[name]),
-                values=(before[name], after[name]),
-            )
+            reason = "section removed (its clauses are listed one by one)"
+            yield _section_change(section.model, reason, (section.model.title, None))
 
 
 def _text_redline(base: Any, head: Any) -> tuple[Segment, ...] | None:
