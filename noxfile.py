@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+
 import nox
 
 nox.options.default_venv_backend = "venv"
@@ -32,6 +35,15 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "format", "--check", "tools", "schema", "tests", "noxfile.py")
     session.run("mypy", "noxfile.py")
     session.run("mypy")
+
+
+@nox.session(default=False)
+def browser(session: nox.Session) -> None:
+    """The HTML pages in Debian's headless chromium: errors, layout and axe-core."""
+    if not (os.environ.get("CHROMIUM") or shutil.which("chromium")):
+        session.error("chromium not found: apt-get install chromium (or set CHROMIUM=/path)")
+    session.install("-e", ".[browser]", env={"PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD": "1"})
+    session.run("pytest", "-m", "browser", "tests/browser", *session.posargs)
 
 
 @nox.session

@@ -5,6 +5,7 @@ Three kinds of file are modelled:
 - ``policy/<id>/policy.yaml``          -> :class:`PolicyMeta`
 - ``policy/<id>/sections/<sid>.yaml``  -> :class:`Section` (with its :class:`Clause` list)
 - ``policy/departments.yaml``          -> :class:`Registry`
+- ``changelog/<id>/unreleased/*.md``   -> :class:`ChangeNote` (its YAML front matter)
 
 The models check what one file can say about itself (types, formats, unknown fields, empty
 text, hidden characters, dates in order). Checks across files (element coverage, references,
@@ -17,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -36,6 +37,7 @@ __all__ = [
     "LEVEL_DUTCH",
     "NORMATIVE_LEVELS",
     "AccountType",
+    "ChangeNote",
     "Clause",
     "ClauseId",
     "Department",
@@ -305,3 +307,17 @@ class Registry(Strict):
     """The organisation's name as employees know it."""
     departments: list[Department] = Field(min_length=1)
     """All departments that own or are named in policies."""
+
+
+class ChangeNote(Strict):
+    """The YAML front matter of a change note, ``changelog/<policy-id>/unreleased/<name>.md``.
+
+    The Markdown body below the front matter tells employees what changes for them.
+    """
+
+    clauses: list[ClauseId] = Field(default_factory=list, max_length=200)
+    """The clauses this note explains. Empty for a note about the policy as a whole."""
+    impact: Literal["patch", "minor", "major"] | None = None
+    """The impact the authors ask for. Lower than the computed impact only with a justification."""
+    justification: Text | None = Field(default=None, max_length=2000)
+    """Why the change is less material than the rules compute; read by the approvers."""

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tools import __version__
-from tools.diagnostics import LoadError, render_github, render_text
+from tools.diagnostics import Diagnostic, LoadError, render_github, render_text
 from tools.snapshot import DirSnapshot, RevisionError
 
 if TYPE_CHECKING:
@@ -89,6 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--exit-code", action="store_true", help="exit 1 when there are changes, as git diff does"
     )
 
+    _add_changelog_parser(commands)
+
     schema = commands.add_parser(
         "schema",
         help="write or check the JSON Schema files for editors",
@@ -102,6 +104,47 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_changelog_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
+    changelog = commands.add_parser(
+        "changelog",
+        help="change notes, release notes and the changelog",
+        description="Work with change notes (changelog/<policy>/unreleased/*.md) and preview the "
+        "release notes of the next release.",
+    )
+    actions = changelog.add_subparsers(dest="action", required=True, metavar="ACTION")
+    check = actions.add_parser(
+        "check",
+        help="fail when a changed clause has no note, or a note is wrong",
+        description="Check the change notes for the change BASE..HEAD (default BASE: the last "
+        "release; default HEAD: the working tree). Editorial changes need no note.",
+    )
+    check.add_argument("base", nargs="?", metavar="BASE", help="git revision or release version")
+    check.add_argument("head", nargs="?", metavar="HEAD", help="git revision or release version")
+    check.add_argument("--policy", metavar="ID", help="only this policy (default: all)")
+    check.add_argument("--format", choices=("text", "github"), default="text")
+    new = actions.add_parser(
+        "new",
+        help="write a change note for the changed clauses that have none",
+        description="Scaffold a note in changelog/<policy>/unreleased/ for the clauses changed "
+        "since BASE (default: the last release) that no note covers yet.",
+    )
+    new.add_argument("base", nargs="?", metavar="BASE", help="git revision or release version")
+    new.add_argument("--policy", metavar="ID", help="the policy (needed when there are several)")
+    new.add_argument("--name", help="file name of the note, without .md (default: from clauses)")
+    new.add_argument(
+        "--all", action="store_true", help="include editorial changes, which need no note"
+    )
+    preview = actions.add_parser(
+        "preview",
+        help="print the release notes a release cut now would produce",
+        description="Print the release notes for releasing the working tree now; writes nothing.",
+    )
+    preview.add_argument(
+        "--policy", metavar="ID", help="the policy (needed when there are several)"
+    )
+    preview.add_argument("--format", choices=("markdown", "html", "changelog"), default="markdown")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
@@ -112,6 +155,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _validate(root, start, args.paths, args.format)
         if args.command == "diff":
             return _diff(root, args)
+        if args.command == "changelog":
+            return _changelog(root, args)
         if args.command == "schema":
             return _schema(root, args.check)
         raise UsageError(f"unknown command {args.command}")
@@ -221,6 +266,95 @@ def _diff(root: Path, args: argparse.Namespace) -> int:
         )
         print(diffreport.render_text(result, color=color), end="")
     return EXIT_PROBLEMS if args.exit_code and result.changes else EXIT_OK
+
+
+def _changelog(root: Path, args: argparse.Namespace) -> int:
+    if args.action == "check":
+        return _changelog_check(root, args)
+    if args.action == "new":
+        return _changelog_new(root, args)
+    return _changelog_preview(root, args)
+
+
+def _print_diagnostics(diagnostics: Sequence[Diagnostic], output: str = "text") -> None:
+    render = render_github if output == "github" else render_text
+    for diagnostic in diagnostics:
+        print(render(diagnostic), file=sys.stderr if output == "text" else sys.stdout)
+
+
+def _changelog_check(root: Path, args: argparse.Namespace) -> int:
+    from tools.comparison import gather, head_policies
+    from tools.notecheck import check_notes
+
+    ids = [args.policy] if args.policy else head_policies(root, args.head)
+    problems: list[Diagnostic] = []
+    summaries = []
+    for policy_id in ids:
+        found = gather(root, args.base, args.head, policy_id)
+        problems += found.note_problems
+        problems += check_notes(found.review, found.since_release, found.notes, found.versions)
+        summaries.append(
+            f"{policy_id}: {sum(1 for c in found.review.changes if c.clause)} changed clauses "
+            f"({found.review.base} → {found.review.head}), {len(found.notes)} change notes"
+        )
+    _print_diagnostics(problems, args.format)
+    for line in summaries:
+        print(line)
+    count = len(problems)
+    print(f"{count} problem{'s' if count != 1 else ''} found" if problems else "change notes ok")
+    return EXIT_PROBLEMS if problems else EXIT_OK
+
+
+def _changelog_new(root: Path, args: argparse.Namespace) -> int:
+    from tools.comparison import choose_policy, gather
+    from tools.files import write_new
+    from tools.notecheck import change_ids, needs_note
+    from tools.notes import notes_folder, scaffold
+
+    policy_id = choose_policy(args.policy, DirSnapshot(root))
+    found = gather(root, args.base, None, policy_id)
+    _print_diagnostics(found.note_problems)
+    noted = {clause_id for note in found.notes for clause_id in note.meta.clauses}
+    entries = [
+        (change.clause, change.title, change.impact)
+        for change in found.review.changes
+        if change.clause
+        and (args.all or needs_note(change))
+        and not noted.intersection(change_ids(change))
+    ]
+    if not entries:
+        print(f"{policy_id}: every changed clause since {found.review.base} has a note")
+        return EXIT_OK
+    name = args.name or "-".join(clause for clause, _, _ in entries[:3])
+    if "/" in name or name.startswith(".") or not name.strip():
+        raise UsageError(f"--name {name!r}: give a plain file name, without folders")
+    target = write_new(root / notes_folder(policy_id), name, ".md", scaffold(entries))
+    print(f"wrote {target.relative_to(root)}: replace the TODO with what changes for employees")
+    return EXIT_OK
+
+
+def _changelog_preview(root: Path, args: argparse.Namespace) -> int:
+    from tools.changelog import render_entry
+    from tools.comparison import choose_policy, gather
+    from tools.htmlpage import render_page
+    from tools.releasenotes import plan_release, release_title, render_markdown
+
+    policy_id = choose_policy(args.policy, DirSnapshot(root))
+    found = gather(root, None, None, policy_id)
+    _print_diagnostics(found.note_problems)
+    previous = found.release.version_text if found.release else None
+    notes = plan_release(
+        found.since_release, found.versions.head, found.versions.released, found.notes, previous
+    )
+    markdown = render_markdown(notes)
+    if args.format == "html":
+        lang = found.versions.head.meta.model.language
+        print(render_page(markdown, title=release_title(notes), lang=lang), end="")
+    elif args.format == "changelog":
+        print(render_entry(notes), end="")
+    else:
+        print(markdown, end="")
+    return EXIT_PROBLEMS if found.note_problems else EXIT_OK
 
 
 def _schema(root: Path, check: bool) -> int:

@@ -7,13 +7,16 @@ both sides are parsed once), and refuses versions that do not load.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
-from tools.diagnostics import LoadError
+from tools.diagnostics import Diagnostic, LoadError
 from tools.diff import PolicyDiff, diff_policies
 from tools.loader import ParseCache, Policy, load_policy, policy_ids
+from tools.notecheck import Versions
+from tools.notes import Note, load_notes
 from tools.snapshot import RevisionError, Snapshot
-from tools.versions import folder, last_release, revision, working_tree
+from tools.versions import Release, folder, last_release, revision, working_tree
 
 
 def choose_policy(requested: str | None, *snapshots: Snapshot | None) -> str:
@@ -86,3 +89,54 @@ def _load(
             problems,
         )
     return policy
+
+
+@dataclass(frozen=True)
+class ChangeSet:
+    """What the changelog commands look at: the change under review (BASE..HEAD), everything
+    since the last release, and the unreleased notes at HEAD."""
+
+    policy: str
+    release: Release | None
+    versions: Versions
+    review: PolicyDiff
+    since_release: PolicyDiff
+    notes: list[Note]
+    note_problems: list[Diagnostic]
+
+
+def head_policies(root: Path, head_spec: str | None) -> list[str]:
+    """The policies at HEAD (default: the working tree)."""
+    head = revision(root, head_spec, None) if head_spec else working_tree(root)
+    return policy_ids(head)
+
+
+def gather(root: Path, base_spec: str | None, head_spec: str | None, policy_id: str) -> ChangeSet:
+    """Load HEAD, BASE (default: the last release) and the last release of one policy."""
+    cache = ParseCache()
+    head_snapshot = _snapshot(root, head_spec, None, policy_id) or working_tree(root)
+    head = _load(head_snapshot, policy_id, cache, required=True)
+    assert head is not None  # required
+    release = last_release(root, policy_id)
+    released_snapshot = revision(root, release.tag, policy_id) if release else None
+    if released_snapshot is not None and release is not None:
+        released_snapshot.label = release.version_text
+    released = _load(released_snapshot, policy_id, cache, required=False)
+    if base_spec is None:
+        base, base_label = released, released_snapshot.label if released_snapshot else "empty"
+    else:
+        base_snapshot = revision(root, base_spec, policy_id)
+        base = _load(base_snapshot, policy_id, cache, required=False)
+        base_label = base_snapshot.label
+    label = head_snapshot.label
+    since_label = released_snapshot.label if released_snapshot else "empty (no release yet)"
+    notes, problems = load_notes(head_snapshot, policy_id)
+    return ChangeSet(
+        policy_id,
+        release,
+        Versions(head, base, released),
+        diff_policies(base, head, base_label=base_label, head_label=label),
+        diff_policies(released, head, base_label=since_label, head_label=label),
+        notes,
+        problems,
+    )

@@ -20,3 +20,26 @@ def write_atomic(path: Path, text: str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def write_new(folder: Path, stem: str, suffix: str, text: str) -> Path:
+    """Write ``text`` to ``folder/stem + suffix``, or ``stem-2``, ``stem-3``... when taken: never
+    overwrites a file, and a reader never sees it half written (a hard link of a complete file).
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{stem}.", dir=folder)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        for number in range(1, 1000):
+            target = folder / f"{stem}{'' if number == 1 else f'-{number}'}{suffix}"
+            try:
+                os.link(temporary, target)
+            except FileExistsError:
+                continue
+            return target
+        raise FileExistsError(f"{folder}: no free name for {stem}{suffix}")
+    finally:
+        Path(temporary).unlink(missing_ok=True)

@@ -55,6 +55,13 @@ class Policy:
             for index, clause in enumerate(section.model.clauses):
                 yield section, index, clause
 
+    def locate_clause(self, clause_id: str) -> tuple[str, int, int] | None:
+        """File, line and column where a clause's id is written; None if it is not here."""
+        for section, index, clause in self.clauses():
+            if clause.id == clause_id:
+                return (section.path, *section.doc.locate(("clauses", index, "id")))
+        return None
+
 
 @dataclass
 class ParseCache:
@@ -100,10 +107,20 @@ def _load_uncached(
     doc, problems = parse_yaml(path, raw)
     if doc is None:
         return None, problems
+    value, problems = validate_document(doc, model, raw)
+    if value is None:
+        return None, problems
+    return LoadedFile(path, doc, value, blob_id), []
+
+
+def validate_document(
+    doc: YamlDocument, model: type[M], raw: bytes
+) -> tuple[M | None, list[Diagnostic]]:
+    """The parsed ``doc`` as a ``model``, or every validation error, located in ``raw``."""
     try:
-        return LoadedFile(path, doc, model.model_validate(doc.data), blob_id), []
+        return model.model_validate(doc.data), []
     except ValidationError as error:
-        text, _ = decode_text(path, raw)
+        text, _ = decode_text(doc.path, raw)  # only on error: positions of hidden characters
         return None, [_to_diagnostic(doc, model, detail, text or "") for detail in error.errors()]
 
 
@@ -263,7 +280,7 @@ def _to_diagnostic(
 
 
 def _is_clause_id(loc: Sequence[str | int]) -> bool:
-    if len(loc) >= 2 and loc[-2] in ("see", "retired"):
+    if len(loc) >= 2 and loc[-2] in ("see", "retired", "clauses"):
         return True
     return len(loc) >= 3 and loc[-1] == "id" and loc[-3] == "clauses"
 

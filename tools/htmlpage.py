@@ -1,0 +1,87 @@
+"""A standalone, accessible HTML5 page from release-notes Markdown, rendered by markdown-it-py.
+
+Raw HTML in the Markdown is never passed through (``html: False``): it shows as text. Images
+are switched off, so the page loads nothing but itself; the style sheet is inline. The one
+extension is the redline markers of ``tools/releasenotes.py``, ``[-old-]`` and ``{+new+}``,
+which become ``<del>`` and ``<ins>``. Pure: Markdown in, bytes-stable HTML out.
+"""
+
+from __future__ import annotations
+
+import html
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+
+_MARKERS = {"[-": ("-]", "del"), "{+": ("+}", "ins")}
+
+
+def _redline_rule(state: StateInline, silent: bool) -> bool:
+    opener = state.src[state.pos : state.pos + 2]
+    if opener not in _MARKERS:
+        return False
+    closer, tag = _MARKERS[opener]
+    end = state.src.find(closer, state.pos + 2, state.posMax)
+    if end < 0:
+        return False
+    if not silent:
+        state.push(f"{tag}_open", tag, 1)
+        old_max = state.posMax
+        state.pos, state.posMax = state.pos + 2, end
+        state.md.inline.tokenize(state)  # the text inside, with its backslash escapes
+        state.posMax = old_max
+        state.push(f"{tag}_close", tag, -1)
+    state.pos = end + 2
+    return True
+
+
+def markdown_parser() -> MarkdownIt:
+    parser = MarkdownIt("commonmark", {"html": False}).enable("table").disable("image")
+    parser.inline.ruler.before("link", "redline", _redline_rule)
+    return parser
+
+
+_PARSER = markdown_parser()
+
+_STYLE = """\
+:root { color-scheme: light; }
+body {
+  margin: 0; background: #ffffff; color: #1b1b1b;
+  font: 1.0625rem/1.6 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif;
+}
+main { max-width: 44rem; margin: 0 auto; padding: 1.25rem 1rem 3rem; overflow-wrap: anywhere; }
+h1 { font-size: 1.75rem; line-height: 1.25; margin: 0.5rem 0 1rem; }
+h2 { font-size: 1.375rem; margin: 2.25rem 0 0.5rem; padding-top: 0.75rem;
+     border-top: 2px solid #d0d7de; }
+h3 { font-size: 1.125rem; margin: 1.75rem 0 0.25rem; }
+blockquote { margin: 0.75rem 0; padding: 0.5rem 1rem; background: #f4f6f8;
+             border-left: 4px solid #2f5d8a; }
+blockquote p { margin: 0.25rem 0; }
+del { color: #8a1c1c; background: #fde8e8; text-decoration: line-through; }
+ins { color: #0f5323; background: #e3f6e8; text-decoration: underline; }
+a { color: #1a4f8b; }
+table { border-collapse: collapse; }
+th, td { border: 1px solid #d0d7de; padding: 0.25rem 0.5rem; text-align: left; }
+@media print { h2 { border: 0; } blockquote { background: none; } }
+"""
+
+
+def render_page(markdown: str, *, title: str, lang: str) -> str:
+    """A complete HTML5 document: the rendered Markdown inside ``<main>``."""
+    body = _PARSER.render(markdown)
+    return (
+        "<!DOCTYPE html>\n"
+        f'<html lang="{html.escape(lang)}">\n'
+        "<head>\n"
+        '<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{html.escape(title)}</title>\n"
+        f"<style>\n{_STYLE}</style>\n"
+        "</head>\n"
+        "<body>\n"
+        "<main>\n"
+        f"{body}"
+        "</main>\n"
+        "</body>\n"
+        "</html>\n"
+    )
