@@ -14,10 +14,13 @@ nox.options.sessions = ["check", "tests", "lint"]
 
 @nox.session
 def check(session: nox.Session) -> None:
-    """The main job on the shipped policies: validate and summarise."""
+    """The main job on the shipped policies: validate, check the change notes, and show the
+    release notes a release cut now would produce."""
     session.install("-e", ".")
     session.run("policy", "validate")
     session.run("policy", "schema", "--check")
+    session.run("policy", "changelog", "check")
+    session.run("policy", "changelog", "preview")
 
 
 @nox.session

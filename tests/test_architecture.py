@@ -10,7 +10,13 @@ import pytest
 from tests.conftest import ROOT
 
 # library -> the only module of tools/ and schema/ allowed to import it
-BOUNDARIES = {"git": "tools/gitrepo.py", "ruamel": "tools/yamlfile.py"}
+BOUNDARIES = {
+    "git": {"tools/gitrepo.py"},
+    "ruamel": {"tools/yamlfile.py"},
+    # Parsing change notes, and rendering release notes to HTML.
+    "markdown_it": {"tools/notes.py", "tools/htmlpage.py"},
+    "mdit_py_plugins": {"tools/notes.py"},
+}
 
 
 def _imports(path: Path) -> set[str]:
@@ -29,10 +35,10 @@ SOURCES = sorted([*ROOT.glob("tools/*.py"), *ROOT.glob("schema/*.py")])
 
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_library_boundaries(path: Path) -> None:
-    """GitPython only in gitrepo.py, ruamel.yaml only in yamlfile.py."""
+    """GitPython only in gitrepo.py, ruamel.yaml only in yamlfile.py, and so on."""
     relative = path.relative_to(ROOT).as_posix()
     for library in _imports(path) & BOUNDARIES.keys():
-        assert BOUNDARIES[library] == relative, f"{relative} imports {library}"
+        assert relative in BOUNDARIES[library], f"{relative} imports {library}"
 
 
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))

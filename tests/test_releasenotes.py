@@ -11,7 +11,7 @@ import html5lib
 import pytest
 
 from schema.models import Level
-from tools.changelog import ChangelogError, add_release
+from tools.changelog import add_release
 from tools.diff import diff_policies
 from tools.htmlpage import render_page
 from tools.impact import Impact
@@ -246,21 +246,3 @@ def test_requested_lower_impact_with_justification_is_used() -> None:
         Impact.MINOR,
         False,
     )
-
-
-class TestChangelog:
-    def test_new_release_goes_on_top_and_keeps_the_rest(self) -> None:
-        first = case_notes("01__first_release")
-        second = case_notes("02__added_changed_moved_removed")
-        text = add_release(None, first)
-        text = text.replace("# Wijzigingen in Mini\n", "# Wijzigingen in Mini\n\n<!-- eigen -->\n")
-        text = add_release(text, second)
-        assert text.index("## [2.0.0] - 2027-03-01") < text.index("## [1.0.0] - 2027-01-01")
-        assert "<!-- eigen -->" in text
-        assert "[Releasenotes](2.0.0.md)" in text
-        assert "- Vervallen: Geen klantgegevens (mi-002)" in text
-
-    def test_same_version_twice_is_refused(self) -> None:
-        first = case_notes("01__first_release")
-        with pytest.raises(ChangelogError, match=r"1\.0\.0"):
-            add_release(add_release(None, first), first)

@@ -293,16 +293,20 @@ def _changelog_check(root: Path, args: argparse.Namespace) -> int:
         found = gather(root, args.base, args.head, policy_id)
         problems += found.note_problems
         problems += check_notes(found.review, found.since_release, found.notes, found.versions)
+        changed = sum(1 for change in found.review.changes if change.clause)
         summaries.append(
-            f"{policy_id}: {sum(1 for c in found.review.changes if c.clause)} changed clauses "
-            f"({found.review.base} → {found.review.head}), {len(found.notes)} change notes"
+            f"{policy_id}: {_plural(changed, 'changed clause')} ({found.review.base} → "
+            f"{found.review.head}), {_plural(len(found.notes), 'change note')}"
         )
     _print_diagnostics(problems, args.format)
     for line in summaries:
         print(line)
-    count = len(problems)
-    print(f"{count} problem{'s' if count != 1 else ''} found" if problems else "change notes ok")
+    print(f"{_plural(len(problems), 'problem')} found" if problems else "change notes ok")
     return EXIT_PROBLEMS if problems else EXIT_OK
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _changelog_new(root: Path, args: argparse.Namespace) -> int:

@@ -123,7 +123,8 @@ def gather(root: Path, base_spec: str | None, head_spec: str | None, policy_id: 
         released_snapshot.label = release.version_text
     released = _load(released_snapshot, policy_id, cache, required=False)
     if base_spec is None:
-        base, base_label = released, released_snapshot.label if released_snapshot else "empty"
+        base = released
+        base_label = released_snapshot.label if released_snapshot else "empty (no release yet)"
     else:
         base_snapshot = revision(root, base_spec, policy_id)
         base = _load(base_snapshot, policy_id, cache, required=False)

@@ -1,0 +1,63 @@
+"""Parsing change notes: the front matter model, the body rules, positions in the file."""
+
+from __future__ import annotations
+
+from tools.impact import Impact
+from tools.notes import escape_body, parse_note, scaffold
+from tools.snapshot import MemorySnapshot
+
+
+def test_note_fields_and_positions() -> None:
+    raw = b"---\nclauses:\n  - sm-001\n  - sm-002\nimpact: minor\n---\n\nJe mag nu meer.\n"
+    note, problems = parse_note("n.md", raw)
+    assert note is not None and not problems
+    assert note.meta.clauses == ["sm-001", "sm-002"]
+    assert note.impact is Impact.MINOR
+    assert note.body == "Je mag nu meer."
+    assert note.position(("clauses", 1)) == (4, 5)
+    assert note.position(("impact",)) == (5, 9)
+
+
+def test_scaffold_parses_once_its_placeholder_is_replaced() -> None:
+    text = scaffold(
+        [("sm-001", "Titel: met # teken", Impact.MAJOR), ("sm-002", "Twee", Impact.MINOR)]
+    )
+    note, problems = parse_note("n.md", text.encode())
+    assert note is None and [p.code for p in problems] == ["unfinished-note"]
+    note, problems = parse_note("n.md", text.replace("TODO:", "Klaar.").encode())
+    assert note is not None and not problems
+    assert note.meta.clauses == ["sm-001", "sm-002"] and note.impact is None
+
+
+def test_empty_body_is_located_below_the_front_matter() -> None:
+    _, problems = parse_note("n.md", b"---\nclauses: []\n---\n\n\n")
+    assert [(p.line, p.code) for p in problems] == [(4, "empty-note")]
+
+
+def test_bad_utf8_is_refused_located() -> None:
+    _, problems = parse_note("n.md", b"---\nclauses: []\n---\n\xff\xfe tekst\n")
+    assert [(p.line, p.column, p.code) for p in problems] == [(4, 1, "invalid-utf8")]
+
+
+def test_escape_body_keeps_markdown_but_not_html_or_markers() -> None:
+    escaped = escape_body("**vet** <b>x</b> {+a+} [-b-] [link](https://x.example)")
+    assert escaped == "**vet** &lt;b>x&lt;/b> {\\+a+} [\\-b-] [link](https://x.example)"
+
+
+def test_notes_folder_is_read_sorted_and_gitkeep_ignored() -> None:
+    from tools.notes import load_notes
+
+    note = b"---\nclauses: []\n---\nAlgemeen.\n"
+    snapshot = MemorySnapshot(
+        {
+            "changelog/mini/unreleased/b.md": note,
+            "changelog/mini/unreleased/a.md": note,
+            "changelog/mini/unreleased/.gitkeep": b"",
+            "changelog/mini/unreleased/sub/c.md": note,
+        }
+    )
+    notes, problems = load_notes(snapshot, "mini")
+    assert [n.path.rsplit("/", 1)[1] for n in notes] == ["a.md", "b.md"]
+    assert [(p.file, p.code) for p in problems] == [
+        ("changelog/mini/unreleased/sub/c.md", "not-a-note")
+    ]
