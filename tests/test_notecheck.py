@@ -153,7 +153,7 @@ def test_github_format_annotates(repo: Path, commit: Commit) -> None:
     assert f"::error file={ALGEMEEN},line=6,col=9,title=missing-note::" in out
 
 
-# --- what passes ----------------------------------------------------------------------------------
+# --- what passes -------------------------------------------------------------------------------
 
 
 def test_change_with_its_note_passes(repo: Path, commit: Commit) -> None:
@@ -202,7 +202,7 @@ def test_working_tree_is_the_default_head(repo: Path) -> None:
     assert check(repo)[0] == 0
 
 
-# --- changelog new ---------------------------------------------------------------------------------
+# --- changelog new ---------------------------------------------------------------------------
 
 
 def test_new_scaffolds_a_note_for_uncovered_clauses(repo: Path) -> None:
@@ -236,7 +236,7 @@ def test_new_refuses_a_path_as_name(repo: Path) -> None:
     assert not (repo / "x.md").exists()
 
 
-# --- changelog preview -----------------------------------------------------------------------------
+# --- changelog preview -----------------------------------------------------------------------
 
 
 def test_preview_prints_the_next_release_and_writes_nothing(repo: Path, commit: Commit) -> None:
