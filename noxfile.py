@@ -19,6 +19,7 @@ def check(session: nox.Session) -> None:
     session.install("-e", ".")
     session.run("policy", "validate")
     session.run("policy", "schema", "--check")
+    session.run("policy", "owners", "--check")
     session.run("policy", "changelog", "check")
     session.run("policy", "changelog", "preview")
 

@@ -16,6 +16,7 @@ BOUNDARIES = {
     # Parsing change notes, and rendering release notes to HTML.
     "markdown_it": {"tools/notes.py", "tools/htmlpage.py"},
     "mdit_py_plugins": {"tools/notes.py"},
+    "pathspec": {"tools/owners.py"},
 }
 
 

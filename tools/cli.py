@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tools import __version__
-from tools.diagnostics import Diagnostic, LoadError, render_github, render_text
+from tools.diagnostics import Diagnostic, LoadError, render_github, render_text, sort_diagnostics
 from tools.snapshot import DirSnapshot, RevisionError
 
 if TYPE_CHECKING:
+    from tools.owners import Ownership
     from tools.validate import Report
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -91,6 +92,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_changelog_parser(commands)
 
+    owners = commands.add_parser(
+        "owners",
+        help="show who owns each path, or lint CODEOWNERS (--check)",
+        description="Show the owners of each PATH (default: every file git tracks) per "
+        "CODEOWNERS section. --check lints: every tracked file owned, every owner a department, "
+        "no pattern that matches nothing, no second CODEOWNERS, no configuration errors.",
+    )
+    owners.add_argument("paths", nargs="*", metavar="PATH", help="repository paths")
+    owners.add_argument(
+        "--codeowners", type=Path, metavar="FILE", help="use these rules instead (to try them)"
+    )
+    owners.add_argument("--format", choices=("text", "json"), default="text")
+    owners.add_argument("--check", action="store_true", help="lint instead of listing")
+
     schema = commands.add_parser(
         "schema",
         help="write or check the JSON Schema files for editors",
@@ -155,6 +170,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _validate(root, start, args.paths, args.format)
         if args.command == "diff":
             return _diff(root, args)
+        if args.command == "owners":
+            return _owners(root, start, args)
         if args.command == "changelog":
             return _changelog(root, args)
         if args.command == "schema":
@@ -359,6 +376,90 @@ def _changelog_preview(root: Path, args: argparse.Namespace) -> int:
     else:
         print(markdown, end="")
     return EXIT_PROBLEMS if found.note_problems else EXIT_OK
+
+
+def _owners(root: Path, start: Path, args: argparse.Namespace) -> int:
+    from tools.codeowners import CODEOWNERS_PATH, parse_codeowners
+    from tools.gitrepo import tracked_paths
+    from tools.owners import compile_rules, lint_ownership, owners_of, path_problem
+
+    source = args.codeowners.resolve() if args.codeowners else root / CODEOWNERS_PATH
+    label = str(args.codeowners) if args.codeowners else CODEOWNERS_PATH
+    try:
+        text = source.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"cannot read {label}: {error}") from None
+    rules, problems = parse_codeowners(label, text)
+    compiled = compile_rules(rules)
+    tracked = tracked_paths(root)
+    if args.check:
+        problems += lint_ownership(compiled, label, tracked)
+        problems += _handle_problems(root, text)
+        _print_diagnostics(sort_diagnostics(problems))
+        print(f"{_plural(len(problems), 'problem')} found" if problems else "CODEOWNERS ok")
+        return EXIT_PROBLEMS if problems else EXIT_OK
+    _print_diagnostics(problems)
+    paths = [_repository_path(root, start, name) for name in args.paths] or tracked
+    for path in paths:
+        if path_problem(path):
+            raise UsageError(f"{path}: {path_problem(path)}")
+    found = [owners_of(compiled, path) for path in paths]
+    if args.format == "json":
+        print(json.dumps([_ownership_json(o) for o in found], indent=2, ensure_ascii=False))
+    else:
+        for ownership in found:
+            print(_ownership_text(ownership))
+    return EXIT_PROBLEMS if problems else EXIT_OK
+
+
+def _repository_path(root: Path, start: Path, name: str) -> str:
+    path = Path(os.path.normpath(start / name))
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        raise UsageError(f"{name}: outside the repository at {root}") from None
+
+
+def _handle_problems(root: Path, text: str) -> list[Diagnostic]:
+    from tools.loader import load_registry
+    from tools.validate import check_codeowners_handles
+
+    registry, problems = load_registry(DirSnapshot(root))
+    if registry is None:
+        return problems
+    return check_codeowners_handles(text, registry.model)
+
+
+def _ownership_json(ownership: Ownership) -> dict[str, object]:
+    default = [s for s in ownership.sections if s.section.name == ""]
+    return {
+        "path": ownership.path,
+        "owners": list(default[0].owners) if default else [],
+        "sections": [
+            {
+                "name": s.section.name,
+                "approvals": s.section.approvals,
+                "optional": s.section.optional,
+                "owners": list(s.owners),
+                "line": s.rule.line,
+            }
+            for s in ownership.sections
+        ],
+    }
+
+
+def _ownership_text(ownership: Ownership) -> str:
+    if not ownership.sections:
+        return f"{ownership.path}: (no owner)"
+    parts = []
+    for s in ownership.sections:
+        owners = " | ".join(s.owners) or "(unowned)"
+        if s.section.name:
+            count = f"[{s.section.approvals}]" if s.section.approvals > 1 else ""
+            optional = "^" if s.section.optional else ""
+            owners = f"{optional}[{s.section.name}]{count} {owners}"
+        parts.append(owners)
+    return f"{ownership.path}: {'; '.join(parts)}"
 
 
 def _schema(root: Path, check: bool) -> int:

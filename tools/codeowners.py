@@ -49,7 +49,8 @@ def parse_codeowners(path: str, text: str) -> tuple[list[Rule], list[Diagnostic]
     rules: list[Rule] = []
     problems: list[Diagnostic] = []
     section = _DEFAULT_SECTION
-    for number, raw in enumerate(text.splitlines(), start=1):
+    # git ignores a UTF-8 byte order mark; left in, it would become part of the first pattern.
+    for number, raw in enumerate(text.removeprefix("\ufeff").splitlines(), start=1):
         line = _strip_comment(raw).strip()
         if not line:
             continue

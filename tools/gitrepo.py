@@ -89,3 +89,10 @@ class GitSnapshot:
             return self._entries[path]
         except KeyError:
             raise KeyError(path) from None
+
+
+def tracked_paths(root: Path) -> list[str]:
+    """The files git tracks in the index of the repository at ``root`` (as git spells them)."""
+    repo = open_repo(root)
+    listing = repo.git.ls_files("-z", "--full-name")
+    return sorted(path for path in listing.split("\0") if path)
