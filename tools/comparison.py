@@ -132,12 +132,12 @@ def gather(root: Path, base_spec: str | None, head_spec: str | None, policy_id: 
     label = head_snapshot.label
     since_label = released_snapshot.label if released_snapshot else "empty (no release yet)"
     notes, problems = load_notes(head_snapshot, policy_id)
+    since_release = diff_policies(released, head, base_label=since_label, head_label=label)
+    review = (
+        since_release
+        if base is released
+        else diff_policies(base, head, base_label=base_label, head_label=label)
+    )
     return ChangeSet(
-        policy_id,
-        release,
-        Versions(head, base, released),
-        diff_policies(base, head, base_label=base_label, head_label=label),
-        diff_policies(released, head, base_label=since_label, head_label=label),
-        notes,
-        problems,
+        policy_id, release, Versions(head, base, released), review, since_release, notes, problems
     )
