@@ -12,7 +12,7 @@ from typing import Any
 
 from tools.diff import Change, PolicyDiff
 from tools.impact import Impact
-from tools.redline import Segment
+from tools.redline import Segment, render_segments
 
 IMPACT_MEANING = {
     Impact.MAJOR: "material: employees' duties or rights change",
@@ -130,17 +130,11 @@ def _short(value: Any) -> str:
 
 
 def _text_redline(segments: tuple[Segment, ...], color: bool) -> str:
-    parts = []
-    for segment in segments:
-        if segment.op == "equal":
-            parts.append(segment.text)
-        elif color:
-            parts.append(f"{_ANSI[segment.op]}{segment.text}{_ANSI['reset']}")
-        else:
-            parts.append(
-                f"[-{segment.text}-]" if segment.op == "delete" else f"{{+{segment.text}+}}"
-            )
-    return "".join(parts)
+    if color:
+        delete = _ANSI["delete"] + "{}" + _ANSI["reset"]
+        insert = _ANSI["insert"] + "{}" + _ANSI["reset"]
+        return render_segments(segments, delete=delete, insert=insert)
+    return render_segments(segments, delete="[-{}-]", insert="{{+{}+}}")
 
 
 # --- Markdown ----------------------------------------------------------------------------------
@@ -155,16 +149,7 @@ def _escape(text: str) -> str:
 
 
 def _markdown_redline(segments: tuple[Segment, ...]) -> str:
-    parts = []
-    for segment in segments:
-        text = _escape(segment.text)
-        if segment.op == "delete":
-            parts.append(f"<del>{text}</del>")
-        elif segment.op == "insert":
-            parts.append(f"<ins>{text}</ins>")
-        else:
-            parts.append(text)
-    return "".join(parts)
+    return render_segments(segments, delete="<del>{}</del>", insert="<ins>{}</ins>", escape=_escape)
 
 
 def render_markdown(diff: PolicyDiff) -> str:

@@ -8,6 +8,7 @@ whitespace compare equal however they are wrapped, so a re-wrapped paragraph sho
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Literal
@@ -92,3 +93,16 @@ def similarity(base: str, head: str) -> float:
     return SequenceMatcher(
         None, tokenize(normalize(base)), tokenize(normalize(head)), autojunk=False
     ).ratio()
+
+
+def render_segments(
+    segments: Iterable[Segment],
+    *,
+    delete: str,
+    insert: str,
+    escape: Callable[[str], str] = str,
+) -> str:
+    """The redline as one string: each run's escaped text put into the template of its kind
+    (``{}`` marks the text; equal runs stand as they are)."""
+    templates = {"delete": delete, "insert": insert, "equal": "{}"}
+    return "".join(templates[s.op].format(escape(s.text)) for s in segments)

@@ -22,7 +22,7 @@ from tools.impact import Impact
 from tools.loader import Policy
 from tools.notecheck import change_ids, effective_impact
 from tools.notes import Note, escape_body
-from tools.redline import Segment
+from tools.redline import Segment, render_segments
 
 _LINE_START = re.compile(r"^(\d*)([#=+-]|(?<=\d)[.)])", re.MULTILINE)
 
@@ -236,16 +236,12 @@ def _paragraphs(text: str, prefix: str = "") -> list[str]:
 
 def _redline(segments: Sequence[Segment]) -> str:
     """Word redline in the release notes' own markers: ``[-old-]`` and ``{+new+}``."""
-    parts = []
-    for segment in segments:
-        text = escape_text(segment.text.replace("\n", " "))
-        if segment.op == "delete":
-            parts.append(f"[-{text}-]")
-        elif segment.op == "insert":
-            parts.append(f"{{+{text}+}}")
-        else:
-            parts.append(text)
-    return "".join(parts)
+    return render_segments(
+        segments,
+        delete="[-{}-]",
+        insert="{{+{}+}}",
+        escape=lambda text: escape_text(text.replace("\n", " ")),
+    )
 
 
 def _heading(entry: Entry) -> str:
