@@ -1,11 +1,12 @@
 """The policy data model: strict, frozen Pydantic models for every file a policy repository holds.
 
-Three kinds of file are modelled:
+The files a policy repository holds:
 
 - ``policy/<id>/policy.yaml``          -> :class:`PolicyMeta`
 - ``policy/<id>/sections/<sid>.yaml``  -> :class:`Section` (with its :class:`Clause` list)
 - ``policy/departments.yaml``          -> :class:`Registry`
 - ``changelog/<id>/unreleased/*.md``   -> :class:`ChangeNote` (its YAML front matter)
+- ``changelog/approvals/*.json``        -> :class:`ApprovalRecord` (a signed approval)
 
 The models check what one file can say about itself (types, formats, unknown fields, empty
 text, hidden characters, dates in order). Checks across files (element coverage, references,
@@ -321,3 +322,45 @@ class ChangeNote(Strict):
     """The impact the authors ask for. Lower than the computed impact only with a justification."""
     justification: Text | None = Field(default=None, max_length=2000)
     """Why the change is less material than the rules compute; read by the approvers."""
+
+
+FileState = Annotated[
+    StrictStr, Field(pattern=r"^(100644|100755|120000|160000) sha256:[0-9a-f]{64}$")
+]
+"""A file's content as approved: its git mode and the SHA-256 of its bytes."""
+
+Sha = Annotated[StrictStr, Field(pattern=r"^[0-9a-f]{40}([0-9a-f]{24})?$")]
+
+
+class Approval(Strict):
+    """What an approver signs: this department approves these files with exactly this content.
+
+    Bound to content, not to commits, so it survives merge, squash and rebase merges; any
+    change to an approved file makes the approval stale for that file.
+    """
+
+    type: Literal["policy-approval/1"]
+    """The record format."""
+    organisation: Text = Field(max_length=200)
+    """The organisation of the registry, so an approval cannot be replayed in another one."""
+    department: Slug
+    """The id of the department the approver approves for."""
+    approver: Email
+    """The approver's e-mail address in the registry; the signing key must be theirs."""
+    base: Sha
+    """The commit the approver compared against (for the audit trail)."""
+    head: Sha
+    """The commit the approver approved (for the audit trail; validity follows ``files``)."""
+    files: dict[Annotated[StrictStr, Field(min_length=1, max_length=4096)], FileState | None] = (
+        Field(min_length=1, max_length=100_000)
+    )
+    """Every path of the change and its approved content (null: the file is deleted)."""
+
+
+class ApprovalRecord(Strict):
+    """``changelog/approvals/<name>.json``: an approval and the approver's SSH signature over
+    its canonical JSON (namespace ``policy-approval``)."""
+
+    approval: Approval
+    signature: StrictStr = Field(max_length=10_000)
+    """An armored ``ssh-keygen -Y sign`` signature."""

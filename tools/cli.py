@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from tools import __version__
 from tools.diagnostics import Diagnostic, LoadError, render_github, render_text, sort_diagnostics
 from tools.snapshot import DirSnapshot, RevisionError
+from tools.sshkeygen import SshKeygenError
 
 if TYPE_CHECKING:
     from tools.owners import Ownership
@@ -106,6 +107,32 @@ def build_parser() -> argparse.ArgumentParser:
     owners.add_argument("--format", choices=("text", "json"), default="text")
     owners.add_argument("--check", action="store_true", help="lint instead of listing")
 
+    approve = commands.add_parser(
+        "approve",
+        help="sign your approval of the content at HEAD",
+        description="Record, as a signed file in changelog/approvals/, that you approve the "
+        "files changed between BASE and HEAD with exactly their content at HEAD. Commit the "
+        "file; it counts for as long as those files keep that content.",
+    )
+    approve.add_argument("base", nargs="?", metavar="BASE", help="default: the last release")
+    approve.add_argument(
+        "--department", action="append", default=[], metavar="ID", help="(repeatable)"
+    )
+    approve.add_argument("--key", type=Path, metavar="FILE", help="your SSH key")
+    approve.add_argument(
+        "--policy", metavar="ID", help="the policy (needed when there are several)"
+    )
+    approvals = commands.add_parser(
+        "approvals",
+        help="who must approve BASE..HEAD, who did, what is missing",
+        description="Exit 0 when every required department has approved, 1 when not.",
+    )
+    approvals.add_argument("base", nargs="?", metavar="BASE", help="default: the last release")
+    approvals.add_argument("head", nargs="?", metavar="HEAD", help="default: HEAD")
+    approvals.add_argument(
+        "--policy", metavar="ID", help="the policy (needed when there are several)"
+    )
+    approvals.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     schema = commands.add_parser(
         "schema",
         help="write or check the JSON Schema files for editors",
@@ -174,10 +201,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _owners(root, start, args)
         if args.command == "changelog":
             return _changelog(root, args)
+        if args.command == "approve":
+            return _approve(root, args)
+        if args.command == "approvals":
+            return _approvals(root, args)
         if args.command == "schema":
             return _schema(root, args.check)
         raise UsageError(f"unknown command {args.command}")
-    except (UsageError, RevisionError) as error:
+    except (UsageError, RevisionError, SshKeygenError) as error:
         print(f"policy: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except LoadError as error:
@@ -460,6 +491,60 @@ def _ownership_text(ownership: Ownership) -> str:
             owners = f"{optional}[{s.section.name}]{count} {owners}"
         parts.append(owners)
     return f"{ownership.path}: {'; '.join(parts)}"
+
+
+def _approvals(root: Path, args: argparse.Namespace) -> int:
+    from tools import approvalreport
+    from tools.gate import judge, resolve_range
+
+    policy = None if args.base else _only_policy(root, args.policy, args.head)
+    verdict = judge(root, resolve_range(root, args.base, args.head, policy))
+    render = {
+        "text": approvalreport.render_text,
+        "markdown": approvalreport.render_markdown,
+        "json": approvalreport.render_json,
+    }[args.format]
+    print(render(verdict), end="")
+    return EXIT_OK if verdict.complete else EXIT_PROBLEMS
+
+
+def _only_policy(root: Path, requested: str | None, head: str | None) -> str:
+    """The policy whose last release is the default BASE."""
+    from tools.comparison import head_policies
+
+    if requested:
+        return requested
+    ids = head_policies(root, head or "HEAD")
+    if len(ids) == 1:
+        return ids[0]
+    raise UsageError(
+        "give BASE, or --policy to start from that policy's last release"
+        + (f" (policies: {', '.join(ids)})" if ids else "")
+    )
+
+
+def _approve(root: Path, args: argparse.Namespace) -> int:
+    from tools.gate import approve, resolve_range
+
+    policy = None if args.base else _only_policy(root, args.policy, "HEAD")
+    done = approve(
+        root,
+        resolve_range(root, args.base, None, policy),
+        key=args.key,
+        departments=tuple(args.department),
+    )
+    print(f"{done.approver} (key {done.key}) approves {_plural(len(done.paths), 'file')}:")
+    for path in done.paths:
+        print(f"  {path}")
+    for record in done.records:
+        print(f"wrote {record.relative_to(root).as_posix()}")
+    if done.not_counting:
+        print(
+            "note: you wrote or committed part of this change; your approval does not count "
+            f"for: {', '.join(done.not_counting)}"
+        )
+    print("commit the record(s) and push; 'policy approvals' shows what is still missing")
+    return EXIT_OK
 
 
 def _schema(root: Path, check: bool) -> int:

@@ -140,7 +140,7 @@ def _text_redline(segments: tuple[Segment, ...], color: bool) -> str:
 # --- Markdown ----------------------------------------------------------------------------------
 
 
-def _escape(text: str) -> str:
+def escape_markdown(text: str) -> str:
     """Text safe inside Markdown and HTML: no markup, no table breaks, no Markdown syntax."""
     escaped = html.escape(text, quote=False)
     for char in "\\`*_[]|#~":
@@ -149,13 +149,15 @@ def _escape(text: str) -> str:
 
 
 def _markdown_redline(segments: tuple[Segment, ...]) -> str:
-    return render_segments(segments, delete="<del>{}</del>", insert="<ins>{}</ins>", escape=_escape)
+    return render_segments(
+        segments, delete="<del>{}</del>", insert="<ins>{}</ins>", escape=escape_markdown
+    )
 
 
 def render_markdown(diff: PolicyDiff) -> str:
     """A pull-request comment: summary table, then each change with its redline."""
     lines = [
-        f"## Policy `{diff.policy}`: {_escape(diff.base)} → {_escape(diff.head)}",
+        f"## Policy `{diff.policy}`: {escape_markdown(diff.base)} → {escape_markdown(diff.head)}",
         "",
         f"**Impact: {diff.impact}**: {IMPACT_MEANING[diff.impact]}.",
         "",
@@ -165,28 +167,29 @@ def render_markdown(diff: PolicyDiff) -> str:
     lines += ["| Change | Clause | Impact | Reason |", "|---|---|---|---|"]
     for change in diff.changes:
         lines.append(
-            f"| {change.kind} | {_escape(_label(change))} | {change.impact} | "
-            f"{_escape(change.reason)} |"
+            f"| {change.kind} | {escape_markdown(_label(change))} | {change.impact} | "
+            f"{escape_markdown(change.reason)} |"
         )
     for change in diff.changes:
         lines += [
             "",
-            f"### {_escape(_label(change))}",
+            f"### {escape_markdown(_label(change))}",
             "",
-            f"*{change.kind}, {change.impact}*: {_escape(change.reason)}",
+            f"*{change.kind}, {change.impact}*: {escape_markdown(change.reason)}",
         ]
         if change.moved_from and change.moved_to and change.kind != "added":
             lines += [
                 "",
-                f"Moved from {_escape(str(change.moved_from))} to {_escape(str(change.moved_to))}.",
+                f"Moved from {escape_markdown(str(change.moved_from))} "
+                f"to {escape_markdown(str(change.moved_to))}.",
             ]
         if change.redline is not None and _has_edit(change.redline):
             lines += ["", "> " + _markdown_redline(change.redline)]
         elif change.kind == "added" and change.head is not None:
-            lines += ["", "> " + f"<ins>{_escape(change.head.text)}</ins>"]
+            lines += ["", "> " + f"<ins>{escape_markdown(change.head.text)}</ins>"]
         elif change.kind == "removed" and change.base is not None:
-            lines += ["", "> " + f"<del>{_escape(change.base.text)}</del>"]
+            lines += ["", "> " + f"<del>{escape_markdown(change.base.text)}</del>"]
         elif change.values is not None and change.redline is None:
-            before, after = (_escape(_short(value)) for value in change.values)
+            before, after = (escape_markdown(_short(value)) for value in change.values)
             lines += ["", f"{before} → {after}"]
     return "\n".join(lines) + "\n"

@@ -7,12 +7,18 @@ tree, so files equal on both sides of a diff are recognised without reading them
 
 from __future__ import annotations
 
+import hashlib
+import re
 from pathlib import Path
 
 import git
 from git.objects import Blob, Commit, Tree
 
+from tools.approvals import ChangedPath, Contribution
 from tools.snapshot import RevisionError, SnapshotError
+
+Repository = git.Repo
+"""A repository, for modules that pass one along without importing GitPython."""
 
 _SYMLINK_MODE = 0o120000
 _SUBMODULE_MODE = 0o160000
@@ -51,6 +57,7 @@ class GitSnapshot:
     """The files of one commit, read from git objects."""
 
     def __init__(self, repo: git.Repo, revision: str) -> None:
+        self.repo = repo
         self.commit = resolve_commit(repo, revision)
         self.label = revision
         self._entries: dict[str, tuple[str, int, Blob | None]] = {}
@@ -84,6 +91,15 @@ class GitSnapshot:
     def blob_id(self, path: str) -> str:
         return self._entry(path)[0]
 
+    def state(self, path: str) -> str | None:
+        """``"<mode> sha256:<hex>"`` of a file as it is in this commit; None when absent.
+        Symbolic links and submodules have a state too: what they point at."""
+        if path not in self._entries:
+            return None
+        sha, mode, blob = self._entries[path]
+        data = blob.data_stream.read() if blob is not None else sha.encode()
+        return f"{mode:06o} sha256:{hashlib.sha256(data).hexdigest()}"
+
     def _entry(self, path: str) -> tuple[str, int, Blob | None]:
         try:
             return self._entries[path]
@@ -96,3 +112,110 @@ def tracked_paths(root: Path) -> list[str]:
     repo = open_repo(root)
     listing = repo.git.ls_files("-z", "--full-name")
     return sorted(path for path in listing.split("\0") if path)
+
+
+def _raw_entries(output: str) -> list[tuple[str, str]]:
+    """(metadata, path) pairs of ``--raw -z`` output; other fields (commit ids) are kept as
+    (id, '') so callers can tell which commit the entries that follow belong to."""
+    fields = output.split("\0")
+    pairs: list[tuple[str, str]] = []
+    index = 0
+    while index < len(fields):
+        field = fields[index]
+        if field.startswith(":"):
+            pairs.append((field, fields[index + 1]))
+            index += 2
+        else:
+            if field:
+                pairs.append((field, ""))
+            index += 1
+    return pairs
+
+
+def changed_paths(repo: git.Repo, base: Commit, head: Commit) -> list[ChangedPath]:
+    """Every path that differs between the two trees: added, deleted, modified, type or mode
+    changed; a rename is its two sides. Paths come from git as bytes-exact UTF-8 (``-z``)."""
+    output = repo.git.diff_tree(
+        "-r", "--no-renames", "--raw", "-z", base.hexsha, head.hexsha, strip_newline_in_stdout=False
+    )
+    found = []
+    for meta, path in _raw_entries(output):
+        if path:
+            old_mode, new_mode, _, _, status = meta[1:].split(" ")
+            found.append(ChangedPath(path, int(old_mode, 8), int(new_mode, 8), status[0]))
+    return sorted(found, key=lambda change: change.path)
+
+
+_CO_AUTHOR = re.compile(r"^\s*co-authored-by:.*<([^<>]+)>\s*$", re.IGNORECASE | re.MULTILINE)
+
+
+def contributions(repo: git.Repo, base: Commit, head: Commit) -> list[Contribution]:
+    """Every commit reachable from HEAD and not from BASE, merges and side branches included."""
+    # -c lists, for a merge, the paths that differ from every parent: what the merge itself
+    # wrote, not what it brought in from either side.
+    output = repo.git.log(
+        "--format=%x01%H",
+        "-c",
+        "--raw",
+        "-z",
+        "--no-renames",
+        "--no-color",
+        "--no-ext-diff",
+        f"{base.hexsha}..{head.hexsha}",
+        strip_newline_in_stdout=False,
+    )
+    touched: dict[str, set[str]] = {}
+    current = ""
+    fields = output.split("\0")
+    for index, field in enumerate(fields):
+        token = field.lstrip("\n")
+        if token.startswith("\x01"):
+            current = token[1:].strip()
+            touched[current] = set()
+        elif token.startswith(":") and index + 1 < len(fields):
+            touched[current].add(fields[index + 1])
+    found = []
+    for sha, paths in touched.items():
+        commit = repo.commit(sha)
+        message = commit.message if isinstance(commit.message, str) else commit.message.decode()
+        people = {commit.author.email or "", commit.committer.email or ""}
+        people.update(_CO_AUTHOR.findall(message))
+        found.append(
+            Contribution(
+                sha,
+                frozenset(p.strip().casefold() for p in people if p.strip()),
+                frozenset(paths),
+            )
+        )
+    return found
+
+
+def is_ancestor(repo: git.Repo, ancestor: Commit, descendant: Commit) -> bool:
+    return bool(repo.is_ancestor(ancestor, descendant))
+
+
+def dirty_paths(repo: git.Repo) -> list[str]:
+    """Tracked files whose working-tree or staged content differs from HEAD."""
+    output = repo.git.status("--porcelain=v1", "-z", "--untracked-files=no")
+    found = []
+    fields = output.split("\0")
+    index = 0
+    while index < len(fields):
+        entry = fields[index]
+        index += 1
+        if len(entry) < 4:
+            continue
+        found.append(entry[3:])
+        if entry[0] in "RC":  # a rename or copy names its source in the next field
+            found.append(fields[index])
+            index += 1
+    return sorted(found)
+
+
+def signing_key_setting(repo: git.Repo) -> str:
+    """git's ``user.signingKey``, '' when not set or unreadable."""
+    try:
+        value = repo.config_reader().get_value("user", "signingkey", "")
+    except Exception:  # any trouble reading git config means: not configured
+        return ""
+    return value if isinstance(value, str) else ""

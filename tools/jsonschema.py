@@ -6,12 +6,13 @@ import json
 
 from pydantic import BaseModel
 
-from schema.models import PolicyMeta, Registry, Section
+from schema.models import ApprovalRecord, PolicyMeta, Registry, Section
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     "policy.schema.json": PolicyMeta,
     "section.schema.json": Section,
     "departments.schema.json": Registry,
+    "approval.schema.json": ApprovalRecord,
 }
 
 

@@ -1,0 +1,376 @@
+"""The approval gate's shell: gather BASE..HEAD from git, judge it with ``tools/approvals.py``,
+and record approvals (``policy approve``).
+
+Everything the rules trust is read from BASE (CODEOWNERS, the registry and its keys); from HEAD
+only the changed content, the approval records and extra key revocations are read.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from schema.models import Registry
+from tools.approvalrecords import (
+    APPROVALS_FOLDER,
+    NAMESPACE,
+    is_record_path,
+    new_approval,
+    read_record,
+    record_name,
+    render_record,
+    signed_message,
+)
+from tools.approvals import Change, Governance, SignedApproval, Verdict, evaluate
+from tools.codeowners import CODEOWNERS_PATH, parse_codeowners
+from tools.diagnostics import Diagnostic
+from tools.diff import PolicyDiff, diff_policies
+from tools.files import write_atomic
+from tools.gitrepo import (
+    GitSnapshot,
+    Repository,
+    changed_paths,
+    contributions,
+    dirty_paths,
+    is_ancestor,
+    open_repo,
+    signing_key_setting,
+)
+from tools.loader import ParseCache, load_policy, load_registry
+from tools.owners import OTHER_LOCATIONS, compile_rules, owners_of
+from tools.snapshot import RevisionError, SnapshotError
+from tools.sshkeygen import SshKeygenError, public_key_of, sign, verify
+from tools.sshsig import SignatureFormatError, fingerprint, key_blob, signature_info
+from tools.validate import check_codeowners_handles
+from tools.versions import last_release
+
+
+@dataclass(frozen=True)
+class Range:
+    base: GitSnapshot
+    head: GitSnapshot
+
+    @property
+    def repo(self) -> Repository:
+        return self.base.repo
+
+
+def resolve_range(
+    root: Path, base_spec: str | None, head_spec: str | None, policy: str | None
+) -> Range:
+    """BASE (default: the policy's last release) and HEAD (default: the HEAD commit)."""
+    repo = open_repo(root)
+    if base_spec is None:
+        if policy is None:
+            raise RevisionError("give BASE or the policy whose last release is BASE")
+        release = last_release(root, policy)
+        if release is None:
+            raise RevisionError(
+                f"'{policy}' has no release yet, so there is no trusted BASE; give BASE: the "
+                "commit whose CODEOWNERS and departments.yaml you trust (e.g. main)"
+            )
+        base_spec = release.tag
+    base = GitSnapshot(repo, base_spec)
+    head = GitSnapshot(repo, head_spec or "HEAD")
+    return Range(base, head)
+
+
+def judge(root: Path, span: Range, *, excluded: frozenset[str] = frozenset()) -> Verdict:
+    """The verdict on BASE..HEAD."""
+    governance = read_governance(span.base, span.head)
+    change = read_change(span, excluded)
+    approvals = [read_approval(span.head, path) for path in record_paths(span.head)]
+    verdict = evaluate(change, governance, approvals)
+    if not is_ancestor(span.repo, span.base.commit, span.head.commit):
+        problem = Diagnostic(
+            "",
+            0,
+            0,
+            "not-an-ancestor",
+            f"BASE {span.base.label} is not an ancestor of HEAD {span.head.label}, so who wrote "
+            "the change cannot be known",
+            "use a BASE that HEAD builds on (fetch the full history in CI)",
+        )
+        verdict = Verdict(
+            verdict.base,
+            verdict.head,
+            verdict.required,
+            verdict.ignored,
+            (problem, *verdict.problems),
+            verdict.people,
+        )
+    return verdict
+
+
+def read_governance(base: GitSnapshot, head: GitSnapshot) -> Governance:
+    problems: list[Diagnostic] = []
+    registry_file, registry_problems = load_registry(base)
+    problems += [_at(d, base.label) for d in registry_problems]
+    registry = registry_file.model if registry_file else None
+    try:
+        text = base.read(CODEOWNERS_PATH).decode("utf-8")
+    except KeyError:
+        text = ""
+        problems.append(_config_problem(f"there is no CODEOWNERS at BASE {base.label}"))
+    except (SnapshotError, UnicodeDecodeError) as error:
+        text = ""
+        problems.append(_config_problem(f"CODEOWNERS at BASE cannot be read: {error}"))
+    rules, rule_problems = parse_codeowners(CODEOWNERS_PATH, text)
+    problems += [_at(d, base.label) for d in rule_problems]
+    if registry is not None:
+        problems += [_at(d, base.label) for d in check_codeowners_handles(text, registry)]
+    present = set(base.files(""))
+    problems += [
+        _config_problem(f"a second CODEOWNERS file, {other}, at BASE {base.label}")
+        for other in OTHER_LOCATIONS
+        if other in present
+    ]
+    head_registry, head_problems = load_registry(head)
+    if head_registry is None:
+        problems.append(
+            _config_problem(
+                f"the registry at HEAD does not load, so key revocations there are unknown: "
+                f"{'; '.join(d.message for d in head_problems)}"
+            )
+        )
+    revoked = _revoked(registry) | (_revoked(head_registry.model) if head_registry else set())
+    return Governance(compile_rules(rules), registry, tuple(problems), frozenset(revoked))
+
+
+def read_change(span: Range, excluded: frozenset[str] = frozenset()) -> Change:
+    paths = tuple(
+        c
+        for c in changed_paths(span.repo, span.base.commit, span.head.commit)
+        if not is_record_path(c.path)
+    )
+    return Change(
+        base=f"{span.base.label} ({span.base.commit.hexsha[:12]})",
+        head=f"{span.head.label} ({span.head.commit.hexsha[:12]})",
+        paths=paths,
+        states={c.path: span.head.state(c.path) for c in paths},
+        head_files=tuple(span.head.files("")),
+        contributions=tuple(contributions(span.repo, span.base.commit, span.head.commit)),
+        clauses=_clauses(span, {c.path for c in paths}),
+        excluded=frozenset(e.casefold() for e in excluded),
+    )
+
+
+def record_paths(snapshot: GitSnapshot) -> list[str]:
+    return [path for path in snapshot.files(APPROVALS_FOLDER) if is_record_path(path)]
+
+
+def read_approval(snapshot: GitSnapshot, path: str) -> SignedApproval:
+    """A record file, with its signature checked by ssh-keygen against the key it names."""
+    try:
+        found = read_record(snapshot.read(path))
+    except SnapshotError as error:
+        return SignedApproval(path, None, str(error))
+    if isinstance(found, str):
+        return SignedApproval(path, None, found)
+    try:
+        info = signature_info(found.signature)
+    except SignatureFormatError as error:
+        return SignedApproval(path, found, f"unreadable signature: {error}")
+    if info.namespace != NAMESPACE:
+        return SignedApproval(
+            path, found, f"signed for another purpose (namespace '{info.namespace}')", info.key
+        )
+    good = verify(
+        signed_message(found.approval),
+        found.signature,
+        key=info.key,
+        principal=found.approval.approver,
+        namespace=NAMESPACE,
+    )
+    return SignedApproval(path, found, None, info.key, good)
+
+
+@dataclass(frozen=True)
+class Approved:
+    """What ``policy approve`` wrote."""
+
+    approver: str
+    key: str
+    records: tuple[Path, ...]
+    paths: tuple[str, ...]
+    not_counting: tuple[str, ...]
+    """Paths the approver contributed to: their approval will not count there."""
+
+
+def approve(
+    root: Path, span: Range, *, key: Path | None, departments: tuple[str, ...] = ()
+) -> Approved:
+    """Sign and write an approval of the content at HEAD for each department asked for."""
+    if span.head.commit != span.repo.head.commit:
+        raise RevisionError("approve works on HEAD: check out the commit you want to approve")
+    dirty = [p for p in dirty_paths(span.repo) if not is_record_path(p)]
+    if dirty:
+        raise RevisionError(
+            f"uncommitted changes in {', '.join(dirty[:5])}: an approval is for the committed "
+            "content; commit or stash them first"
+        )
+    change = read_change(span)
+    if not change.paths:
+        raise RevisionError(f"nothing to approve: HEAD changes nothing since {span.base.label}")
+    key_path = key or default_key(span.repo)
+    public = public_key_of(key_path)
+    try:
+        blob = key_blob(public)
+    except SignatureFormatError as error:
+        raise SshKeygenError(f"{key_path}: {error}") from None
+    registry_file, _ = load_registry(span.head)
+    if registry_file is None:
+        raise RevisionError("policy/departments.yaml does not load; run 'policy validate'")
+    registry = registry_file.model
+    email, member_of = _key_owner(registry, blob, fingerprint(blob))
+    chosen = departments or _needed_from(span.base, member_of, change)
+    for department in chosen:
+        if department not in member_of:
+            raise RevisionError(
+                f"{email} is not a member of '{department}' (member of: "
+                f"{', '.join(sorted(member_of)) or 'none'})"
+            )
+    written = []
+    for department in sorted(set(chosen)):
+        approval = new_approval(
+            organisation=registry.organisation,
+            department=department,
+            approver=email,
+            base=span.base.commit.hexsha,
+            head=span.head.commit.hexsha,
+            files=change.states,
+        )
+        signature = sign(signed_message(approval), key_path, NAMESPACE)
+        target = root / APPROVALS_FOLDER / record_name(approval)
+        write_atomic(target, render_record(approval, signature))
+        written.append(target)
+    mine = sorted(
+        {p for c in change.contributions if email in c.identities for p in c.paths}
+        & set(change.states)
+    )
+    return Approved(
+        email,
+        fingerprint(blob),
+        tuple(written),
+        tuple(c.path for c in change.paths),
+        tuple(mine),
+    )
+
+
+def default_key(repo: Repository) -> Path:
+    """git's ``user.signingKey`` when it is a file, else the usual ~/.ssh keys."""
+    configured = signing_key_setting(repo)
+    if configured and not configured.startswith("key::"):
+        return Path(os.path.expanduser(configured))
+    for name in ("id_ed25519", "id_ecdsa", "id_rsa"):
+        candidate = Path.home() / ".ssh" / name
+        if candidate.is_file():
+            return candidate
+    raise SshKeygenError("no SSH key found; give one with --key (e.g. --key ~/.ssh/id_ed25519)")
+
+
+def _key_owner(registry: Registry, blob: bytes, printed: str) -> tuple[str, set[str]]:
+    owners: dict[str, set[str]] = defaultdict(set)
+    for department in registry.departments:
+        for member in department.members:
+            if any(_same_key(line, blob) for line in member.ssh_keys):
+                owners[member.email.casefold()].add(department.id)
+    if len(owners) != 1:
+        who = "no member" if not owners else f"{len(owners)} members"
+        raise RevisionError(
+            f"the key {printed} belongs to {who} in policy/departments.yaml; add your public key "
+            "to your ssh_keys there (that change needs approval, and counts once released)"
+        )
+    email, member_of = next(iter(owners.items()))
+    return email, member_of
+
+
+def _needed_from(base: GitSnapshot, member_of: set[str], change: Change) -> tuple[str, ...]:
+    """The approver's departments that own some changed path at BASE."""
+    governance = read_governance(base, base)
+    if governance.registry is None:
+        return ()
+    by_handle = {d.handle: d.id for d in governance.registry.departments}
+    needed: set[str] = set()
+    for changed in change.paths:
+        for section in owners_of(governance.rules, changed.path).sections:
+            needed.update(by_handle.get(owner, "") for owner in section.owners)
+    chosen = tuple(sorted(needed & member_of))
+    if not chosen:
+        raise RevisionError(
+            f"no changed file needs approval from {', '.join(sorted(member_of))}; "
+            "name a department with --department to approve anyway"
+        )
+    return chosen
+
+
+def _same_key(line: str, blob: bytes) -> bool:
+    try:
+        return key_blob(line) == blob
+    except SignatureFormatError:
+        return False
+
+
+def _revoked(registry: Registry | None) -> set[bytes]:
+    if registry is None:
+        return set()
+    lines = [line for d in registry.departments for m in d.members for line in m.revoked_keys]
+    found = set()
+    for line in lines:
+        try:
+            found.add(key_blob(line))
+        except SignatureFormatError:
+            continue
+    return found
+
+
+def _clauses(span: Range, changed: set[str]) -> dict[str, tuple[str, ...]]:
+    """Changed clause ids per policy file, for the policies the change touches."""
+    policies = {p.split("/")[1] for p in changed if p.startswith("policy/") and p.count("/") >= 2}
+    found: dict[str, set[str]] = defaultdict(set)
+    cache = ParseCache()
+    for policy in sorted(policies):
+        base, _ = load_policy(span.base, policy, cache)
+        head, _ = load_policy(span.head, policy, cache)
+        if head is None and base is None:
+            continue  # does not load: 'policy validate' says why; paths still need approval
+        _add_clauses(found, diff_policies(base, head), policy)
+    return {path: tuple(sorted(ids)) for path, ids in found.items() if path in changed}
+
+
+def _add_clauses(found: dict[str, set[str]], diff: PolicyDiff, policy: str) -> None:
+    for change in diff.changes:
+        if change.clause is None:
+            continue
+        sections = {change.section}
+        for place in (change.moved_from, change.moved_to):
+            if place is not None:
+                sections.add(place.section)
+        for section in sections:
+            if section:
+                found[f"policy/{policy}/sections/{section}.yaml"].add(change.clause)
+
+
+def _at(diagnostic: Diagnostic, label: str) -> Diagnostic:
+    """A BASE configuration problem, saying it is BASE's."""
+    return Diagnostic(
+        diagnostic.file,
+        diagnostic.line,
+        diagnostic.column,
+        diagnostic.code,
+        f"{diagnostic.message} (at BASE {label})",
+        diagnostic.hint,
+    )
+
+
+def _config_problem(message: str) -> Diagnostic:
+    return Diagnostic(
+        CODEOWNERS_PATH,
+        0,
+        0,
+        "bad-governance",
+        message,
+        "fix the rules in a change of its own; until then nothing can be approved",
+    )
