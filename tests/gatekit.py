@@ -14,8 +14,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tests.conftest import write_tree
+from tools.approvalrecords import (
+    APPROVALS_FOLDER,
+    NAMESPACE,
+    new_approval,
+    render_record,
+    signed_message,
+)
 from tools.approvals import Verdict
-from tools.gate import Approved, approve, judge, resolve_range
+from tools.gate import Approved, approve, judge, read_change, resolve_range
+from tools.sshkeygen import sign
 
 PEOPLE = {
     "eva": ("Eva Visser", "hr"),
@@ -200,3 +208,37 @@ def missing(verdict: Verdict) -> dict[str, int]:
         key = "/".join(r.departments) + (f"[{r.section}]" if r.section else "")
         found[key] = max(found.get(key, 0), r.missing)
     return found
+
+
+def forge(
+    repo: GateRepo,
+    *,
+    key: str,
+    approver: str,
+    department: str,
+    files: Mapping[str, str | None] | None = None,
+    namespace: str = NAMESPACE,
+    organisation: str = "Test B.V.",
+    name: str = "forged.json",
+    tamper: Mapping[str, str | None] | None = None,
+) -> None:
+    """Write and commit a record made by hand: any approver, key, namespace or content, and
+    optionally files changed after signing (``tamper``)."""
+    span = resolve_range(repo.root, "base", None, None)
+    states = dict(files) if files is not None else dict(read_change(span).states)
+    approval = new_approval(
+        organisation=organisation,
+        department=department,
+        approver=email(approver),
+        base=span.base.commit.hexsha,
+        head=span.head.commit.hexsha,
+        files=states,
+    )
+    signature = sign(signed_message(approval), repo.keys[key], namespace)
+    if tamper:
+        approval = approval.model_copy(update={"files": {**approval.files, **tamper}})
+    repo.commit(
+        {f"{APPROVALS_FOLDER}/{name}": render_record(approval, signature)},
+        author=approver,
+        message="approval",
+    )

@@ -27,7 +27,10 @@ MAX_RECORD_BYTES = 5_000_000
 
 
 def is_record_path(path: str) -> bool:
-    return path.startswith(APPROVALS_FOLDER + "/")
+    """Only ``*.json`` files directly in the folder are records; anything else there is an
+    ordinary file that needs approval like any other."""
+    folder, _, name = path.rpartition("/")
+    return folder == APPROVALS_FOLDER and name.endswith(".json")
 
 
 def signed_message(approval: Approval) -> bytes:

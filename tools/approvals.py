@@ -211,20 +211,21 @@ def _why_not(
         return ""
     if approval.files[path] != states.get(path):
         return "stale: the file changed after the approval"
-    commit = authors.get(path, {}).get(approval.approver)
-    if commit is not None:
-        return f"self-approval: the approver wrote or committed it (commit {commit[:12]})"
+    how = authors.get(path, {}).get(approval.approver)
+    if how is not None:
+        return f"self-approval: the approver {how}"
     return None
 
 
 def _authors(change: Change) -> dict[str, dict[str, str]]:
-    """Per path, each identity that contributed to it and one commit that shows it."""
+    """Per path, each identity that contributed to it and how (one commit that shows it)."""
     found: dict[str, dict[str, str]] = defaultdict(dict)
-    everywhere = {identity: "(release request)" for identity in change.excluded}
+    everywhere = {identity: "asks for the release" for identity in change.excluded}
     for contribution in change.contributions:
+        how = f"wrote or committed it (commit {contribution.commit[:12]})"
         for path in contribution.paths:
             for identity in contribution.identities:
-                found[path].setdefault(identity, contribution.commit)
+                found[path].setdefault(identity, how)
     for changed in change.paths:
         for identity, why in everywhere.items():
             found[changed.path].setdefault(identity, why)
