@@ -54,19 +54,21 @@ def email(person: str) -> str:
     return f"{person}@t.nl"
 
 
+def make_key(folder: Path, name: str) -> Path:
+    """A new ed25519 key pair ``folder/name`` and ``folder/name.pub``, made by ssh-keygen."""
+    key = folder / name
+    subprocess.run(
+        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", str(key)],
+        check=True,
+        capture_output=True,
+    )
+    return key
+
+
 def make_keys(folder: Path) -> dict[str, Path]:
-    """One ed25519 key per person (and a second one for Eva), made by ssh-keygen."""
+    """One key per person, and a second one for Eva."""
     folder.mkdir(parents=True, exist_ok=True)
-    keys = {}
-    for name in [*PEOPLE, "eva2"]:
-        key = folder / name
-        subprocess.run(
-            ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", str(key)],
-            check=True,
-            capture_output=True,
-        )
-        keys[name] = key
-    return keys
+    return {name: make_key(folder, name) for name in [*PEOPLE, "eva2"]}
 
 
 def public(key: Path) -> str:

@@ -7,11 +7,14 @@ monitoring.yaml needs HR and, in its own CODEOWNERS section, the works council (
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import ROOT, run_policy
 from tests.gatekit import (
     CODEOWNERS,
     MERK,
@@ -20,10 +23,12 @@ from tests.gatekit import (
     email,
     forge,
     git_as,
+    make_key,
     make_keys,
     missing,
     monitoring,
     new_gate_repo,
+    public,
     reasons,
     registry,
 )
@@ -531,3 +536,130 @@ def test_approve_warns_about_files_you_wrote(tmp_path: Path, keys: dict[str, Pat
     repo.commit({MONITORING: CHANGED}, author="eva")
     done = approve(repo.root, resolve_range(repo.root, "base", None, None), key=keys["eva"])
     assert done.not_counting == (MONITORING,)
+
+
+# --- The shipped repository -------------------------------------------------------------------
+
+SHIPPED_MONITORING = "policy/social-media/sections/monitoring.yaml"
+
+
+def _shipped_with_keys(root: Path, keys: dict[str, Path]) -> dict[str, str]:
+    """This repository's policies and CODEOWNERS in a new git repository, each member given a
+    key (ssh-keygen made), committed and tagged ``base``. Returns e-mail to key name."""
+    shutil.copytree(ROOT / "policy", root / "policy")
+    shutil.copy(ROOT / "CODEOWNERS", root / "CODEOWNERS")
+    registry_path = root / "policy/departments.yaml"
+    text = registry_path.read_text(encoding="utf-8")
+    owners: dict[str, str] = {}
+    lines = []
+    for line in text.splitlines():
+        lines.append(line)
+        if line.strip().startswith("email:"):
+            address = line.split(":", 1)[1].strip()
+            name = address.split("@")[0]
+            if name not in keys:
+                keys[name] = make_key(keys["eva"].parent, name)
+            indent = line[: len(line) - len(line.lstrip())]
+            lines.append(f'{indent}ssh_keys: ["{public(keys[name])}"]')
+            owners[address] = name
+    registry_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    git_as(root, "anouk", "init", "-q", "-b", "main")
+    git_as(root, "anouk", "add", "-A")
+    git_as(root, "anouk", "commit", "-q", "-m", "base")
+    git_as(root, "anouk", "tag", "base")
+    return owners
+
+
+def test_shipped_monitoring_change_needs_hr_and_the_works_council(
+    tmp_path: Path, keys: dict[str, Path]
+) -> None:
+    root = tmp_path / "shipped"
+    root.mkdir()
+    _shipped_with_keys(root, keys)
+    repo = GateRepo(root, keys)
+    text = (root / SHIPPED_MONITORING).read_text(encoding="utf-8")
+    changed = text.replace("kijkt alleen naar informatie", "kijkt vooral naar informatie", 1)
+    assert changed != text
+    repo.commit({SHIPPED_MONITORING: changed}, author="mallory")
+
+    def verdict() -> dict[str, int]:
+        return missing(repo.verdict())
+
+    assert verdict() == {"hr": 1, "ondernemingsraad[Ondernemingsraad]": 1}
+    assert {c for r in repo.verdict().required for c in r.clauses} == {"sm-048"}
+
+    repo.approve("eva.visser")
+    assert verdict() == {"hr": 0, "ondernemingsraad[Ondernemingsraad]": 1}
+    assert not repo.verdict().complete
+
+    repo.approve("fatima.yilmaz")
+    assert repo.verdict().complete
+
+    repo.commit({SHIPPED_MONITORING: changed.replace("vooral", "meestal", 1)})
+    assert verdict() == {"hr": 1, "ondernemingsraad[Ondernemingsraad]": 1}
+
+
+# --- The command line ---------------------------------------------------------------------------
+
+
+def test_cli_approvals_json_and_exit_codes(gate: GateRepo) -> None:
+    result = run_policy("approvals", "base", "--format", "json", cwd=gate.root)
+    assert result.returncode == 1, result.stderr
+    report = json.loads(result.stdout)
+    assert report["complete"] is False
+    hr = next(r for r in report["required"] if r["department"] == "hr")
+    assert hr["paths"] == [MONITORING]
+    assert (hr["section"], hr["needed"], hr["approved_by"], hr["missing"]) == ("", 1, [], 1)
+
+    approved = run_policy("approve", "base", "--key", str(gate.keys["eva"]), cwd=gate.root)
+    assert approved.returncode == 0, approved.stderr
+    assert "wrote changelog/approvals/hr--eva--" in approved.stdout
+    gate.commit({}, author="eva")
+    forge(gate, key="mallory", approver="fatima", department="or")
+    report = json.loads(run_policy("approvals", "base", "--format", "json", cwd=gate.root).stdout)
+    hr = next(r for r in report["required"] if r["department"] == "hr")
+    assert hr["approved_by"] == [email("eva")] and hr["missing"] == 0
+    assert report["ignored"] == [
+        {
+            "file": "changelog/approvals/forged.json",
+            "approver": email("fatima"),
+            "department": "or",
+            "reason": "unknown key: no member has the signing key in the registry at BASE",
+        }
+    ]
+
+    gate.approve("joost")
+    done = run_policy("approvals", "base", cwd=gate.root)
+    assert done.returncode == 0, done.stdout
+    assert "complete" in done.stdout.splitlines()[0]
+
+
+def test_cli_approvals_markdown_for_reviewers(gate: GateRepo) -> None:
+    gate.approve("eva")
+    result = run_policy("approvals", "base", "--format", "markdown", cwd=gate.root)
+    assert result.returncode == 1
+    assert result.stdout.startswith("## Approvals: ❌ incomplete")
+    assert "| hr | 1 | Eva Visser &lt;eva@t.nl&gt; | approved |" in result.stdout
+    assert "| or \\[Ondernemingsraad\\] | 1 | - | 1 more approval needed |" in result.stdout
+
+
+def test_cli_approvals_output_is_deterministic(gate: GateRepo) -> None:
+    gate.approve("eva")
+    first = run_policy("approvals", "base", "--format", "json", cwd=gate.root).stdout
+    assert first == run_policy("approvals", "base", "--format", "json", cwd=gate.root).stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["approvals", "no-such-ref"], "unknown revision 'no-such-ref'"),
+        (["approvals", "--", "-x"], "is not a revision"),
+        (["approvals"], "no release yet"),
+        (["approve", "base", "--key", "/nonexistent/key"], "cannot read the public key"),
+    ],
+)
+def test_cli_errors_are_one_line_and_exit_2(gate: GateRepo, args: list[str], message: str) -> None:
+    result = run_policy(*args, cwd=gate.root)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
