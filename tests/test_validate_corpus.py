@@ -14,6 +14,8 @@ POLICY = "policy/mini/policy.yaml"
 ALGEMEEN = "policy/mini/sections/algemeen.yaml"
 PRIVACY = "policy/mini/sections/privacy.yaml"
 REGISTRY = "policy/departments.yaml"
+KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJFX444+tOBvI7lFnnCn7P7qsmSXLs+HMS3D5jNTgcqe"
+"""A public key (made once with ssh-keygen; only its format matters here)."""
 
 
 def edit(path: str, old: str, new: str) -> dict[str, str | bytes | None]:
@@ -255,6 +257,39 @@ CASES: list[tuple[str, dict[str, str | bytes | None], str, str, int]] = [
         "bad-format",
         REGISTRY,
         8,
+    ),
+    (
+        "registry-bad-key",
+        edit(
+            REGISTRY,
+            "email: eva@test.nl",
+            "email: eva@test.nl\n        ssh_keys: ['ssh-ed25519 AAAA']",
+        ),
+        "bad-key",
+        REGISTRY,
+        9,
+    ),
+    (
+        "registry-shared-key",
+        {
+            REGISTRY: MINI_FILES[REGISTRY]
+            .replace("email: eva@test.nl", f"email: eva@test.nl\n        ssh_keys: ['{KEY}']")
+            .replace("email: daan@test.nl", f"email: daan@test.nl\n        ssh_keys: ['{KEY}']")
+        },
+        "shared-key",
+        REGISTRY,
+        16,
+    ),
+    (
+        "registry-revoked-key-listed",
+        edit(
+            REGISTRY,
+            "email: eva@test.nl",
+            f"email: eva@test.nl\n        ssh_keys: ['{KEY}']\n        revoked_keys: ['{KEY}']",
+        ),
+        "revoked-key-listed",
+        REGISTRY,
+        9,
     ),
     (
         "codeowners-unknown-handle",

@@ -156,6 +156,16 @@ def evaluate(
     problems = list(governance.problems) + hygiene_problems(change)
     registry = governance.registry
     if registry is None:
+        problems.append(
+            Diagnostic(
+                "policy/departments.yaml",
+                0,
+                0,
+                "bad-governance",
+                "there is no valid departments registry at BASE, so nobody can approve",
+                "fix the registry in a change of its own",
+            )
+        )
         return Verdict(change.base, change.head, (), (), tuple(sorted(set(problems))), {})
     valid, ignored = _check_records(approvals, registry, governance.revoked)
     authors = _authors(change)

@@ -7,7 +7,7 @@ every required element covered, dates in order, departments known, CODEOWNERS ha
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +24,7 @@ from tools.loader import (
     policy_ids,
 )
 from tools.snapshot import Snapshot
+from tools.sshsig import SignatureFormatError, key_blob
 
 
 @dataclass(frozen=True)
@@ -320,6 +321,49 @@ def check_registry(registry: LoadedFile[Registry]) -> list[Diagnostic]:
                     )
                 )
             emails.add(member.email.lower())
+    return problems + _check_keys(registry)
+
+
+def _keys(registry: Registry) -> Iterator[tuple[str, str, str, tuple[str | int, ...]]]:
+    """Every key line in the registry: its person, field, text and place."""
+    for index, department in enumerate(registry.departments):
+        for m_index, member in enumerate(department.members):
+            for field in ("ssh_keys", "revoked_keys"):
+                for k_index, line in enumerate(getattr(member, field)):
+                    place = ("departments", index, "members", m_index, field, k_index)
+                    yield member.email.casefold(), field, line, place
+
+
+def _check_keys(registry: LoadedFile[Registry]) -> list[Diagnostic]:
+    """Every key readable; a key belongs to one person (whoever else has it could sign as
+    them); a revoked key is not also listed as current."""
+    problems: list[Diagnostic] = []
+    holders: dict[bytes, str] = {}
+    current: list[tuple[bytes, tuple[str | int, ...]]] = []
+    revoked: set[bytes] = set()
+    for person, field, line, place in _keys(registry.model):
+        try:
+            blob = key_blob(line)
+        except SignatureFormatError as error:
+            message = f"not a usable public key: {error}"
+            hint = "paste the whole line of your .pub file"
+            problems.append(_at(registry, place, "bad-key", message, hint))
+            continue
+        if field == "revoked_keys":
+            revoked.add(blob)
+            continue
+        current.append((blob, place))
+        if holders.setdefault(blob, person) != person:
+            message = f"this key also belongs to {holders[blob]}"
+            hint = "each person signs with a key of their own"
+            problems.append(_at(registry, place, "shared-key", message, hint))
+    message = "this key is revoked elsewhere in the registry"
+    hint = "remove it from ssh_keys; a revoked key never counts"
+    problems += [
+        _at(registry, place, "revoked-key-listed", message, hint)
+        for blob, place in current
+        if blob in revoked
+    ]
     return problems
 
 
