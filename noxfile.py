@@ -27,6 +27,8 @@ def check(session: nox.Session) -> None:
 @nox.session
 def tests(session: nox.Session) -> None:
     """The test suite (pass pytest arguments after --)."""
+    if not shutil.which("ssh-keygen"):
+        session.error("ssh-keygen not found: apt-get install openssh-client (the gate tests sign)")
     session.install("-e", ".[test]")
     session.run("pytest", *session.posargs)
 
