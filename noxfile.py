@@ -52,6 +52,15 @@ def browser(session: nox.Session) -> None:
     session.run("pytest", "-m", "browser", "tests/browser", *session.posargs)
 
 
+@nox.session(default=False)
+def bench(session: nox.Session) -> None:
+    """The benchmark: synthetic repositories of 1,000 and 10,000 clauses with 100 releases,
+    timed against the YAML floor and Doorstop (pass runner options after --, e.g. --repeat 3);
+    writes .bench/bench.json."""
+    session.install("-e", ".", "doorstop")
+    session.run("python", "-m", "tests.bench.run", *session.posargs)
+
+
 @nox.session
 def validate(session: nox.Session) -> None:
     """Validate the repository's policies (pass paths and --format after --)."""
