@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import types
 import typing
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -132,15 +132,24 @@ def load_registry(
 
 
 def load_policy(
-    snapshot: Snapshot, policy_id: str, cache: ParseCache | None = None
+    snapshot: Snapshot,
+    policy_id: str,
+    cache: ParseCache | None = None,
+    *,
+    skip: Collection[str] = (),
 ) -> tuple[Policy | None, list[Diagnostic]]:
-    """A policy's metadata and sections; None when ``policy.yaml`` itself cannot be loaded."""
+    """A policy's metadata and sections; None when ``policy.yaml`` itself cannot be loaded.
+
+    Section files in ``skip`` are left out unread (the policy is then not ``complete``): a diff
+    passes the files that are the same on both sides, so its cost follows the change.
+    """
     folder = f"{POLICY_ROOT}/{policy_id}"
     meta, problems = load_file(snapshot, f"{folder}/policy.yaml", PolicyMeta, cache)
     section_paths, order_problems = _section_paths(snapshot, folder, meta)
     problems += order_problems
     sections: list[LoadedFile[Section]] = []
-    for path in section_paths:
+    wanted = [path for path in section_paths if path not in skip]
+    for path in wanted:
         section, section_problems = load_file(snapshot, path, Section, cache)
         problems += section_problems
         if section is not None:

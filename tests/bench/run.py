@@ -89,7 +89,7 @@ class Launcher:
     """The small process that forks each measured command (``tests/bench/launcher.py``)."""
 
     def __init__(self) -> None:
-        env = {**os.environ, "NO_COLOR": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+        env = {**os.environ, "NO_COLOR": "1"}
         self.process = subprocess.Popen(
             [sys.executable, "-S", str(LAUNCHER_SCRIPT)],
             stdin=subprocess.PIPE,
