@@ -64,3 +64,11 @@ def schema(session: nox.Session) -> None:
     """Regenerate the JSON Schema files in schema/ from the models."""
     session.install("-e", ".")
     session.run("policy", "schema")
+
+
+@nox.session(default=False)
+def due(session: nox.Session) -> None:
+    """Reviews due within 30 days (pass --within, --today, --format after --); fails when one
+    is overdue. CI runs it on a schedule."""
+    session.install("-e", ".")
+    session.run("policy", "due", *session.posargs)

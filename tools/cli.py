@@ -7,6 +7,7 @@ unreadable input). Engines return data or raise ``UsageError``; only this module
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
 import sys
@@ -133,6 +134,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--policy", metavar="ID", help="the policy (needed when there are several)"
     )
     approvals.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    due = commands.add_parser(
+        "due",
+        help="list the policies and clauses whose review is due or overdue",
+        description="List every policy and clause whose next_review date has passed or falls "
+        "within DAYS. Exit 1 when a review is overdue, 0 otherwise.",
+    )
+    due.add_argument(
+        "--within", type=_days, default=30, metavar="DAYS", help="look ahead (default: 30)"
+    )
+    due.add_argument(
+        "--today", type=_date, metavar="YYYY-MM-DD", help="count from this date (default: today)"
+    )
+    due.add_argument("--format", choices=("text", "json"), default="text")
     schema = commands.add_parser(
         "schema",
         help="write or check the JSON Schema files for editors",
@@ -144,6 +158,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="only check that the files are up to date (exit 1 when stale)",
     )
     return parser
+
+
+def _days(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"not a number of days: {text!r}")
+    return int(text)
+
+
+def _date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def _add_changelog_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
@@ -205,6 +232,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _approve(root, args)
         if args.command == "approvals":
             return _approvals(root, args)
+        if args.command == "due":
+            return _due(root, args)
         if args.command == "schema":
             return _schema(root, args.check)
         raise UsageError(f"unknown command {args.command}")
@@ -545,6 +574,30 @@ def _approve(root: Path, args: argparse.Namespace) -> int:
         )
     print("commit the record(s) and push; 'policy approvals' shows what is still missing")
     return EXIT_OK
+
+
+def _due(root: Path, args: argparse.Namespace) -> int:
+    from tools import due
+    from tools.loader import ParseCache, load_policy, policy_ids
+
+    snapshot = DirSnapshot(root)
+    cache = ParseCache()
+    policies = []
+    for policy_id in policy_ids(snapshot):
+        policy, problems = load_policy(snapshot, policy_id, cache)
+        if policy is None or problems:
+            raise LoadError(
+                f"policy '{policy_id}' does not load; run 'policy validate' and fix it", problems
+            )
+        policies.append(policy)
+    today = args.today or datetime.date.today()
+    reviews = due.find_due(policies, today, args.within)
+    if args.format == "json":
+        data = due.to_json(reviews, today, args.within)
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        print(due.render_text(reviews, today, args.within), end="")
+    return EXIT_PROBLEMS if any(review.overdue for review in reviews) else EXIT_OK
 
 
 def _schema(root: Path, check: bool) -> int:
