@@ -72,3 +72,24 @@ def due(session: nox.Session) -> None:
     is overdue. CI runs it on a schedule."""
     session.install("-e", ".")
     session.run("policy", "due", *session.posargs)
+
+
+@nox.session(default=False)
+def pr(session: nox.Session) -> None:
+    """A pull request's checks: ``nox -s pr -- BASE HEAD`` writes the reviewers' report to
+    build/policy-report.md, then validates and checks the change notes (GitHub annotations
+    with ``--format github`` after BASE HEAD)."""
+    if len(session.posargs) < 2:
+        session.error("give BASE and HEAD: nox -s pr -- origin/main HEAD [--format github]")
+    base, head, *options = session.posargs
+    session.install("-e", ".")
+    session.run("policy", "report", base, head, "--output", "build/policy-report.md")
+    session.run("policy", "validate", *options)
+    session.run("policy", "changelog", "check", base, head, *options)
+
+
+@nox.session(default=False)
+def approvals(session: nox.Session) -> None:
+    """The approval gate (pass BASE HEAD and options after --); fails while incomplete."""
+    session.install("-e", ".")
+    session.run("policy", "approvals", *session.posargs)

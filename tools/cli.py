@@ -21,6 +21,7 @@ from tools.snapshot import DirSnapshot, RevisionError
 from tools.sshkeygen import SshKeygenError
 
 if TYPE_CHECKING:
+    from tools.comparison import ChangeSet
     from tools.owners import Ownership
     from tools.validate import Report
 
@@ -134,6 +135,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--policy", metavar="ID", help="the policy (needed when there are several)"
     )
     approvals.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    report = commands.add_parser(
+        "report",
+        help="one Markdown pull-request comment: changes, impact, change notes, approvals",
+        description="Render the report for reviewers of BASE..HEAD (default BASE: the last "
+        "release; default HEAD: the working tree): per changed policy the clause-level "
+        "redline, its impact, the change-note check and the departments still to approve. "
+        "Exit 0 when the report is written, whatever it says.",
+    )
+    report.add_argument("base", nargs="?", metavar="BASE", help="git revision or release version")
+    report.add_argument("head", nargs="?", metavar="HEAD", help="git revision or release version")
+    report.add_argument("--policy", metavar="ID", help="only this policy (default: all)")
+    report.add_argument("--format", choices=("markdown",), default="markdown")
+    report.add_argument(
+        "--output", type=Path, metavar="FILE", help="write the report to FILE instead of stdout"
+    )
     due = commands.add_parser(
         "due",
         help="list the policies and clauses whose review is due or overdue",
@@ -232,6 +248,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _approve(root, args)
         if args.command == "approvals":
             return _approvals(root, args)
+        if args.command == "report":
+            return _report(root, args)
         if args.command == "due":
             return _due(root, args)
         if args.command == "schema":
@@ -359,17 +377,29 @@ def _print_diagnostics(diagnostics: Sequence[Diagnostic], output: str = "text") 
         print(render(diagnostic), file=sys.stderr if output == "text" else sys.stdout)
 
 
-def _changelog_check(root: Path, args: argparse.Namespace) -> int:
-    from tools.comparison import gather, head_policies
+def _check_notes(
+    root: Path, base: str | None, head: str | None, policy_id: str
+) -> tuple[ChangeSet, list[Diagnostic]]:
+    """One policy's change set BASE..HEAD and what ``changelog check`` finds wrong with it."""
+    from tools.comparison import gather
     from tools.notecheck import check_notes
+
+    found = gather(root, base, head, policy_id)
+    problems = found.note_problems + check_notes(
+        found.review, found.since_release, found.notes, found.versions
+    )
+    return found, problems
+
+
+def _changelog_check(root: Path, args: argparse.Namespace) -> int:
+    from tools.comparison import head_policies
 
     ids = [args.policy] if args.policy else head_policies(root, args.head)
     problems: list[Diagnostic] = []
     summaries = []
     for policy_id in ids:
-        found = gather(root, args.base, args.head, policy_id)
-        problems += found.note_problems
-        problems += check_notes(found.review, found.since_release, found.notes, found.versions)
+        found, found_problems = _check_notes(root, args.base, args.head, policy_id)
+        problems += found_problems
         changed = sum(1 for change in found.review.changes if change.clause)
         summaries.append(
             f"{policy_id}: {_plural(changed, 'changed clause')} ({found.review.base} → "
@@ -573,6 +603,41 @@ def _approve(root: Path, args: argparse.Namespace) -> int:
             f"for: {', '.join(done.not_counting)}"
         )
     print("commit the record(s) and push; 'policy approvals' shows what is still missing")
+    return EXIT_OK
+
+
+def _report(root: Path, args: argparse.Namespace) -> int:
+    from tools import prreport
+    from tools.comparison import head_policies
+    from tools.files import write_atomic
+    from tools.gate import judge, resolve_range
+
+    ids = [args.policy] if args.policy else head_policies(root, args.head)
+    reviews = []
+    base_label, head_label = args.base or "the last release", args.head or "the working tree"
+    for policy_id in ids:
+        try:
+            found, problems = _check_notes(root, args.base, args.head, policy_id)
+        except LoadError as error:
+            reviews.append(
+                prreport.PolicyReview(policy_id, None, load_problems=tuple(error.diagnostics))
+            )
+            continue
+        reviews.append(
+            prreport.PolicyReview(policy_id, found.review, tuple(problems), len(found.notes), ())
+        )
+        if len(ids) == 1:
+            base_label, head_label = found.review.base, found.review.head
+    try:
+        policy = None if args.base else _only_policy(root, args.policy, args.head)
+        gate = prreport.Gate(judge(root, resolve_range(root, args.base, args.head, policy)))
+    except (UsageError, RevisionError, SshKeygenError) as error:
+        gate = prreport.Gate(None, str(error))
+    text = prreport.render_markdown(reviews, gate, base_label, head_label)
+    if args.output:
+        write_atomic(args.output.resolve(), text)
+    else:
+        print(text, end="")
     return EXIT_OK
 
 
