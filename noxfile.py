@@ -35,11 +35,13 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """ruff and mypy (strict) over the code, the tests and this file."""
+    """ruff and mypy (strict) over the code, the tests, this file and the CI scripts."""
     session.install("-e", ".[lint,test]", "nox")
-    session.run("ruff", "check", "tools", "schema", "tests", "noxfile.py")
-    session.run("ruff", "format", "--check", "tools", "schema", "tests", "noxfile.py")
+    paths = ("tools", "schema", "tests", "noxfile.py", ".gitlab/ci")
+    session.run("ruff", "check", *paths)
+    session.run("ruff", "format", "--check", *paths)
     session.run("mypy", "noxfile.py")
+    session.run("mypy", "--strict", ".gitlab/ci/mr_note.py")
     session.run("mypy")
 
 

@@ -16,7 +16,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tools import __version__
-from tools.diagnostics import Diagnostic, LoadError, render_github, render_text, sort_diagnostics
+from tools.diagnostics import (
+    Diagnostic,
+    LoadError,
+    render_github,
+    render_text,
+    sort_diagnostics,
+    to_code_quality,
+)
 from tools.snapshot import DirSnapshot, RevisionError
 from tools.sshkeygen import SshKeygenError
 
@@ -68,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="a policy folder or a file in one, or policy/departments.yaml",
     )
-    validate.add_argument("--format", choices=("text", "json", "github"), default="text")
+    validate.add_argument("--format", choices=("text", "json", "github", "gitlab"), default="text")
 
     diff = commands.add_parser(
         "diff",
@@ -324,6 +331,8 @@ def _render_report(report: Report, output: str) -> str:
         )
     if output == "github":
         return "\n".join(render_github(d) for d in report.diagnostics) or "policy: valid"
+    if output == "gitlab":
+        return json.dumps(to_code_quality(report.diagnostics), indent=2, ensure_ascii=False)
     lines = [render_text(d) for d in report.diagnostics]
     for summary in report.policies:
         lines.append(
