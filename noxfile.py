@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
 
 import nox
 
@@ -35,13 +36,18 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """ruff and mypy (strict) over the code, the tests, this file and the CI scripts."""
+    """ruff and mypy (strict) over the code, the tests, this file and the CI script; the CI
+    files against their schemas."""
     session.install("-e", ".[lint,test]", "nox")
     paths = ("tools", "schema", "tests", "noxfile.py", ".gitlab/ci")
     session.run("ruff", "check", *paths)
     session.run("ruff", "format", "--check", *paths)
     session.run("mypy", "noxfile.py")
     session.run("mypy", "--strict", ".gitlab/ci/mr_note.py")
+    workflows = sorted(str(path) for path in Path(".github/workflows").glob("*.yml"))
+    session.run("check-jsonschema", "--builtin-schema", "vendor.github-workflows", *workflows)
+    gitlab = (".gitlab-ci.yml", ".gitlab/ci/policy.gitlab-ci.yml")
+    session.run("check-jsonschema", "--builtin-schema", "vendor.gitlab-ci", *gitlab)
     session.run("mypy")
 
 
