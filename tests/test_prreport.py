@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import MINI_FILES, git, run_policy, write_tree
+from tests.gatekit import MONITORING, make_keys, monitoring, new_gate_repo
 from tools.approvals import Ignored, Requirement, Verdict
 from tools.comparison import compare
 from tools.diagnostics import Diagnostic
@@ -211,3 +212,17 @@ def test_cli_report_unknown_revision_exits_2(repo: Path) -> None:
     result = run_policy("report", "nope", "HEAD", cwd=repo)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
+
+
+def test_cli_report_follows_signed_approvals(tmp_path: Path) -> None:
+    """With real signed records the report says who still has to approve, until nobody does."""
+    repo = new_gate_repo(tmp_path / "repo", make_keys(tmp_path / "keys"))
+    repo.commit({MONITORING: monitoring("We kijken soms mee.")})
+    repo.approve("eva")
+    before = run_policy("report", "base", "HEAD", cwd=repo.root).stdout
+    assert "| `p` | does not load | - | - | or \\[Ondernemingsraad\\] (1 more) |" in before
+    assert "## Approvals: ❌ incomplete" in before
+    repo.approve("fatima")
+    after = run_policy("report", "base", "HEAD", cwd=repo.root).stdout
+    assert "| `p` | does not load | - | - | none |" in after
+    assert "## Approvals: ✅ complete" in after
