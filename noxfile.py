@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
 
 import nox
 
@@ -12,16 +13,33 @@ nox.options.reuse_existing_virtualenvs = True
 nox.options.sessions = ["check", "tests", "lint"]
 
 
+def _policies() -> list[str]:
+    return sorted(p.parent.name for p in Path("policy").glob("*/policy.yaml"))
+
+
 @nox.session
 def check(session: nox.Session) -> None:
-    """The main job on the shipped policies: validate, check the change notes, and show the
-    release notes a release cut now would produce."""
+    """The main job on the shipped policies: validate, check the change notes, then per policy
+    the diff since its last release and the release a release cut now would make: its
+    version, who must still approve, what blocks it, and its release notes."""
     session.install("-e", ".")
     session.run("policy", "validate")
     session.run("policy", "schema", "--check")
     session.run("policy", "owners", "--check")
     session.run("policy", "changelog", "check")
-    session.run("policy", "changelog", "preview")
+    for policy in _policies():
+        session.run("policy", "diff", "--policy", policy)
+        # Exit 1 means "not releasable yet" (approvals missing): shown, not a failure here.
+        session.run("policy", "release", policy, "--dry-run", success_codes=[0, 1])
+
+
+@nox.session(default=False)
+def release(session: nox.Session) -> None:
+    """Cut a release of every policy that changed since its last release (CI on the main
+    branch); fails when one is not releasable. Pass `policy release` options after --."""
+    session.install("-e", ".")
+    for policy in _policies():
+        session.run("policy", "release", policy, "--if-changed", *session.posargs)
 
 
 @nox.session
@@ -35,11 +53,18 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """ruff and mypy (strict) over the code, the tests and this file."""
+    """ruff and mypy (strict) over the code, the tests, this file and the CI script; the CI
+    files against their schemas."""
     session.install("-e", ".[lint,test]", "nox")
-    session.run("ruff", "check", "tools", "schema", "tests", "noxfile.py")
-    session.run("ruff", "format", "--check", "tools", "schema", "tests", "noxfile.py")
+    paths = ("tools", "schema", "tests", "noxfile.py", ".gitlab/ci")
+    session.run("ruff", "check", *paths)
+    session.run("ruff", "format", "--check", *paths)
     session.run("mypy", "noxfile.py")
+    session.run("mypy", "--strict", ".gitlab/ci/mr_note.py")
+    workflows = sorted(str(path) for path in Path(".github/workflows").glob("*.yml"))
+    session.run("check-jsonschema", "--builtin-schema", "vendor.github-workflows", *workflows)
+    gitlab = (".gitlab-ci.yml", ".gitlab/ci/policy.gitlab-ci.yml")
+    session.run("check-jsonschema", "--builtin-schema", "vendor.gitlab-ci", *gitlab)
     session.run("mypy")
 
 
@@ -73,3 +98,32 @@ def schema(session: nox.Session) -> None:
     """Regenerate the JSON Schema files in schema/ from the models."""
     session.install("-e", ".")
     session.run("policy", "schema")
+
+
+@nox.session(default=False)
+def due(session: nox.Session) -> None:
+    """Reviews due within 30 days (pass --within, --today, --format after --); fails when one
+    is overdue. CI runs it on a schedule."""
+    session.install("-e", ".")
+    session.run("policy", "due", *session.posargs)
+
+
+@nox.session(default=False)
+def pr(session: nox.Session) -> None:
+    """A pull request's checks: ``nox -s pr -- BASE HEAD`` writes the reviewers' report to
+    build/policy-report.md, then validates and checks the change notes (GitHub annotations
+    with ``--format github`` after BASE HEAD)."""
+    if len(session.posargs) < 2:
+        session.error("give BASE and HEAD: nox -s pr -- origin/main HEAD [--format github]")
+    base, head, *options = session.posargs
+    session.install("-e", ".")
+    session.run("policy", "report", base, head, "--output", "build/policy-report.md")
+    session.run("policy", "validate", *options)
+    session.run("policy", "changelog", "check", base, head, *options)
+
+
+@nox.session(default=False)
+def approvals(session: nox.Session) -> None:
+    """The approval gate (pass BASE HEAD and options after --); fails while incomplete."""
+    session.install("-e", ".")
+    session.run("policy", "approvals", *session.posargs)

@@ -7,6 +7,7 @@ unreadable input). Engines return data or raise ``UsageError``; only this module
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import sys
@@ -15,11 +16,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tools import __version__
-from tools.diagnostics import Diagnostic, LoadError, render_github, render_text, sort_diagnostics
+from tools.diagnostics import (
+    Diagnostic,
+    LoadError,
+    render_github,
+    render_text,
+    sort_diagnostics,
+    to_code_quality,
+)
 from tools.snapshot import DirSnapshot, RevisionError
 from tools.sshkeygen import SshKeygenError
 
 if TYPE_CHECKING:
+    from tools.comparison import ChangeSet
     from tools.owners import Ownership
     from tools.validate import Report
 
@@ -66,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="a policy folder or a file in one, or policy/departments.yaml",
     )
-    validate.add_argument("--format", choices=("text", "json", "github"), default="text")
+    validate.add_argument("--format", choices=("text", "json", "github", "gitlab"), default="text")
 
     diff = commands.add_parser(
         "diff",
@@ -133,6 +142,35 @@ def build_parser() -> argparse.ArgumentParser:
         "--policy", metavar="ID", help="the policy (needed when there are several)"
     )
     approvals.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    _add_release_parsers(commands)
+    report = commands.add_parser(
+        "report",
+        help="one Markdown pull-request comment: changes, impact, change notes, approvals",
+        description="Render the report for reviewers of BASE..HEAD (default BASE: the last "
+        "release; default HEAD: the working tree): per changed policy the clause-level "
+        "redline, its impact, the change-note check and the departments still to approve. "
+        "Exit 0 when the report is written, whatever it says.",
+    )
+    report.add_argument("base", nargs="?", metavar="BASE", help="git revision or release version")
+    report.add_argument("head", nargs="?", metavar="HEAD", help="git revision or release version")
+    report.add_argument("--policy", metavar="ID", help="only this policy (default: all)")
+    report.add_argument("--format", choices=("markdown",), default="markdown")
+    report.add_argument(
+        "--output", type=Path, metavar="FILE", help="write the report to FILE instead of stdout"
+    )
+    due = commands.add_parser(
+        "due",
+        help="list the policies and clauses whose review is due or overdue",
+        description="List every policy and clause whose next_review date has passed or falls "
+        "within DAYS. Exit 1 when a review is overdue, 0 otherwise.",
+    )
+    due.add_argument(
+        "--within", type=_days, default=30, metavar="DAYS", help="look ahead (default: 30)"
+    )
+    due.add_argument(
+        "--today", type=_date, metavar="YYYY-MM-DD", help="count from this date (default: today)"
+    )
+    due.add_argument("--format", choices=("text", "json"), default="text")
     schema = commands.add_parser(
         "schema",
         help="write or check the JSON Schema files for editors",
@@ -144,6 +182,67 @@ def build_parser() -> argparse.ArgumentParser:
         help="only check that the files are up to date (exit 1 when stale)",
     )
     return parser
+
+
+def _add_release_parsers(commands: argparse._SubParsersAction[_Parser]) -> None:
+    release = commands.add_parser(
+        "release",
+        help="cut a release: version, notes, changelog, commit and tag, all or nothing",
+        description="Release the policy as committed at HEAD. Refuses (exit 1) when the tree "
+        "is not clean, the policy does not validate, change notes are missing, the approval "
+        "gate since the last release is not complete, a material change is inside the notice "
+        "period, or there is nothing to release. --dry-run prints the plan and changes nothing.",
+    )
+    release.add_argument("policy", nargs="?", metavar="POLICY", help="the policy to release")
+    chosen = release.add_mutually_exclusive_group()
+    chosen.add_argument(
+        "--version", dest="release_version", metavar="X.Y.Z", help="at least the computed bump"
+    )
+    chosen.add_argument(
+        "--bump", choices=("auto",), default="auto", help="the version from the changes (default)"
+    )
+    release.add_argument(
+        "--effective-date",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="when it takes effect (default: policy.yaml's date when this change set it, else "
+        "today, or today plus the notice period for a material change)",
+    )
+    release.add_argument(
+        "--base",
+        metavar="REV",
+        help="first release only: the commit whose CODEOWNERS and registry the approvals are "
+        "judged by (default: the repository's root commit)",
+    )
+    release.add_argument("--sign", action="store_true", help="sign the tag (git tag -s)")
+    release.add_argument("--dry-run", action="store_true", help="print the plan, change nothing")
+    release.add_argument(
+        "--if-changed",
+        action="store_true",
+        help="exit 0 without releasing when nothing changed since the last release (for CI)",
+    )
+    history = commands.add_parser(
+        "history",
+        help="list a policy's releases",
+        description="The releases of a policy, oldest first: version, release date, impact and "
+        "the date each took effect, from the release tags (or the release commits' trailers "
+        "where the tags were not fetched).",
+    )
+    history.add_argument("policy", nargs="?", metavar="POLICY")
+    history.add_argument("--format", choices=("text", "json"), default="text")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
+
+
+def _days(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"not a number of days: {text!r}")
+    return int(text)
 
 
 def _add_changelog_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
@@ -205,6 +304,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _approve(root, args)
         if args.command == "approvals":
             return _approvals(root, args)
+        if args.command == "release":
+            return _release(root, args)
+        if args.command == "history":
+            return _history(root, args)
+        if args.command == "report":
+            return _report(root, args)
+        if args.command == "due":
+            return _due(root, args)
         if args.command == "schema":
             return _schema(root, args.check)
         raise UsageError(f"unknown command {args.command}")
@@ -277,6 +384,8 @@ def _render_report(report: Report, output: str) -> str:
         )
     if output == "github":
         return "\n".join(render_github(d) for d in report.diagnostics) or "policy: valid"
+    if output == "gitlab":
+        return json.dumps(to_code_quality(report.diagnostics), indent=2, ensure_ascii=False)
     lines = [render_text(d) for d in report.diagnostics]
     for summary in report.policies:
         lines.append(
@@ -330,17 +439,29 @@ def _print_diagnostics(diagnostics: Sequence[Diagnostic], output: str = "text") 
         print(render(diagnostic), file=sys.stderr if output == "text" else sys.stdout)
 
 
-def _changelog_check(root: Path, args: argparse.Namespace) -> int:
-    from tools.comparison import gather, head_policies
+def _check_notes(
+    root: Path, base: str | None, head: str | None, policy_id: str
+) -> tuple[ChangeSet, list[Diagnostic]]:
+    """One policy's change set BASE..HEAD and what ``changelog check`` finds wrong with it."""
+    from tools.comparison import gather
     from tools.notecheck import check_notes
+
+    found = gather(root, base, head, policy_id)
+    problems = found.note_problems + check_notes(
+        found.review, found.since_release, found.notes, found.versions
+    )
+    return found, problems
+
+
+def _changelog_check(root: Path, args: argparse.Namespace) -> int:
+    from tools.comparison import head_policies
 
     ids = [args.policy] if args.policy else head_policies(root, args.head)
     problems: list[Diagnostic] = []
     summaries = []
     for policy_id in ids:
-        found = gather(root, args.base, args.head, policy_id)
-        problems += found.note_problems
-        problems += check_notes(found.review, found.since_release, found.notes, found.versions)
+        found, found_problems = _check_notes(root, args.base, args.head, policy_id)
+        problems += found_problems
         changed = sum(1 for change in found.review.changes if change.clause)
         summaries.append(
             f"{policy_id}: {_plural(changed, 'changed clause')} ({found.review.base} → "
@@ -497,7 +618,10 @@ def _approvals(root: Path, args: argparse.Namespace) -> int:
     from tools import approvalreport
     from tools.gate import judge, resolve_range
 
-    policy = None if args.base else _only_policy(root, args.policy, args.head)
+    if args.base:
+        policy = _policy_for_versions(root, args)
+    else:
+        policy = _only_policy(root, args.policy, args.head)
     verdict = judge(root, resolve_range(root, args.base, args.head, policy))
     render = {
         "text": approvalreport.render_text,
@@ -506,6 +630,14 @@ def _approvals(root: Path, args: argparse.Namespace) -> int:
     }[args.format]
     print(render(verdict), end="")
     return EXIT_OK if verdict.complete else EXIT_PROBLEMS
+
+
+def _policy_for_versions(root: Path, args: argparse.Namespace) -> str | None:
+    """The policy whose release versions (``1.2.0``) BASE and HEAD may name, if it is clear."""
+    from tools.comparison import head_policies
+
+    ids = [args.policy] if args.policy else head_policies(root, None)
+    return ids[0] if len(ids) == 1 else None
 
 
 def _only_policy(root: Path, requested: str | None, head: str | None) -> str:
@@ -526,7 +658,10 @@ def _only_policy(root: Path, requested: str | None, head: str | None) -> str:
 def _approve(root: Path, args: argparse.Namespace) -> int:
     from tools.gate import approve, resolve_range
 
-    policy = None if args.base else _only_policy(root, args.policy, "HEAD")
+    if args.base:
+        policy = _policy_for_versions(root, args)
+    else:
+        policy = _only_policy(root, args.policy, "HEAD")
     done = approve(
         root,
         resolve_range(root, args.base, None, policy),
@@ -545,6 +680,65 @@ def _approve(root: Path, args: argparse.Namespace) -> int:
         )
     print("commit the record(s) and push; 'policy approvals' shows what is still missing")
     return EXIT_OK
+
+
+def _report(root: Path, args: argparse.Namespace) -> int:
+    from tools import prreport
+    from tools.comparison import head_policies
+    from tools.files import write_atomic
+    from tools.gate import judge, resolve_range
+
+    ids = [args.policy] if args.policy else head_policies(root, args.head)
+    reviews = []
+    base_label, head_label = args.base or "the last release", args.head or "the working tree"
+    for policy_id in ids:
+        try:
+            found, problems = _check_notes(root, args.base, args.head, policy_id)
+        except LoadError as error:
+            reviews.append(
+                prreport.PolicyReview(policy_id, None, load_problems=tuple(error.diagnostics))
+            )
+            continue
+        reviews.append(
+            prreport.PolicyReview(policy_id, found.review, tuple(problems), len(found.notes), ())
+        )
+        if len(ids) == 1:
+            base_label, head_label = found.review.base, found.review.head
+    try:
+        policy = None if args.base else _only_policy(root, args.policy, args.head)
+        gate = prreport.Gate(judge(root, resolve_range(root, args.base, args.head, policy)))
+    except (UsageError, RevisionError, SshKeygenError) as error:
+        gate = prreport.Gate(None, str(error))
+    text = prreport.render_markdown(reviews, gate, base_label, head_label)
+    if args.output:
+        write_atomic(args.output.resolve(), text)
+    else:
+        print(text, end="")
+    return EXIT_OK
+
+
+def _due(root: Path, args: argparse.Namespace) -> int:
+    from tools import due
+    from tools.loader import ParseCache, load_policy, policy_ids
+
+    snapshot = DirSnapshot(root)
+    cache = ParseCache()
+    policies = []
+    for policy_id in policy_ids(snapshot):
+        policy, problems = load_policy(snapshot, policy_id, cache)
+        if policy is None or problems:
+            raise LoadError(
+                f"policy '{policy_id}' does not load; run 'policy validate' and fix it", problems
+            )
+        policies.append(policy)
+    today = args.today or dt.date.today()
+    reviews = due.find_due(policies, today, args.within)
+    if args.format == "json":
+        data = due.to_json(reviews, today, args.within)
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        print(due.render_text(reviews, today, args.within), end="")
+    return EXIT_PROBLEMS if any(review.overdue for review in reviews) else EXIT_OK
 
 
 def _schema(root: Path, check: bool) -> int:
@@ -568,4 +762,109 @@ def _schema(root: Path, check: bool) -> int:
         )
         return EXIT_PROBLEMS
     print("JSON Schema " + ("up to date" if not stale else f"written: {', '.join(stale)}"))
+    return EXIT_OK
+
+
+def _today() -> dt.date:
+    """Today, or the day of ``SOURCE_DATE_EPOCH`` (reproducible builds) when it is set."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        return dt.date.today()
+    try:
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    except (ValueError, OverflowError):
+        raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix time") from None
+
+
+def _release(root: Path, args: argparse.Namespace) -> int:
+    from tools.comparison import choose_policy
+    from tools.cut import (
+        InvalidRepositoryError,
+        ReleaseError,
+        Request,
+        cut,
+        gather_facts,
+        release_lock,
+    )
+    from tools.release import describe, plan
+
+    request = Request(
+        policy=choose_policy(args.policy, DirSnapshot(root)),
+        today=_today(),
+        version=args.release_version,
+        effective=args.effective_date,
+        base=args.base,
+        sign=args.sign,
+    )
+    try:
+        if args.dry_run:
+            release, done = plan(gather_facts(root, request)[0]), ""
+        else:
+            with release_lock(root):
+                finished, done = cut(root, request)
+            if finished is None:
+                print(done, end="")
+                return EXIT_OK
+            release = finished
+    except ReleaseError as error:
+        raise UsageError(str(error)) from None
+    except InvalidRepositoryError as error:
+        print("blocked: the policy does not validate at HEAD", file=sys.stderr)
+        _print_diagnostics(error.problems)
+        return EXIT_PROBLEMS
+    nothing = "nothing-to-release" in {b.code for b in release.blockers}
+    if args.if_changed and nothing:
+        print(f"{done}{release.policy}: nothing to release since {release.previous}")
+        return EXIT_OK
+    print(done + describe(release), end="")
+    if release.verdict is not None and (args.dry_run or not release.ready):
+        from tools.approvalreport import render_summary
+
+        print(render_summary(release.verdict), end="")
+    if release.blockers:
+        print(f"blocked ({_plural(len(release.blockers), 'problem')}):", file=sys.stderr)
+        _print_diagnostics(release.blockers)
+    if args.dry_run:
+        print("\nrelease notes:\n")
+        print(release.markdown, end="")
+        print("\n(dry run: nothing was written)")
+        return EXIT_OK if release.ready else EXIT_PROBLEMS
+    if not release.ready:
+        return EXIT_PROBLEMS
+    print(f"push it: git push --atomic origin HEAD refs/tags/{release.tag}")
+    return EXIT_OK
+
+
+def _history(root: Path, args: argparse.Namespace) -> int:
+    from tools.comparison import choose_policy
+    from tools.history import release_history
+
+    policy = choose_policy(args.policy, DirSnapshot(root))
+    records = release_history(root, policy)
+    if args.format == "json":
+        rows = [
+            {
+                "policy": r.policy,
+                "version": r.version,
+                "tag": r.tag,
+                "tagged": r.tagged,
+                "commit": r.commit,
+                "date": r.date.isoformat(),
+                "impact": str(r.impact),
+                "effective": r.effective.isoformat(),
+            }
+            for r in records
+        ]
+        print(json.dumps({"policy": policy, "releases": rows}, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    if not records:
+        print(f"{policy}: no releases yet")
+        return EXIT_OK
+    print(f"{'version':<10} {'released':<10}  {'impact':<6}  {'effective':<10}  tag")
+    for r in records:
+        tag = r.tag if r.tagged else f"{r.tag} (tag not fetched; commit {r.commit[:12]})"
+        print(
+            f"{r.version:<10} {r.date.isoformat()}  {r.impact!s:<6}  "
+            f"{r.effective.isoformat()}  {tag}"
+        )
     return EXIT_OK
