@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import platform
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -176,11 +177,16 @@ def size_commands(
     ]
     missing: list[Result] = []
     if "history" in available:
-        commands.append(Command("history (all releases)", (policy, "history"), repo))
+        # policy history lists one policy's releases: all K releases are every policy's.
+        ids = sorted(path.name for path in (repo / "policy").iterdir() if path.is_dir())
+        script = " && ".join(f"{shlex.quote(policy)} history {name}" for name in ids)
+        commands.append(Command("history (all releases)", ("sh", "-c", script), repo))
     else:
         missing.append(Result("history (all releases)", None, missing="command missing"))
     if "site" in available:
-        commands.append(Command("site", (policy, "site", "--output", str(site_out)), repo))
+        out = shlex.quote(str(site_out))
+        script = f"rm -rf {out} && {shlex.quote(policy)} site --out {out}"
+        commands.append(Command("site", ("sh", "-c", script), repo))
     else:
         missing.append(Result("site", None, missing="command missing"))
     return commands, missing
