@@ -8,9 +8,11 @@ same in two versions is parsed once. Checks that span several files live in
 
 from __future__ import annotations
 
+import gc
 import types
 import typing
 from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -86,7 +88,8 @@ def load_file(
         if cache is not None and key in cache.entries:
             return cache.entries[key]
         # Reading can fail after the blob id was found: git lists a symlink's id too.
-        result = _load_uncached(snapshot, path, model, blob_id)
+        with collector_paused():
+            result = _load_uncached(snapshot, path, model, blob_id)
     except KeyError:
         return None, [
             Diagnostic(path, 0, 0, "missing-file", "the file does not exist", f"create {path}")
@@ -98,6 +101,26 @@ def load_file(
     if cache is not None:
         cache.entries[key] = result
     return result
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while files are parsed and validated.
+
+    A file of 100 clauses allocates some 10,000 objects (a node and two marks per value, the
+    data, the models); the collector, triggered every few hundred allocations, walks every
+    object still alive whenever it reaches the older generations, and the files loaded before
+    stay alive (their node trees locate errors). That was a third of the time of validating
+    10,000 clauses. Node trees, plain data and frozen models hold no reference cycles, so
+    reference counting frees them all the same.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _load_uncached(

@@ -264,7 +264,8 @@ def _may_be_deep(text: str) -> bool:
     if brackets >= MAX_DEPTH - 2:
         return True
     columns = (MAX_DEPTH - brackets) // 2
-    return re.search(rf"^[ \t?:-]{{{columns},}}", text, re.MULTILINE) is not None
+    # "\n" before the run, not "^" with MULTILINE: a literal start is found by a fast scan.
+    return re.search(rf"\n[ \t?:-]{{{columns},}}", "\n" + text) is not None
 
 
 def _scan_structure(path: str, text: str) -> list[Diagnostic]:

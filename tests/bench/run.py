@@ -243,6 +243,15 @@ def _run(launcher: Launcher, args: argparse.Namespace) -> dict[str, object]:
             measured = measure(launcher, commands, size, args.repeat)
         results += measured + [Result(m.name, size, missing=m.missing) for m in missing]
     ratios = compute_ratios(results, min(args.sizes), max(args.sizes))
+    startup = {
+        name: {
+            "median_s": round(seconds, 3),
+            "target_s": STARTUP_TARGET_S,
+            "met": seconds <= STARTUP_TARGET_S,
+        }
+        for name in ("policy --version", "validate (shipped policy)")
+        if (seconds := _median(results, name, None)) is not None
+    }
     return {
         "machine": machine(),
         "settings": {
@@ -253,6 +262,7 @@ def _run(launcher: Launcher, args: argparse.Namespace) -> dict[str, object]:
         },
         "results": [result.to_json() for result in results],
         "ratios": ratios,
+        "startup": startup,
         "notes": notes,
     }
 
@@ -348,6 +358,9 @@ def render_table(report: dict[str, object]) -> str:
             target += f", < {ratio['peak_target_mib']} MiB"
         met = {True: "yes", False: "NO", None: "n/a"}[ratio["met"]]
         lines.append(f"| {name} | {shown} | {target} | {met} |")
+    for name, check in report["startup"].items():  # type: ignore[attr-defined]
+        met = "yes" if check["met"] else "NO"
+        lines.append(f"| start-up: {name} | {check['median_s']:.3f} s | <= 0.3 s | {met} |")
     return "\n".join(lines)
 
 
