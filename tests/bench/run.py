@@ -30,6 +30,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from tests.bench import doorstoptree, generate
 
@@ -128,14 +129,15 @@ def has_command(policy: str, name: str) -> bool:
 
 
 def measure(
-    launcher: Launcher, commands: Sequence[Command], size: int | None, repeat: int
+    launcher: Launcher, commands: Sequence[tuple[Command, int | None]], repeat: int
 ) -> list[Result]:
-    """Warm up each command once, then run them interleaved ``repeat`` times."""
-    results = [Result(command.name, size) for command in commands]
-    for command in commands:
+    """Warm up each command once, then run them all interleaved ``repeat`` times: a ratio's
+    two sides (diff at 1,000 and at 10,000 clauses) are measured under the same load."""
+    results = [Result(command.name, size) for command, size in commands]
+    for command, _ in commands:
         launcher.run_once(command)
-    for round_number in range(max(c.repeat or repeat for c in commands)):
-        for command, result in zip(commands, results, strict=True):
+    for round_number in range(max(c.repeat or repeat for c, _ in commands)):
+        for (command, _), result in zip(commands, results, strict=True):
             if round_number >= (command.repeat or repeat):
                 continue
             seconds, peak = launcher.run_once(command)
@@ -203,7 +205,7 @@ def doorstop_command(spec: generate.Spec, cache: Path, repeat: int) -> Command |
     return Command("doorstop -F", (program, "-F"), tree, repeat=max(1, min(repeat, 3)))
 
 
-def run(args: argparse.Namespace) -> dict[str, object]:
+def run(args: argparse.Namespace) -> dict[str, Any]:
     launcher = Launcher()
     try:
         return _run(launcher, args)
@@ -211,37 +213,39 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         launcher.close()
 
 
-def _run(launcher: Launcher, args: argparse.Namespace) -> dict[str, object]:
+def _run(launcher: Launcher, args: argparse.Namespace) -> dict[str, Any]:
     policy = shutil.which("policy", path=str(Path(sys.executable).parent)) or "policy"
     available = {name for name in ("history", "site", "release") if has_command(policy, name)}
     cache = Path(args.cache).resolve()
-    results: list[Result] = []
     notes: dict[str, str] = {}
-    startup = [
-        Command("policy --version", (policy, "--version"), ROOT),
-        Command("validate (shipped policy)", (policy, "validate"), ROOT),
+    commands: list[tuple[Command, int | None]] = [
+        (Command("policy --version", (policy, "--version"), ROOT), None),
+        (Command("validate (shipped policy)", (policy, "validate"), ROOT), None),
     ]
-    results += measure(launcher, startup, None, args.repeat)
-    for size in sorted(args.sizes):
-        spec = generate.Spec(size, args.releases, args.seed)
-        started = time.perf_counter()
-        repo = generate.ensure(spec, cache)
-        _log(
-            f"repository of {size:,} clauses, {args.releases} releases: {repo} "
-            f"({time.perf_counter() - started:.1f} s)"
-        )
-        with tempfile.TemporaryDirectory() as site_out:
-            commands, missing = size_commands(policy, repo, available, Path(site_out) / "site")
+    missing: list[Result] = []
+    with tempfile.TemporaryDirectory() as site_out:
+        for size in sorted(args.sizes):
+            spec = generate.Spec(size, args.releases, args.seed)
+            started = time.perf_counter()
+            repo = generate.ensure(spec, cache)
+            _log(
+                f"repository of {size:,} clauses, {args.releases} releases: {repo} "
+                f"({time.perf_counter() - started:.1f} s)"
+            )
+            found, lacking = size_commands(policy, repo, available, Path(site_out) / str(size))
+            commands += [(command, size) for command in found]
+            missing += [Result(m.name, size, missing=m.missing) for m in lacking]
             if size == max(args.sizes) and not args.no_doorstop:
-                found = doorstop_command(spec, cache, args.repeat)
-                if isinstance(found, str):
-                    notes["doorstop"] = found
-                    missing.append(Result("doorstop -F", size, missing=found))
+                doorstop = doorstop_command(spec, cache, args.repeat)
+                if isinstance(doorstop, str):
+                    notes["doorstop"] = doorstop
+                    missing.append(Result("doorstop -F", size, missing=doorstop))
                 else:
-                    commands.append(found)
-            _log(f"measuring {len(commands)} commands x {args.repeat} at {size:,} clauses")
-            measured = measure(launcher, commands, size, args.repeat)
-        results += measured + [Result(m.name, size, missing=m.missing) for m in missing]
+                    commands.append((doorstop, size))
+        _log(f"measuring {len(commands)} commands x {args.repeat}, interleaved")
+        results = measure(launcher, commands, args.repeat)
+    results += missing
+    results.sort(key=lambda r: r.size or 0)
     ratios = compute_ratios(results, min(args.sizes), max(args.sizes))
     startup = {
         name: {
@@ -332,9 +336,9 @@ def machine() -> dict[str, object]:
     }
 
 
-def render_table(report: dict[str, object]) -> str:
+def render_table(report: dict[str, Any]) -> str:
     rows = [("measurement", "clauses", "median s", "peak MiB")]
-    for item in report["results"]:  # type: ignore[attr-defined]
+    for item in report["results"]:
         size = f"{item['clauses']:,}" if item["clauses"] else "shipped"
         if item["missing"]:
             rows.append((item["name"], size, f"n/a ({item['missing']})", ""))
@@ -349,7 +353,7 @@ def render_table(report: dict[str, object]) -> str:
     lines.append("")
     lines.append("| ratio | value | target | met |")
     lines.append("|---|---|---|---|")
-    for name, ratio in report["ratios"].items():  # type: ignore[attr-defined]
+    for name, ratio in report["ratios"].items():
         value = ratio["value"]
         shown = f"{value:.3f}" if value is not None else f"n/a ({ratio.get('why', '')})"
         target = f"<= {ratio['target']}"
@@ -358,7 +362,7 @@ def render_table(report: dict[str, object]) -> str:
             target += f", < {ratio['peak_target_mib']} MiB"
         met = {True: "yes", False: "NO", None: "n/a"}[ratio["met"]]
         lines.append(f"| {name} | {shown} | {target} | {met} |")
-    for name, check in report["startup"].items():  # type: ignore[attr-defined]
+    for name, check in report["startup"].items():
         met = "yes" if check["met"] else "NO"
         lines.append(f"| start-up: {name} | {check['median_s']:.3f} s | <= 0.3 s | {met} |")
     return "\n".join(lines)
@@ -389,11 +393,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(render_table(report))
     m = report["machine"]
     print(
-        f"\nmachine: {m['cpus']} CPUs, {m['cpu']}, Python {m['python']}, {m['system']}, "  # type: ignore[index]
+        f"\nmachine: {m['cpus']} CPUs, {m['cpu']}, Python {m['python']}, {m['system']}, "
         f"load average {m['load_average']}"
-    )  # type: ignore[index]
+    )
     print(f"wrote {output}")
-    missed = [n for n, r in report["ratios"].items() if r["met"] is False]  # type: ignore[attr-defined]
+    missed = [n for n, r in report["ratios"].items() if r["met"] is False]
     if missed:
         print(f"targets missed: {', '.join(missed)}")
         return 1
