@@ -117,9 +117,7 @@ Email = Annotated[
     StrictStr, Field(pattern=r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$", max_length=254)
 ]
 
-GitHubLogin = Annotated[
-    StrictStr, Field(pattern=r"^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$", max_length=39)
-]
+GitHubLogin = Annotated[StrictStr, Field(pattern=r"^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$", max_length=39)]
 """A GitHub user name: letters, digits and single hyphens, at most 39 characters."""
 
 SshPublicKey = Annotated[

@@ -39,6 +39,7 @@ class Request:
     path: str
     query: Mapping[str, list[str]]
     headers: Mapping[str, str]
+    """Names in lower case: HTTP header names are case-insensitive."""
 
 
 @dataclass
@@ -82,7 +83,8 @@ def _handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:
             parts = urllib.parse.urlsplit(self.path)
             query = urllib.parse.parse_qs(parts.query)
-            fake.requests.append(Request(parts.path, query, dict(self.headers.items())))
+            headers = {name.lower(): value for name, value in self.headers.items()}
+            fake.requests.append(Request(parts.path, query, headers))
             if self.headers.get("Authorization") != f"Bearer {TOKEN}":
                 answer = Answer(401, {"message": "Bad credentials", "documentation_url": DOCS})
             else:
@@ -100,7 +102,7 @@ def _handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(body)
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: object) -> None:
             """Quiet: the tests assert on the recorded requests instead."""
 
     return Handler

@@ -97,9 +97,7 @@ def approved_by(verdict: Verdict) -> dict[tuple[str, ...], tuple[str, ...]]:
 # --- The rule: each required department, exact content ---------------------------------------
 
 
-def test_hr_and_works_council_reviews_complete_the_change(
-    api: FakeGitHub, gate: GateRepo
-) -> None:
+def test_hr_and_works_council_reviews_complete_the_change(api: FakeGitHub, gate: GateRepo) -> None:
     """An approving review by HR and one by the works council, on HEAD, complete monitoring."""
     head = head_of(gate)
     verdict = judge(api, gate, [approved(1, "eva", head), approved(2, "fatima", head)])
@@ -174,9 +172,7 @@ def test_review_on_an_older_commit_with_equal_content_counts(
     assert verdict.complete, reasons(verdict)
 
 
-def test_review_on_a_commit_not_fetched_counts_for_nothing(
-    api: FakeGitHub, gate: GateRepo
-) -> None:
+def test_review_on_a_commit_not_fetched_counts_for_nothing(api: FakeGitHub, gate: GateRepo) -> None:
     """A review on a commit git does not have here is ignored, never assumed current."""
     verdict = judge(api, gate, [approved(1, "eva", "f" * 40)])
     assert missing(verdict)["hr"] == 1
@@ -207,7 +203,9 @@ def test_reviews_that_do_not_approve_count_for_nothing(
     assert reasons(verdict) == [f"{email('eva')}: {reason}"]
 
 
-@pytest.mark.parametrize(("state", "words"), [("CHANGES_REQUESTED", "changes requested"), ("DISMISSED", "dismissed")])
+@pytest.mark.parametrize(
+    ("state", "words"), [("CHANGES_REQUESTED", "changes requested"), ("DISMISSED", "dismissed")]
+)
 def test_later_change_request_or_dismissal_cancels_an_approval(
     api: FakeGitHub, gate: GateRepo, state: str, words: str
 ) -> None:
@@ -265,8 +263,7 @@ def test_two_approvals_by_one_person_count_once(api: FakeGitHub, gate: GateRepo)
     verdict = judge(api, gate, [approved(1, "eva", head), approved(2, "eva", head)])
     assert approved_by(verdict)[("hr",)] == (email("eva"),)
     assert reasons(verdict) == [
-        f"{email('eva')}: superseded: the same reviewer's later review 2 (approved) counts "
-        "instead"
+        f"{email('eva')}: superseded: the same reviewer's later review 2 (approved) counts instead"
     ]
 
 
@@ -325,9 +322,7 @@ def test_commit_author_is_known_by_github_login_too(api: FakeGitHub, gate: GateR
         "GIT_CONFIG_GLOBAL": os.devnull,
         "GIT_CONFIG_NOSYSTEM": "1",
     }
-    subprocess.run(
-        ["git", "commit", "-qam", "privé"], cwd=gate.root, env=environment, check=True
-    )
+    subprocess.run(["git", "commit", "-qam", "privé"], cwd=gate.root, env=environment, check=True)
     verdict = judge(api, gate, [approved(1, "mohamed", head_of(gate))])
     assert missing(verdict)["hr"] == 1
     assert any("mohamed" in r and "self-approval" in r for r in reasons(verdict))
@@ -424,9 +419,7 @@ def test_codeowners_edited_in_the_change_is_ignored(api: FakeGitHub, gate: GateR
     assert missing(verdict) == {"beheer": 1, "hr": 1, "or[Ondernemingsraad]": 1}
 
 
-def test_unowned_path_fails_closed(
-    tmp_path: Path, keys: dict[str, Path], api: FakeGitHub
-) -> None:
+def test_unowned_path_fails_closed(tmp_path: Path, keys: dict[str, Path], api: FakeGitHub) -> None:
     """A changed path no department owns at BASE keeps the gate closed, whoever approves."""
     repo = new_gate_repo(tmp_path / "repo", keys, logins=LOGINS)
     repo.commit({"CODEOWNERS": CODEOWNERS.replace("*    ", "/README.md")}, author="anouk")
@@ -500,7 +493,9 @@ def test_cli_complete_exits_0_with_the_actions_environment(
     """In GitHub Actions no option is needed: token, repository, API and PR from the env."""
     head = head_of(gate)
     publish(api, gate, [approved(1, "eva", head), approved(2, "fatima", head)])
-    code, out, err = run(monkeypatch, capsys, gate, "--format", "json", env=actions_env(api, tmp_path))
+    code, out, err = run(
+        monkeypatch, capsys, gate, "--format", "json", env=actions_env(api, tmp_path)
+    )
     assert (code, err) == (0, "")
     found = json.loads(out)
     assert found["complete"] is True
@@ -607,7 +602,10 @@ ERRORS = [
     (
         "rate-limit-429",
         {},
-        (f"{PULL}/commits", Answer(429, {"message": "secondary rate limit"}, {"retry-after": "60"})),
+        (
+            f"{PULL}/commits",
+            Answer(429, {"message": "secondary rate limit"}, {"retry-after": "60"}),
+        ),
         "retry after 60 seconds",
     ),
     (

@@ -229,7 +229,11 @@ def _path(url: str) -> str:
 
 
 def _kind(value: object) -> str:
-    return {dict: "an object", list: "a list", str: "a string"}.get(type(value), "a value")
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    return "a string" if isinstance(value, str) else "a value"
 
 
 # --- The documented shapes, as plain data ----------------------------------------------------
@@ -240,9 +244,13 @@ def fetch_pull(client: Client) -> PullRequest:
     settings = client.settings
     path = f"/repos/{settings.repo}/pulls/{settings.number}"
     pull = _object(client.get(path), path)
+    author = _login(pull.get("user"), path, "user")
+    if author is None:
+        # Who opened it may not approve it: unknown, the gate cannot run.
+        raise GitHubError(f"'user' at {path} is missing; not the documented shape")
     return PullRequest(
         number=settings.number,
-        author=_login(pull.get("user"), path, "user") or "",
+        author=author,
         head_sha=_sha(_object(pull.get("head"), path).get("sha"), path, "head.sha"),
         base_sha=_sha(_object(pull.get("base"), path).get("sha"), path, "base.sha"),
     )
@@ -280,9 +288,7 @@ def fetch_commits(client: Client) -> tuple[PullCommit, ...]:
     found = []
     for item in client.get_list(path):
         commit = _object(item, path)
-        logins = {
-            _login(commit.get(role), path, role) for role in ("author", "committer")
-        } - {None}
+        logins = {_login(commit.get(role), path, role) for role in ("author", "committer")} - {None}
         found.append(
             PullCommit(
                 _sha(commit.get("sha"), path, "sha"),
@@ -324,4 +330,3 @@ def _sha(value: object, path: str, field: str) -> str:
     if not isinstance(value, str) or not re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", value):
         raise GitHubError(f"'{field}' at {path} is not a commit id; not the documented shape")
     return value
-
