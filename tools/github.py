@@ -168,7 +168,8 @@ def _http_problem(url: str, status: int, headers: Message, body: bytes) -> str:
     where = _path(url)
     remaining = headers.get("x-ratelimit-remaining")
     retry = headers.get("retry-after")
-    if status == 429 or (status == 403 and (remaining == "0" or retry)):
+    limited = remaining == "0" or retry or "rate limit" in said.lower()
+    if status == 429 or (status == 403 and limited):
         if retry:
             when = f"retry after {retry} seconds"
         else:
