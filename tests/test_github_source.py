@@ -310,8 +310,7 @@ def test_commit_author_cannot_approve_their_path(api: FakeGitHub, gate: GateRepo
 
 
 def test_commit_author_is_known_by_github_login_too(api: FakeGitHub, gate: GateRepo) -> None:
-    """A commit under a private e-mail address that GitHub links to the reviewer's account is
-    still theirs: the login maps to the registry's e-mail address."""
+    """A commit under another e-mail address that GitHub links to the reviewer is theirs."""
     (gate.root / MONITORING).write_text(monitoring("Privé geschreven."), encoding="utf-8")
     environment = {
         **os.environ,
@@ -326,6 +325,47 @@ def test_commit_author_is_known_by_github_login_too(api: FakeGitHub, gate: GateR
     verdict = judge(api, gate, [approved(1, "mohamed", head_of(gate))])
     assert missing(verdict)["hr"] == 1
     assert any("mohamed" in r and "self-approval" in r for r in reasons(verdict))
+
+
+def test_pull_request_commit_missing_here_makes_its_author_an_author_of_everything(
+    api: FakeGitHub, gate: GateRepo
+) -> None:
+    """A commit GitHub lists but git does not have: what it touched is unknown, so its author
+    approves no path of the change."""
+    head = head_of(gate)
+    publish(api, gate, [approved(1, "eva", head), approved(2, "fatima", head)])
+    listed = api.lists[f"/repos/{REPO}/pulls/{NUMBER}/commits"]
+    listed.append({"sha": "c" * 40, "author": {"login": "eva"}, "committer": None})
+    client = Client(Settings(api.url, TOKEN, REPO, NUMBER))
+    verdict = judge_pull_request(resolve_pull_range(gate.root, None, None, client), client)
+    assert missing(verdict) == {"hr": 1, "or[Ondernemingsraad]": 0}
+    assert reasons(verdict) == [
+        f"{email('eva')}: self-approval: the approver wrote or committed it (commit "
+        f"{'c' * 12}, not in BASE..HEAD here): {MONITORING}"
+    ]
+
+
+def test_base_branch_merged_into_the_pull_request_keeps_the_reviews(
+    api: FakeGitHub, gate: GateRepo
+) -> None:
+    """Merging main into the branch after the reviews leaves the reviewed content approved."""
+    reviewed = head_of(gate)
+    git_as(gate.root, "anouk", "checkout", "-q", "-b", "change")
+    git_as(gate.root, "anouk", "checkout", "-q", "main")
+    git_as(gate.root, "anouk", "reset", "-q", "--hard", "base")
+    gate.commit({"README.md": "nieuw op main\n"}, author="anouk")
+    main_tip = head_of(gate)
+    git_as(gate.root, "anouk", "checkout", "-q", "change")
+    git_as(gate.root, "mallory", "merge", "-q", "--no-edit", "main")
+    publish(api, gate, [approved(1, "eva", reviewed), approved(2, "fatima", reviewed)])
+    prefix = f"/repos/{REPO}/pulls/{NUMBER}"
+    pull = api.objects[prefix]
+    assert isinstance(pull, dict)
+    api.objects[prefix] = {**pull, "base": {"sha": main_tip}}
+    client = Client(Settings(api.url, TOKEN, REPO, NUMBER))
+    verdict = judge_pull_request(resolve_pull_range(gate.root, None, None, client), client)
+    assert verdict.complete, reasons(verdict)
+    assert [p for r in verdict.required for p in r.paths] == [MONITORING, MONITORING]
 
 
 def test_author_of_one_file_may_approve_another(api: FakeGitHub, gate: GateRepo) -> None:
@@ -562,6 +602,22 @@ def test_cli_head_not_fetched_exits_2(
     assert "is not in the local repository" in err and "fetch-depth: 0" in err
 
 
+def test_cli_takes_an_explicit_base_and_head(
+    api: FakeGitHub,
+    gate: GateRepo,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """BASE and HEAD given on the command line replace the pull request's own."""
+    head = head_of(gate)
+    publish(api, gate, [approved(1, "eva", head), approved(2, "fatima", head)])
+    env = actions_env(api, tmp_path)
+    code, out, _ = run(monkeypatch, capsys, gate, "base", head, "--format", "json", env=env)
+    assert code == 0
+    assert json.loads(out)["base"].startswith("base (")
+
+
 def test_cli_github_options_need_the_github_source(
     gate: GateRepo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -646,8 +702,7 @@ def test_cli_cannot_run_exits_2_with_one_line_and_never_passes(
     failure: tuple[str, Answer] | None,
     message: str,
 ) -> None:
-    """Missing settings, 401, 403, 404, rate limits and malformed answers: one line saying
-    what to do, exit 2, nothing on stdout, no traceback; even when the reviews approve."""
+    """Any trouble with settings or the API: one line, exit 2, no traceback, never a pass."""
     head = head_of(gate)
     publish(api, gate, [approved(1, "eva", head), approved(2, "fatima", head)])
     if failure:
