@@ -129,6 +129,25 @@ def test_next_page_on_another_host_is_refused(api: FakeGitHub) -> None:
     assert len(api.requests) == 1
 
 
+def test_redirect_to_another_host_is_refused(api: FakeGitHub) -> None:
+    """A redirect off the API's host is refused: urllib would carry the token along."""
+    api.answers[PULL] = Answer(302, {}, {"Location": "https://evil.example/pulls/7"})
+    with pytest.raises(GitHubError, match=r"redirected .* to another host"):
+        fetch_pull(client(api))
+
+
+def test_redirect_on_the_same_host_is_followed(api: FakeGitHub) -> None:
+    """A renamed repository answers 301 to its new name on the same host: followed."""
+    api.answers[PULL] = Answer(301, {}, {"Location": f"{api.url}/repos/t/renamed/pulls/7"})
+    api.objects["/repos/t/renamed/pulls/7"] = {
+        "user": user("mallory"),
+        "head": {"sha": SHA},
+        "base": {"sha": SHA},
+    }
+    assert fetch_pull(client(api)).author == "mallory"
+    assert api.requests[-1].headers["authorization"] == f"Bearer {TOKEN}"
+
+
 def test_reviews_pull_and_commits_become_plain_data(api: FakeGitHub) -> None:
     """The documented fields are read; a null user (deleted account) is kept as None."""
     api.objects[PULL] = {

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import Message
 from pathlib import Path
+from typing import IO
 
 from tools.reviews import PullCommit, PullRequest, Review
 
@@ -96,12 +97,34 @@ def _event_number(path: str) -> int | None:
     return number if isinstance(number, int) and not isinstance(number, bool) else None
 
 
+class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow a redirect (a renamed repository) only on the API's own host: urllib would send
+    the token along to any host."""
+
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: IO[bytes],
+        code: int,
+        msg: str,
+        headers: Message,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        if _origin(newurl) != _origin(req.full_url):
+            raise GitHubError(
+                f"GitHub redirected {_path(req.full_url)} to another host ({newurl}); refusing "
+                "to send the token there"
+            )
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
 class Client:
     """GET requests to one API, with the token; the only network IO of the project."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._origin = _origin(settings.api_url)
+        self._opener = urllib.request.build_opener(_SameOriginRedirects())
 
     def get(self, path: str) -> object:
         """One JSON document."""
@@ -136,7 +159,7 @@ class Client:
             },
         )
         try:
-            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
+            with self._opener.open(request, timeout=TIMEOUT_SECONDS) as response:
                 data = response.read()
                 headers = response.headers
         except urllib.error.HTTPError as error:
