@@ -22,6 +22,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import Message
+from http.client import HTTPMessage
 from pathlib import Path
 from typing import IO
 
@@ -107,7 +108,7 @@ class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
         fp: IO[bytes],
         code: int,
         msg: str,
-        headers: Message,
+        headers: HTTPMessage,
         newurl: str,
     ) -> urllib.request.Request | None:
         if _origin(newurl) != _origin(req.full_url):
