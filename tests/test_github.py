@@ -209,6 +209,16 @@ def test_unexpected_shapes_are_errors(api: FakeGitHub, answer: Answer, message: 
         fetch_pull(client(api))
 
 
+def test_pull_request_with_250_commits_is_refused(api: FakeGitHub) -> None:
+    """GitHub lists no more than 250 commits: past that, authorship is unknown, so no verdict."""
+    api.page_size = 100
+    api.lists[f"{PULL}/commits"] = [
+        {"sha": f"{n:040x}", "author": user("eva"), "committer": user("eva")} for n in range(250)
+    ]
+    with pytest.raises(GitHubError, match="250 commits or more"):
+        fetch_commits(client(api))
+
+
 def test_review_without_state_is_an_error(api: FakeGitHub) -> None:
     """A review missing its state cannot be judged: error, not skipped."""
     api.lists[f"{PULL}/reviews"] = [{"id": 1, "user": user("eva"), "commit_id": SHA}]

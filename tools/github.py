@@ -32,6 +32,8 @@ DEFAULT_API_URL = "https://api.github.com"
 PER_PAGE = 100
 MAX_PAGES = 100
 """10,000 items: more reviews or commits than any pull request the gate should judge."""
+MAX_PULL_COMMITS = 250
+"""GitHub lists at most 250 commits of a pull request (documented): beyond, authors are unknown."""
 TIMEOUT_SECONDS = 30
 API_VERSION = "2022-11-28"
 
@@ -319,6 +321,11 @@ def fetch_commits(client: Client) -> tuple[PullCommit, ...]:
                 _sha(commit.get("sha"), path, "sha"),
                 frozenset(login.casefold() for login in logins if login),
             )
+        )
+    if len(found) >= MAX_PULL_COMMITS:
+        raise GitHubError(
+            f"the pull request has {MAX_PULL_COMMITS} commits or more and GitHub lists no more, "
+            "so who wrote the rest is unknown; squash it or split it into smaller pull requests"
         )
     return tuple(found)
 
