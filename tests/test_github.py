@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import socket
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -217,6 +219,32 @@ def test_pull_request_with_250_commits_is_refused(api: FakeGitHub) -> None:
     ]
     with pytest.raises(GitHubError, match="250 commits or more"):
         fetch_commits(client(api))
+
+
+def test_unusable_api_url_is_an_error() -> None:
+    """A URL urllib cannot use (a port that is not a number) is an error, not a traceback."""
+    broken = Client(Settings("http://127.0.0.1:port", TOKEN, REPO, NUMBER))
+    with pytest.raises(GitHubError, match="cannot reach the GitHub API"):
+        fetch_pull(broken)
+
+
+def test_answer_that_is_not_http_is_an_error() -> None:
+    """A server that answers garbage instead of HTTP is an error, not a traceback."""
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        port = server.getsockname()[1]
+
+        def answer() -> None:
+            connection, _ = server.accept()
+            with connection:
+                connection.recv(65536)
+                connection.sendall(b"garbage\r\n\r\n")
+
+        thread = threading.Thread(target=answer, daemon=True)
+        thread.start()
+        broken = Client(Settings(f"http://127.0.0.1:{port}", TOKEN, REPO, NUMBER))
+        with pytest.raises(GitHubError, match="cannot reach the GitHub API"):
+            fetch_pull(broken)
+        thread.join()
 
 
 def test_review_without_state_is_an_error(api: FakeGitHub) -> None:

@@ -13,6 +13,7 @@ Exceptions::
 
 from __future__ import annotations
 
+import http.client
 import json
 import re
 import urllib.error
@@ -173,8 +174,10 @@ class Client:
             finally:
                 error.close()
             raise GitHubError(_http_problem(url, error.code, error.headers, body)) from None
-        except (urllib.error.URLError, OSError) as error:
-            reason = getattr(error, "reason", error)
+        except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as error:
+            # HTTPException: a broken answer (bad status line, body cut short); ValueError: a
+            # URL urllib cannot use (a port that is not a number).
+            reason = getattr(error, "reason", error) or type(error).__name__
             raise GitHubError(
                 f"cannot reach the GitHub API at {self.settings.api_url}: {reason}; check "
                 "--api-url (GITHUB_API_URL) and the network"
