@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 
 from schema.models import Registry
-from tools.approvals import Change, ChangedPath, Contribution
+from tools.approvals import Change, ChangedPath, Contribution, Governance, evaluate_approvals
+from tools.codeowners import parse_codeowners
+from tools.owners import compile_rules
 from tools.reviews import (
     PullCommit,
     PullRequest,
@@ -99,6 +101,19 @@ def test_review_on_a_commit_git_lacks_approves_nothing() -> None:
     approvals, ignored = review_approvals(pull(at(1, "APPROVED", "mo")), registry(), {A: None})
     assert approvals == []
     assert [i.reason.split(":")[0] for i in ignored] == ["commit not fetched"]
+
+
+def test_one_review_ignored_for_two_departments_in_a_fixed_order() -> None:
+    """The same review and reason for two departments is listed in department order."""
+    change = Change("b", "h", (ChangedPath(PATH, 0o100644, 0o100644, "M"),), FILES, (PATH,), ())
+    rules, _ = parse_codeowners("CODEOWNERS", f"/{PATH} @t/hr\n[OR]\n/{PATH} @t/or\n")
+    governance = Governance(compile_rules(rules), registry())
+    _, ignored = review_approvals(pull(at(1, "APPROVED")), registry(), {A: None})
+    verdict = evaluate_approvals(change, governance, [], ignored)
+    assert [(i.file, i.department) for i in verdict.ignored] == [
+        ("review 1", "hr"),
+        ("review 1", "or"),
+    ]
 
 
 def test_handle_that_is_not_a_team_gives_no_membership() -> None:

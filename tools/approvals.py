@@ -229,7 +229,7 @@ def evaluate_approvals(
         change.base,
         change.head,
         tuple(requirements),
-        tuple(sorted(set(skipped), key=lambda i: (i.file, i.reason))),
+        tuple(sorted(set(skipped), key=lambda i: (i.file, i.reason, i.department, i.approver))),
         tuple(sorted(set(problems))),
         names,
     )
