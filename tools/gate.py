@@ -2,7 +2,9 @@
 and record approvals (``policy approve``).
 
 Everything the rules trust is read from BASE (CODEOWNERS, the registry and its keys); from HEAD
-only the changed content, the approval records and extra key revocations are read.
+only the changed content, the approval records and extra key revocations are read. With a pull
+request's reviews as the approvals (``judge_pull_request``), the reviews, the PR's commits and
+the teams come from ``tools/github.py`` and the content at each reviewed commit from git.
 """
 
 from __future__ import annotations
