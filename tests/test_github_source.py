@@ -713,6 +713,7 @@ def test_cli_cannot_run_exits_2_with_one_line_and_never_passes(
     assert err.startswith("policy: error: ") and err.count("\n") == 1, err
     assert message in err
     assert "Traceback" not in err
+    assert TOKEN not in err
 
 
 def test_cli_connection_refused_exits_2(
