@@ -28,6 +28,7 @@ from tools.snapshot import DirSnapshot, RevisionError
 from tools.sshkeygen import SshKeygenError
 
 if TYPE_CHECKING:
+    from tools.approvals import Verdict
     from tools.comparison import ChangeSet
     from tools.owners import Ownership
     from tools.validate import Report
@@ -136,12 +137,41 @@ def build_parser() -> argparse.ArgumentParser:
         help="who must approve BASE..HEAD, who did, what is missing",
         description="Exit 0 when every required department has approved, 1 when not.",
     )
-    approvals.add_argument("base", nargs="?", metavar="BASE", help="default: the last release")
-    approvals.add_argument("head", nargs="?", metavar="HEAD", help="default: HEAD")
+    approvals.add_argument(
+        "base",
+        nargs="?",
+        metavar="BASE",
+        help="default: the last release (--source github: where the pull request branched off)",
+    )
+    approvals.add_argument(
+        "head", nargs="?", metavar="HEAD", help="default: HEAD (--source github: the PR's head)"
+    )
     approvals.add_argument(
         "--policy", metavar="ID", help="the policy (needed when there are several)"
     )
     approvals.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    approvals.add_argument(
+        "--source",
+        choices=("git", "github"),
+        default="git",
+        help="the approvals: signed records in git (default) or the pull request's reviews",
+    )
+    approvals.add_argument(
+        "--pr",
+        type=_pull_number,
+        metavar="N",
+        help="--source github: the pull request (default: from GITHUB_EVENT_PATH)",
+    )
+    approvals.add_argument(
+        "--repo",
+        metavar="OWNER/NAME",
+        help="--source github: the repository (default: GITHUB_REPOSITORY)",
+    )
+    approvals.add_argument(
+        "--api-url",
+        metavar="URL",
+        help="--source github: the REST API (default: GITHUB_API_URL, else api.github.com)",
+    )
     _add_release_parsers(commands)
     report = commands.add_parser(
         "report",
@@ -614,15 +644,28 @@ def _ownership_text(ownership: Ownership) -> str:
     return f"{ownership.path}: {'; '.join(parts)}"
 
 
+def _pull_number(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"not a pull request number: {value!r}")
+    return int(value)
+
+
 def _approvals(root: Path, args: argparse.Namespace) -> int:
     from tools import approvalreport
     from tools.gate import judge, resolve_range
 
-    if args.base:
-        policy = _policy_for_versions(root, args)
+    github_only = [o for o in ("pr", "repo", "api_url") if getattr(args, o) is not None]
+    if args.source == "github":
+        verdict = _github_verdict(root, args)
+    elif github_only:
+        options = ", ".join("--" + o.replace("_", "-") for o in github_only)
+        raise UsageError(f"{options} only with --source github")
     else:
-        policy = _only_policy(root, args.policy, args.head)
-    verdict = judge(root, resolve_range(root, args.base, args.head, policy))
+        if args.base:
+            policy = _policy_for_versions(root, args)
+        else:
+            policy = _only_policy(root, args.policy, args.head)
+        verdict = judge(root, resolve_range(root, args.base, args.head, policy))
     render = {
         "text": approvalreport.render_text,
         "markdown": approvalreport.render_markdown,
@@ -638,6 +681,20 @@ def _policy_for_versions(root: Path, args: argparse.Namespace) -> str | None:
 
     ids = [args.policy] if args.policy else head_policies(root, None)
     return ids[0] if len(ids) == 1 else None
+
+
+def _github_verdict(root: Path, args: argparse.Namespace) -> Verdict:
+    """The verdict with the pull request's reviews as approvals; any trouble with the API is
+    an error (exit 2), never a pass."""
+    from tools.gate import judge_pull_request, resolve_pull_range
+    from tools.github import Client, GitHubError, settings_from
+
+    try:
+        settings = settings_from(os.environ, repo=args.repo, number=args.pr, api_url=args.api_url)
+        client = Client(settings)
+        return judge_pull_request(resolve_pull_range(root, args.base, args.head, client), client)
+    except GitHubError as error:
+        raise UsageError(str(error)) from None
 
 
 def _only_policy(root: Path, requested: str | None, head: str | None) -> str:
