@@ -281,6 +281,24 @@ def test_refuses_when_tags_were_not_fetched(released: ShippedRepo) -> None:
     assert "git fetch --tags" in stderr
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--version", "1.2"], "'1.2' is not a version"),
+        (["--effective-date", "1-3-2027"], "'1-3-2027' is not a date"),
+        (["--version", "1.2.0", "--bump", "auto"], "not allowed with argument"),
+        (["nope"], "policy 'nope' does not exist"),
+    ],
+)
+def test_bad_arguments_are_one_line_errors(
+    released: ShippedRepo, args: list[str], message: str
+) -> None:
+    """A malformed version, date or policy ends with a message and exit 2, no traceback."""
+    done = released.release(*args)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert message in done.stderr and "Traceback" not in done.stderr
+
+
 def test_base_is_for_the_first_release_only(released: ShippedRepo) -> None:
     """--base cannot pick an easier BASE once a release exists."""
     minor_change(released)

@@ -226,7 +226,11 @@ def _add_release_parsers(commands: argparse._SubParsersAction[_Parser]) -> None:
     release.add_argument("policy", nargs="?", metavar="POLICY", help="the policy to release")
     chosen = release.add_mutually_exclusive_group()
     chosen.add_argument(
-        "--version", dest="release_version", metavar="X.Y.Z", help="at least the computed bump"
+        "--version",
+        dest="release_version",
+        type=_semver,
+        metavar="X.Y.Z",
+        help="at least the computed bump",
     )
     chosen.add_argument(
         "--bump", choices=("auto",), default="auto", help="the version from the changes (default)"
@@ -260,6 +264,13 @@ def _add_release_parsers(commands: argparse._SubParsersAction[_Parser]) -> None:
     )
     history.add_argument("policy", nargs="?", metavar="POLICY")
     history.add_argument("--format", choices=("text", "json"), default="text")
+
+
+def _semver(text: str) -> str:
+    parts = text.removeprefix("v").split(".")
+    if len(parts) != 3 or not all(part.isdigit() for part in parts):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a version (X.Y.Z, e.g. 1.2.0)")
+    return ".".join(str(int(part)) for part in parts)
 
 
 def _date(text: str) -> dt.date:

@@ -355,8 +355,12 @@ def update_worktree(repo: git.Repo, old: str, new: str) -> None:
 
 
 def index_tree(repo: git.Repo) -> str:
-    """The tree the index holds now (writes the tree object, changes nothing else)."""
-    return str(repo.git.write_tree()).strip()
+    """The tree the index holds now (writes the tree object, changes nothing else); '' when
+    the index cannot be a tree (a merge conflict)."""
+    try:
+        return str(repo.git.write_tree()).strip()
+    except git.GitCommandError:
+        return ""
 
 
 def tree_of(repo: git.Repo, revision: str) -> str:
