@@ -12,6 +12,7 @@ import html5lib
 import pytest
 
 from tests.conftest import MINI_FILES, git, run_policy, write_tree
+from tests.test_site import broken_links
 from tools.sitebuild import MANIFEST, SiteOutputError, write_site
 
 HTML = "{http://www.w3.org/1999/xhtml}"
@@ -149,6 +150,19 @@ def test_shipped_monitoring_section_names_hr_and_the_works_council(shipped_repo:
     assert result.returncode == 0, result.stderr
     section = result.stdout.split("{#hoofdstuk-monitoring}", 1)[1]
     assert section.startswith("\n\n**Verantwoordelijk:** Human Resources, Ondernemingsraad\\\n")
+
+
+def test_shipped_site_is_valid_html_with_working_links(shipped_repo: Path) -> None:
+    """The shipped policy's site: every page parses strictly and every inside link resolves."""
+    result = run_policy("site", cwd=shipped_repo)
+    assert result.returncode == 0, result.stderr
+    out = shipped_repo / "_site"
+    files = {
+        p.relative_to(out).as_posix(): p.read_text("utf-8") for p in out.rglob("*") if p.is_file()
+    }
+    broken, checked = broken_links(files)
+    assert not broken
+    assert checked > 100  # the table of contents and the "Zie ook" links of 58 clauses
 
 
 def test_refuses_a_folder_with_other_files(mini_repo: Callable[..., Path], tmp_path: Path) -> None:
