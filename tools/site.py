@@ -153,19 +153,22 @@ def _index_markdown(site: SiteSource) -> str:
         "Hier staat het beleid dat voor je geldt, elk met zijn huidige tekst, alle versies en "
         f"wat er per versie veranderde. Abonneer je op [de feed met nieuwe versies]({FEED}) "
         "om te horen wanneer er iets verandert.",
-        "",
-        "| Beleid | Versie | Geldt vanaf | Volgende herziening |",
-        "|---|---|---|---|",
     ]
     for source in site.policies:
         meta = source.page.policy.meta.model
         released = [release.version for release in source.releases]
         title = escape_text(policy_title(source.page.policy))
-        lines.append(
-            f"| [{title}]({source.page.policy.id}/index.html) | "
-            f"{version_label(meta.version, released)} | {dutch_date(meta.effective)} | "
-            f"{dutch_date(meta.next_review)} |"
-        )
+        policy_id = source.page.policy.id
+        lines += [
+            "",
+            f"## [{title}]({policy_id}/index.html)",
+            "",
+            f"**Versie:** {version_label(meta.version, released)}\\",
+            f"**Geldt vanaf:** {dutch_date(meta.effective)}\\",
+            f"**Volgende herziening:** {dutch_date(meta.next_review)}",
+            "",
+            f"[Alle versies van {title}]({policy_id}/changelog.html)",
+        ]
     lines += ["", "## Nieuwe versies", ""]
     releases = sorted(
         ((release, source) for source in site.policies for release in source.releases),
