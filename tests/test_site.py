@@ -15,12 +15,19 @@ import html5lib
 import pytest
 
 from tests.conftest import MINI_FILES
+from tools.diff import diff_policies
 from tools.htmlpage import render_page
 from tools.impact import Impact
 from tools.loader import Policy, load_policy
 from tools.policypage import PolicyPage, render_policy_markdown
 from tools.releasenotes import link_clause_headings
-from tools.site import PolicySource, PublishedRelease, SiteSource, plan_site
+from tools.site import (
+    PolicySource,
+    PublishedRelease,
+    SiteSource,
+    current_clause_versions,
+    plan_site,
+)
 from tools.snapshot import MemorySnapshot
 
 CASES = Path(__file__).parent / "cases"
@@ -259,6 +266,16 @@ def test_feed_without_releases_is_valid_and_empty() -> None:
     feed = feedparser.parse(plan_site(no_release())["feed.xml"])
     assert feed.bozo == 0, feed.get("bozo_exception")
     assert feed.entries == []
+
+
+def test_clause_versions_drop_clauses_changed_since_the_release() -> None:
+    """A clause reworded after the release has no release version yet; a moved one keeps it."""
+    algemeen = "policy/mini/sections/algemeen.yaml"
+    reworded = MINI_FILES[algemeen].replace("Je bent beleefd", "Je bent altijd beleefd")
+    head = _policy(files={**MINI_FILES, algemeen: reworded})
+    versions = {"mi-001": "1.0.0", "mi-002": "1.0.0", "mi-003": "1.1.0"}
+    found = current_clause_versions(versions, diff_policies(_policy(), head))
+    assert found == {"mi-002": "1.0.0", "mi-003": "1.1.0"}
 
 
 def test_site_is_deterministic() -> None:
