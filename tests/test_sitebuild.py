@@ -214,6 +214,18 @@ def test_refuses_a_symbolic_link_inside_the_output(tmp_path: Path) -> None:
     assert not (tmp_path / "elsewhere/index.html").exists()
 
 
+def test_refuses_to_publish_a_symbolic_link(mini_repo: Callable[..., Path], tmp_path: Path) -> None:
+    """A changelog that is a symbolic link could publish any file: exit 2, nothing written."""
+    repo = mini_repo()
+    secret = write_tree(tmp_path, {"secret.txt": "geheim\n"}) / "secret.txt"
+    (repo / "changelog/mini").mkdir(parents=True)
+    (repo / "changelog/mini/CHANGELOG.md").symlink_to(secret)
+    result = run_policy("site", cwd=repo)
+    assert result.returncode == 2
+    assert "changelog/mini/CHANGELOG.md" in result.stderr
+    assert not (repo / "_site").exists()
+
+
 def test_base_url_must_be_an_http_address(mini_repo: Callable[..., Path]) -> None:
     """--base-url that is not http(s)://host/...: exit 2, nothing written."""
     repo = mini_repo()

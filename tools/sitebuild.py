@@ -18,15 +18,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from schema.models import Registry
 from tools.codeowners import CODEOWNERS_PATH, parse_codeowners
 from tools.comparison import compare
-from tools.diagnostics import LoadError
+from tools.diagnostics import Diagnostic, LoadError
 from tools.files import write_atomic
 from tools.loader import ParseCache, load_policy, load_registry, policy_ids
 from tools.owners import compile_rules, owners_of
 from tools.policypage import PolicyPage
 from tools.site import PolicySource, PublishedRelease, SiteSource, current_clause_versions
-from tools.snapshot import DirSnapshot, RevisionError
+from tools.snapshot import DirSnapshot, RevisionError, Snapshot, SnapshotError
 
 MANIFEST = ".policy-site.json"
 GENERATOR = "policy site"
@@ -45,16 +46,23 @@ class WriteResult:
     """Files of the previous output that the site no longer has but someone changed: left."""
 
 
-def _read(root: Path, relative: str) -> str | None:
-    path = root / relative
-    return path.read_text(encoding="utf-8") if path.is_file() else None
+def _read(snapshot: Snapshot, path: str) -> str | None:
+    """A text file of the working tree; None when absent. The site publishes what it reads, so
+    a symbolic link (which could point anywhere) is refused."""
+    try:
+        return snapshot.read(path).decode("utf-8")
+    except KeyError:
+        return None
+    except (SnapshotError, UnicodeDecodeError) as error:
+        problem = Diagnostic(path, 0, 0, "unsafe-file", str(error), "make it a UTF-8 text file")
+        raise LoadError(f"{path} cannot be published", [problem]) from None
 
 
 def _responsible(
-    root: Path, policy_id: str, sections: list[str], handles: Mapping[str, str]
+    snapshot: Snapshot, policy_id: str, sections: list[str], handles: Mapping[str, str]
 ) -> dict[str, tuple[str, ...]]:
     """Section id -> the names of the departments of every required CODEOWNERS section."""
-    text = _read(root, CODEOWNERS_PATH)
+    text = _read(snapshot, CODEOWNERS_PATH)
     if text is None:
         return {}
     rules, _ = parse_codeowners(CODEOWNERS_PATH, text)  # its errors are `owners --check`'s
@@ -73,50 +81,52 @@ def _responsible(
 def gather_site(root: Path, base_url: str | None = None, *, only: str | None = None) -> SiteSource:
     """Everything the site shows, from the working tree and the release history (``only``:
     of that policy alone)."""
-    from tools.history import clause_versions, release_history
-
     snapshot = DirSnapshot(root, label="working tree")
     cache = ParseCache()
     registry, problems = load_registry(snapshot, cache)
     if registry is None or problems:
         raise LoadError("the departments registry does not load; fix it first", problems)
-    departments = {d.id: d.name for d in registry.model.departments}
-    handles = {d.handle: d.name for d in registry.model.departments}
-    sources = []
     ids = policy_ids(snapshot)
     if only is not None and only not in ids:
         raise RevisionError(f"no policy '{only}' in the working tree (policies: {', '.join(ids)})")
-    for policy_id in [only] if only is not None else ids:
-        policy, problems = load_policy(snapshot, policy_id, cache)
-        if policy is None or problems:
-            raise LoadError(f"policy '{policy_id}' does not load; fix it first", problems)
-        history = release_history(root, policy_id)
-        versions = clause_versions(root, policy_id)
-        if history:
-            versions = current_clause_versions(
-                versions, compare(root, None, None, policy_id=policy_id)
-            )
-        sections = [s.model.id for s in policy.sections]
-        released = tuple(record.version for record in history)
-        page = PolicyPage(
-            policy,
-            _responsible(root, policy_id, sections, handles),
-            departments,
-            versions,
-            released,
-        )
-        releases = tuple(
-            PublishedRelease(r.version, r.tag, r.commit, r.date, r.impact, r.effective)
-            for r in history
-        )
-        notes = {
-            r.version: text
-            for r in releases
-            if (text := _read(root, f"changelog/{policy_id}/{r.version}.md")) is not None
-        }
-        changelog = _read(root, f"changelog/{policy_id}/CHANGELOG.md")
-        sources.append(PolicySource(page, releases, notes, changelog))
-    return SiteSource(registry.model.organisation, tuple(sources), base_url)
+    sources = tuple(
+        _gather_policy(root, snapshot, cache, policy_id, registry.model)
+        for policy_id in ([only] if only is not None else ids)
+    )
+    return SiteSource(registry.model.organisation, sources, base_url)
+
+
+def _gather_policy(
+    root: Path, snapshot: Snapshot, cache: ParseCache, policy_id: str, registry: Registry
+) -> PolicySource:
+    from tools.history import clause_versions, release_history
+
+    policy, problems = load_policy(snapshot, policy_id, cache)
+    if policy is None or problems:
+        raise LoadError(f"policy '{policy_id}' does not load; fix it first", problems)
+    history = release_history(root, policy_id)
+    versions = clause_versions(root, policy_id)
+    if history:
+        since_release = compare(root, None, None, policy_id=policy_id)
+        versions = current_clause_versions(versions, since_release)
+    handles = {d.handle: d.name for d in registry.departments}
+    page = PolicyPage(
+        policy,
+        _responsible(snapshot, policy_id, [s.model.id for s in policy.sections], handles),
+        {d.id: d.name for d in registry.departments},
+        versions,
+        tuple(record.version for record in history),
+    )
+    releases = tuple(
+        PublishedRelease(r.version, r.tag, r.commit, r.date, r.impact, r.effective) for r in history
+    )
+    notes = {
+        r.version: text
+        for r in releases
+        if (text := _read(snapshot, f"changelog/{policy_id}/{r.version}.md")) is not None
+    }
+    changelog = _read(snapshot, f"changelog/{policy_id}/CHANGELOG.md")
+    return PolicySource(page, releases, notes, changelog)
 
 
 def _digest(data: bytes) -> str:
