@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
 
 import nox
 
@@ -12,16 +13,33 @@ nox.options.reuse_existing_virtualenvs = True
 nox.options.sessions = ["check", "tests", "lint"]
 
 
+def _policies() -> list[str]:
+    return sorted(p.parent.name for p in Path("policy").glob("*/policy.yaml"))
+
+
 @nox.session
 def check(session: nox.Session) -> None:
-    """The main job on the shipped policies: validate, check the change notes, and show the
-    release notes a release cut now would produce."""
+    """The main job on the shipped policies: validate, check the change notes, then per policy
+    the diff since its last release and the release a release cut now would make: its
+    version, who must still approve, what blocks it, and its release notes."""
     session.install("-e", ".")
     session.run("policy", "validate")
     session.run("policy", "schema", "--check")
     session.run("policy", "owners", "--check")
     session.run("policy", "changelog", "check")
-    session.run("policy", "changelog", "preview")
+    for policy in _policies():
+        session.run("policy", "diff", "--policy", policy)
+        # Exit 1 means "not releasable yet" (approvals missing): shown, not a failure here.
+        session.run("policy", "release", policy, "--dry-run", success_codes=[0, 1])
+
+
+@nox.session(default=False)
+def release(session: nox.Session) -> None:
+    """Cut a release of every policy that changed since its last release (CI on the main
+    branch); fails when one is not releasable. Pass `policy release` options after --."""
+    session.install("-e", ".")
+    for policy in _policies():
+        session.run("policy", "release", policy, "--if-changed", *session.posargs)
 
 
 @nox.session

@@ -167,3 +167,11 @@ def git(repo: Path, *args: str) -> str:
         ["git", *args], cwd=repo, capture_output=True, text=True, env=env, check=True
     )
     return result.stdout
+
+
+@pytest.fixture(scope="session")
+def keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """An SSH key per person of tests/gatekit.py, made by ssh-keygen once per test run."""
+    from tests.gatekit import make_keys
+
+    return make_keys(tmp_path_factory.mktemp("keys"))

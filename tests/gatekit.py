@@ -8,12 +8,13 @@ has a key but is in no department. Every key is made by ssh-keygen.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.conftest import write_tree
+from tests.conftest import ROOT, write_tree
 from tools.approvalrecords import (
     APPROVALS_FOLDER,
     NAMESPACE,
@@ -244,3 +245,30 @@ def forge(
         author=approver,
         message="approval",
     )
+
+
+def shipped_with_keys(root: Path, keys: dict[str, Path]) -> dict[str, str]:
+    """This repository's policies and CODEOWNERS in a new git repository, each member given a
+    key (ssh-keygen made), committed and tagged ``base``. Returns e-mail to key name."""
+    shutil.copytree(ROOT / "policy", root / "policy")
+    shutil.copy(ROOT / "CODEOWNERS", root / "CODEOWNERS")
+    registry_path = root / "policy/departments.yaml"
+    text = registry_path.read_text(encoding="utf-8")
+    owners: dict[str, str] = {}
+    lines = []
+    for line in text.splitlines():
+        lines.append(line)
+        if line.strip().startswith("email:"):
+            address = line.split(":", 1)[1].strip()
+            name = address.split("@")[0]
+            if name not in keys:
+                keys[name] = make_key(keys["eva"].parent, name)
+            indent = line[: len(line) - len(line.lstrip())]
+            lines.append(f'{indent}ssh_keys: ["{public(keys[name])}"]')
+            owners[address] = name
+    registry_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    git_as(root, "anouk", "init", "-q", "-b", "main")
+    git_as(root, "anouk", "add", "-A")
+    git_as(root, "anouk", "commit", "-q", "-m", "base")
+    git_as(root, "anouk", "tag", "base")
+    return owners

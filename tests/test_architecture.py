@@ -12,6 +12,9 @@ from tests.conftest import ROOT
 # library -> the only module of tools/ and schema/ allowed to import it
 BOUNDARIES = {
     "git": {"tools/gitrepo.py"},
+    "gitdb": {"tools/gitrepo.py"},
+    # The release lock.
+    "filelock": {"tools/cut.py"},
     "ruamel": {"tools/yamlfile.py"},
     # Parsing change notes, and rendering release notes to HTML.
     "markdown_it": {"tools/notes.py", "tools/htmlpage.py"},

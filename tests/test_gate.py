@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, run_policy
+from tests.conftest import run_policy
 from tests.gatekit import (
     CODEOWNERS,
     MERK,
@@ -23,24 +22,17 @@ from tests.gatekit import (
     email,
     forge,
     git_as,
-    make_key,
-    make_keys,
     missing,
     monitoring,
     new_gate_repo,
-    public,
     reasons,
     registry,
+    shipped_with_keys,
 )
 from tools.gate import approve, judge, resolve_range
 from tools.snapshot import RevisionError
 
 CHANGED = monitoring("We kijken soms mee.")
-
-
-@pytest.fixture(scope="session")
-def keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    return make_keys(tmp_path_factory.mktemp("keys"))
 
 
 @pytest.fixture
@@ -543,39 +535,12 @@ def test_approve_warns_about_files_you_wrote(tmp_path: Path, keys: dict[str, Pat
 SHIPPED_MONITORING = "policy/social-media/sections/monitoring.yaml"
 
 
-def _shipped_with_keys(root: Path, keys: dict[str, Path]) -> dict[str, str]:
-    """This repository's policies and CODEOWNERS in a new git repository, each member given a
-    key (ssh-keygen made), committed and tagged ``base``. Returns e-mail to key name."""
-    shutil.copytree(ROOT / "policy", root / "policy")
-    shutil.copy(ROOT / "CODEOWNERS", root / "CODEOWNERS")
-    registry_path = root / "policy/departments.yaml"
-    text = registry_path.read_text(encoding="utf-8")
-    owners: dict[str, str] = {}
-    lines = []
-    for line in text.splitlines():
-        lines.append(line)
-        if line.strip().startswith("email:"):
-            address = line.split(":", 1)[1].strip()
-            name = address.split("@")[0]
-            if name not in keys:
-                keys[name] = make_key(keys["eva"].parent, name)
-            indent = line[: len(line) - len(line.lstrip())]
-            lines.append(f'{indent}ssh_keys: ["{public(keys[name])}"]')
-            owners[address] = name
-    registry_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    git_as(root, "anouk", "init", "-q", "-b", "main")
-    git_as(root, "anouk", "add", "-A")
-    git_as(root, "anouk", "commit", "-q", "-m", "base")
-    git_as(root, "anouk", "tag", "base")
-    return owners
-
-
 def test_shipped_monitoring_change_needs_hr_and_the_works_council(
     tmp_path: Path, keys: dict[str, Path]
 ) -> None:
     root = tmp_path / "shipped"
     root.mkdir()
-    _shipped_with_keys(root, keys)
+    shipped_with_keys(root, keys)
     repo = GateRepo(root, keys)
     text = (root / SHIPPED_MONITORING).read_text(encoding="utf-8")
     changed = text.replace("kijkt alleen naar informatie", "kijkt vooral naar informatie", 1)

@@ -123,3 +123,25 @@ def render_markdown(verdict: Verdict) -> str:
         lines += ["", "### Problems", ""]
         lines += [f"- {escape_markdown(render_diagnostic(d))}" for d in verdict.problems]
     return "\n".join(lines) + "\n"
+
+
+def render_summary(verdict: Verdict, *, shown: int = 3) -> str:
+    """A few lines per requirement: who must approve, how many files, what is missing."""
+    state = "complete" if verdict.complete else "INCOMPLETE"
+    lines = [f"approvals {verdict.base} .. {verdict.head}: {state}"]
+    for requirement in verdict.required:
+        paths = list(requirement.paths)
+        listed = ", ".join(paths[:shown]) + (
+            f" and {len(paths) - shown} more" if len(paths) > shown else ""
+        )
+        who = ", ".join(_who(verdict, e) for e in requirement.approved_by) or "nobody yet"
+        lines.append(
+            f"  {_heading(requirement)}: {_status(requirement)} (approved by {who}); "
+            f"{len(paths)} file{'s' if len(paths) != 1 else ''}: {listed}"
+        )
+    lines += [f"  problem: {d.message}" for d in verdict.problems[:shown]]
+    if len(verdict.problems) > shown:
+        lines.append(
+            f"  ... and {len(verdict.problems) - shown} more problems ('policy approvals')"
+        )
+    return "\n".join(lines) + "\n"

@@ -7,6 +7,7 @@ unreadable input). Engines return data or raise ``UsageError``; only this module
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import sys
@@ -134,6 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     approvals.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     _add_site_parsers(commands)
+    _add_release_parsers(commands)
     schema = commands.add_parser(
         "schema",
         help="write or check the JSON Schema files for editors",
@@ -172,6 +174,61 @@ def _add_site_parsers(commands: argparse._SubParsersAction[_Parser]) -> None:
     )
     render.add_argument("policy", nargs="?", metavar="POLICY", help="needed when there are several")
     render.add_argument("--format", choices=("html", "markdown"), default="html")
+
+
+def _add_release_parsers(commands: argparse._SubParsersAction[_Parser]) -> None:
+    release = commands.add_parser(
+        "release",
+        help="cut a release: version, notes, changelog, commit and tag, all or nothing",
+        description="Release the policy as committed at HEAD. Refuses (exit 1) when the tree "
+        "is not clean, the policy does not validate, change notes are missing, the approval "
+        "gate since the last release is not complete, a material change is inside the notice "
+        "period, or there is nothing to release. --dry-run prints the plan and changes nothing.",
+    )
+    release.add_argument("policy", nargs="?", metavar="POLICY", help="the policy to release")
+    chosen = release.add_mutually_exclusive_group()
+    chosen.add_argument(
+        "--version", dest="release_version", metavar="X.Y.Z", help="at least the computed bump"
+    )
+    chosen.add_argument(
+        "--bump", choices=("auto",), default="auto", help="the version from the changes (default)"
+    )
+    release.add_argument(
+        "--effective-date",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="when it takes effect (default: policy.yaml's date when this change set it, else "
+        "today, or today plus the notice period for a material change)",
+    )
+    release.add_argument(
+        "--base",
+        metavar="REV",
+        help="first release only: the commit whose CODEOWNERS and registry the approvals are "
+        "judged by (default: the repository's root commit)",
+    )
+    release.add_argument("--sign", action="store_true", help="sign the tag (git tag -s)")
+    release.add_argument("--dry-run", action="store_true", help="print the plan, change nothing")
+    release.add_argument(
+        "--if-changed",
+        action="store_true",
+        help="exit 0 without releasing when nothing changed since the last release (for CI)",
+    )
+    history = commands.add_parser(
+        "history",
+        help="list a policy's releases",
+        description="The releases of a policy, oldest first: version, release date, impact and "
+        "the date each took effect, from the release tags (or the release commits' trailers "
+        "where the tags were not fetched).",
+    )
+    history.add_argument("policy", nargs="?", metavar="POLICY")
+    history.add_argument("--format", choices=("text", "json"), default="text")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
 
 
 def _add_changelog_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
@@ -233,6 +290,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _approve(root, args)
         if args.command == "approvals":
             return _approvals(root, args)
+        if args.command == "release":
+            return _release(root, args)
+        if args.command == "history":
+            return _history(root, args)
         if args.command == "schema":
             return _schema(root, args.check)
         if args.command == "site":
@@ -529,7 +590,10 @@ def _approvals(root: Path, args: argparse.Namespace) -> int:
     from tools import approvalreport
     from tools.gate import judge, resolve_range
 
-    policy = None if args.base else _only_policy(root, args.policy, args.head)
+    if args.base:
+        policy = _policy_for_versions(root, args)
+    else:
+        policy = _only_policy(root, args.policy, args.head)
     verdict = judge(root, resolve_range(root, args.base, args.head, policy))
     render = {
         "text": approvalreport.render_text,
@@ -538,6 +602,14 @@ def _approvals(root: Path, args: argparse.Namespace) -> int:
     }[args.format]
     print(render(verdict), end="")
     return EXIT_OK if verdict.complete else EXIT_PROBLEMS
+
+
+def _policy_for_versions(root: Path, args: argparse.Namespace) -> str | None:
+    """The policy whose release versions (``1.2.0``) BASE and HEAD may name, if it is clear."""
+    from tools.comparison import head_policies
+
+    ids = [args.policy] if args.policy else head_policies(root, None)
+    return ids[0] if len(ids) == 1 else None
 
 
 def _only_policy(root: Path, requested: str | None, head: str | None) -> str:
@@ -558,7 +630,10 @@ def _only_policy(root: Path, requested: str | None, head: str | None) -> str:
 def _approve(root: Path, args: argparse.Namespace) -> int:
     from tools.gate import approve, resolve_range
 
-    policy = None if args.base else _only_policy(root, args.policy, "HEAD")
+    if args.base:
+        policy = _policy_for_versions(root, args)
+    else:
+        policy = _only_policy(root, args.policy, "HEAD")
     done = approve(
         root,
         resolve_range(root, args.base, None, policy),
@@ -643,4 +718,109 @@ def _schema(root: Path, check: bool) -> int:
         )
         return EXIT_PROBLEMS
     print("JSON Schema " + ("up to date" if not stale else f"written: {', '.join(stale)}"))
+    return EXIT_OK
+
+
+def _today() -> dt.date:
+    """Today, or the day of ``SOURCE_DATE_EPOCH`` (reproducible builds) when it is set."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        return dt.date.today()
+    try:
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    except (ValueError, OverflowError):
+        raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix time") from None
+
+
+def _release(root: Path, args: argparse.Namespace) -> int:
+    from tools.comparison import choose_policy
+    from tools.cut import (
+        InvalidRepositoryError,
+        ReleaseError,
+        Request,
+        cut,
+        gather_facts,
+        release_lock,
+    )
+    from tools.release import describe, plan
+
+    request = Request(
+        policy=choose_policy(args.policy, DirSnapshot(root)),
+        today=_today(),
+        version=args.release_version,
+        effective=args.effective_date,
+        base=args.base,
+        sign=args.sign,
+    )
+    try:
+        if args.dry_run:
+            release, done = plan(gather_facts(root, request)[0]), ""
+        else:
+            with release_lock(root):
+                finished, done = cut(root, request)
+            if finished is None:
+                print(done, end="")
+                return EXIT_OK
+            release = finished
+    except ReleaseError as error:
+        raise UsageError(str(error)) from None
+    except InvalidRepositoryError as error:
+        print("blocked: the policy does not validate at HEAD", file=sys.stderr)
+        _print_diagnostics(error.problems)
+        return EXIT_PROBLEMS
+    nothing = "nothing-to-release" in {b.code for b in release.blockers}
+    if args.if_changed and nothing:
+        print(f"{done}{release.policy}: nothing to release since {release.previous}")
+        return EXIT_OK
+    print(done + describe(release), end="")
+    if release.verdict is not None and (args.dry_run or not release.ready):
+        from tools.approvalreport import render_summary
+
+        print(render_summary(release.verdict), end="")
+    if release.blockers:
+        print(f"blocked ({_plural(len(release.blockers), 'problem')}):", file=sys.stderr)
+        _print_diagnostics(release.blockers)
+    if args.dry_run:
+        print("\nrelease notes:\n")
+        print(release.markdown, end="")
+        print("\n(dry run: nothing was written)")
+        return EXIT_OK if release.ready else EXIT_PROBLEMS
+    if not release.ready:
+        return EXIT_PROBLEMS
+    print(f"push it: git push --atomic origin HEAD refs/tags/{release.tag}")
+    return EXIT_OK
+
+
+def _history(root: Path, args: argparse.Namespace) -> int:
+    from tools.comparison import choose_policy
+    from tools.history import release_history
+
+    policy = choose_policy(args.policy, DirSnapshot(root))
+    records = release_history(root, policy)
+    if args.format == "json":
+        rows = [
+            {
+                "policy": r.policy,
+                "version": r.version,
+                "tag": r.tag,
+                "tagged": r.tagged,
+                "commit": r.commit,
+                "date": r.date.isoformat(),
+                "impact": str(r.impact),
+                "effective": r.effective.isoformat(),
+            }
+            for r in records
+        ]
+        print(json.dumps({"policy": policy, "releases": rows}, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    if not records:
+        print(f"{policy}: no releases yet")
+        return EXIT_OK
+    print(f"{'version':<10} {'released':<10}  {'impact':<6}  {'effective':<10}  tag")
+    for r in records:
+        tag = r.tag if r.tagged else f"{r.tag} (tag not fetched; commit {r.commit[:12]})"
+        print(
+            f"{r.version:<10} {r.date.isoformat()}  {r.impact!s:<6}  "
+            f"{r.effective.isoformat()}  {tag}"
+        )
     return EXIT_OK

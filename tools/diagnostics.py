@@ -40,9 +40,10 @@ def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
 
 
 def render_text(diagnostic: Diagnostic) -> str:
-    """``path:line:col: error[code]: message`` plus an indented hint, as compilers print them."""
-    position = f"{diagnostic.file}:{diagnostic.line}:{diagnostic.column}"
-    out = f"{position}: error[{diagnostic.code}]: {diagnostic.message}"
+    """``path:line:col: error[code]: message`` plus an indented hint, as compilers print them
+    (no position for a problem of the whole repository)."""
+    where = f"{diagnostic.file}:{diagnostic.line}:{diagnostic.column}: " if diagnostic.file else ""
+    out = f"{where}error[{diagnostic.code}]: {diagnostic.message}"
     if diagnostic.hint:
         out += f"\n  hint: {diagnostic.hint}"
     return out

@@ -44,7 +44,7 @@ from tools.snapshot import RevisionError, SnapshotError
 from tools.sshkeygen import SshKeygenError, public_key_of, sign, verify
 from tools.sshsig import SignatureFormatError, fingerprint, key_blob, signature_info
 from tools.validate import check_codeowners_handles
-from tools.versions import last_release
+from tools.versions import git_revision, last_release
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,8 @@ class Range:
 def resolve_range(
     root: Path, base_spec: str | None, head_spec: str | None, policy: str | None
 ) -> Range:
-    """BASE (default: the policy's last release) and HEAD (default: the HEAD commit)."""
+    """BASE (default: the policy's last release) and HEAD (default: the HEAD commit); either may
+    be a release version of ``policy`` (``1.2.0``)."""
     repo = open_repo(root)
     if base_spec is None:
         if policy is None:
@@ -72,8 +73,8 @@ def resolve_range(
                 "commit whose CODEOWNERS and departments.yaml you trust (e.g. main)"
             )
         base_spec = release.tag
-    base = GitSnapshot(repo, base_spec)
-    head = GitSnapshot(repo, head_spec or "HEAD")
+    base = GitSnapshot(repo, git_revision(root, base_spec, policy))
+    head = GitSnapshot(repo, git_revision(root, head_spec or "HEAD", policy))
     return Range(base, head)
 
 

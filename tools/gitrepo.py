@@ -8,11 +8,15 @@ tree, so files equal on both sides of a diff are recognised without reading them
 from __future__ import annotations
 
 import hashlib
+import io
+import os
 import re
+import tempfile
 from pathlib import Path
 
 import git
 from git.objects import Blob, Commit, Tree
+from gitdb import IStream
 
 from tools.approvals import ChangedPath, Contribution
 from tools.snapshot import RevisionError, SnapshotError
@@ -194,9 +198,11 @@ def is_ancestor(repo: git.Repo, ancestor: Commit, descendant: Commit) -> bool:
     return bool(repo.is_ancestor(ancestor, descendant))
 
 
-def dirty_paths(repo: git.Repo) -> list[str]:
-    """Tracked files whose working-tree or staged content differs from HEAD."""
-    output = repo.git.status("--porcelain=v1", "-z", "--untracked-files=no")
+def dirty_paths(repo: git.Repo, *, untracked: bool = False) -> list[str]:
+    """Tracked files whose working-tree or staged content differs from HEAD (and, with
+    ``untracked``, files git does not track and does not ignore)."""
+    mode = "--untracked-files=all" if untracked else "--untracked-files=no"
+    output = repo.git.status("--porcelain=v1", "-z", mode)
     found = []
     fields = output.split("\0")
     index = 0
@@ -219,3 +225,152 @@ def signing_key_setting(repo: git.Repo) -> str:
     except Exception:  # any trouble reading git config means: not configured
         return ""
     return value if isinstance(value, str) else ""
+
+
+def commit_trailers(message: str) -> dict[str, str]:
+    """The ``Key: value`` trailers of a commit message's last paragraph (the last value wins)."""
+    paragraphs = [p for p in message.strip().split("\n\n") if p.strip()]
+    if len(paragraphs) < 2:
+        return {}
+    found: dict[str, str] = {}
+    for line in paragraphs[-1].splitlines():
+        key, colon, value = line.partition(":")
+        if colon and key and " " not in key.strip():
+            found[key.strip()] = value.strip()
+    return found
+
+
+def commit_facts(repo: git.Repo, revision: str) -> tuple[str, int, dict[str, str]]:
+    """A commit's id, committer time (Unix seconds) and trailers."""
+    commit = resolve_commit(repo, revision)
+    message = commit.message if isinstance(commit.message, str) else commit.message.decode()
+    return commit.hexsha, int(commit.committed_date), commit_trailers(message)
+
+
+def commits_with_trailer(
+    repo: git.Repo, revision: str, key: str, value: str
+) -> list[tuple[str, int, dict[str, str]]]:
+    """Commits reachable from ``revision`` whose message has the trailer ``key: value``, newest
+    first: how releases are found where their tags were not fetched."""
+    try:
+        output = repo.git.log(
+            "-z",
+            "--format=%H%x1f%ct%x1f%B",
+            "--fixed-strings",
+            f"--grep={key}: {value}",
+            revision,
+            "--",
+        )
+    except git.GitCommandError:
+        return []
+    found = []
+    for entry in output.split("\0"):
+        if not entry.strip():
+            continue
+        sha, time, message = entry.strip("\n").split("\x1f", 2)
+        trailers = commit_trailers(message)
+        if trailers.get(key) == value:
+            found.append((sha, int(time), trailers))
+    return found
+
+
+# --- Writing a release: objects first, then refs, then the working tree --------------------------
+
+
+def head_commit(repo: git.Repo) -> str:
+    return resolve_commit(repo, "HEAD").hexsha
+
+
+def user_email(repo: git.Repo) -> str:
+    """The e-mail address git would commit as now (config or environment), '' when unknown."""
+    try:
+        ident = str(repo.git.var("GIT_COMMITTER_IDENT"))
+    except git.GitCommandError:
+        return ""
+    return ident.partition("<")[2].partition(">")[0].strip()
+
+
+def write_commit(
+    repo: git.Repo, parent: str, writes: dict[str, str], deletes: list[str], message: str
+) -> str:
+    """A new commit on ``parent`` with ``writes`` (path -> text) and ``deletes`` applied, made
+    from objects only: no ref, index or working-tree file changes. Returns its id."""
+    handle, index = tempfile.mkstemp(prefix="policy-release-index.", dir=repo.git_dir)
+    os.close(handle)
+    env = {"GIT_INDEX_FILE": index}
+    try:
+        repo.git.read_tree(parent, env=env)
+        for path, text in sorted(writes.items()):
+            data = text.encode("utf-8")
+            blob = repo.odb.store(IStream(Blob.type, len(data), io.BytesIO(data))).hexsha.decode()
+            repo.git.update_index("--add", "--cacheinfo", f"100644,{blob},{path}", env=env)
+        for path in deletes:
+            repo.git.update_index("--force-remove", "--", path, env=env)
+        tree = repo.git.write_tree(env=env)
+    finally:
+        Path(index).unlink(missing_ok=True)
+    sha: str = repo.git.commit_tree(tree, "-p", parent, "-m", message)
+    return sha.strip()
+
+
+def create_tag(repo: git.Repo, name: str, commit: str, message: str, *, sign: bool) -> str:
+    """An annotated tag (signed when asked, or when git's ``tag.gpgSign`` says so); git refuses
+    a tag that exists. Returns the tag object's id."""
+    flags = ["-s"] if sign else ["-a"]
+    repo.git.tag(*flags, "-m", message, "--", name, commit)
+    return str(repo.git.rev_parse(f"refs/tags/{name}")).strip()
+
+
+def tag_target(repo: git.Repo, name: str) -> tuple[str, str] | None:
+    """(tag object id, commit id) of a tag; None when it does not exist."""
+    try:
+        obj = repo.git.rev_parse("--verify", "--quiet", f"refs/tags/{name}")
+        commit = repo.git.rev_parse("--verify", "--quiet", f"refs/tags/{name}^{{commit}}")
+    except git.GitCommandError:
+        return None
+    return str(obj).strip(), str(commit).strip()
+
+
+def delete_tag(repo: git.Repo, name: str, expected: str) -> None:
+    """Delete a tag only if it still points at ``expected``."""
+    repo.git.update_ref("-d", f"refs/tags/{name}", expected)
+
+
+def move_head(repo: git.Repo, new: str, old: str, reason: str) -> None:
+    """Point HEAD (its branch, or HEAD itself when detached) at ``new``, only if it is still at
+    ``old``: a concurrent commit makes this fail instead of being lost."""
+    repo.git.update_ref("-m", reason, "HEAD", new, old)
+
+
+def update_worktree(repo: git.Repo, old: str, new: str) -> None:
+    """Bring the index and the working tree from commit ``old`` to ``new`` (a fast-forward of
+    the files the commits differ in; git refuses to overwrite local changes)."""
+    repo.git.read_tree("-m", "-u", old, new)
+
+
+def index_tree(repo: git.Repo) -> str:
+    """The tree the index holds now (writes the tree object, changes nothing else)."""
+    return str(repo.git.write_tree()).strip()
+
+
+def tree_of(repo: git.Repo, revision: str) -> str:
+    return resolve_commit(repo, revision).tree.hexsha
+
+
+def parent_of(repo: git.Repo, revision: str) -> str | None:
+    parents = resolve_commit(repo, revision).parents
+    return parents[0].hexsha if len(parents) == 1 else None
+
+
+def worktree_matches_index(repo: git.Repo) -> bool:
+    try:
+        repo.git.diff_files("--quiet")
+    except git.GitCommandError:
+        return False
+    return True
+
+
+def root_commits(repo: git.Repo, revision: str) -> list[str]:
+    """The commits without parents that ``revision`` descends from."""
+    output = repo.git.rev_list("--max-parents=0", resolve_commit(repo, revision).hexsha)
+    return sorted(line for line in str(output).split() if line)

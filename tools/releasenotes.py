@@ -65,7 +65,7 @@ def bump(version: str, impact: Impact) -> str:
     return version
 
 
-def _key(version: str) -> tuple[int, ...]:
+def version_key(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split("."))
 
 
@@ -75,7 +75,7 @@ def next_version(previous: str | None, impact: Impact, declared: str) -> str:
     if previous is None:
         return declared
     bumped = bump(previous, impact)
-    return declared if _key(declared) > _key(bumped) else bumped
+    return declared if version_key(declared) > version_key(bumped) else bumped
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tools.gitrepo import GitSnapshot, open_repo, tag_names
+from tools.releaseid import release_tag
 from tools.snapshot import DirSnapshot, RevisionError, Snapshot
 
 _VERSION = re.compile(r"^v?(\d+)\.(\d+)\.(\d+)$")
@@ -27,10 +28,6 @@ class Release:
     @property
     def version_text(self) -> str:
         return ".".join(map(str, self.version))
-
-
-def release_tag(policy_id: str, version: str) -> str:
-    return f"{policy_id}/v{version.removeprefix('v')}"
 
 
 def releases(root: Path, policy_id: str) -> list[Release]:
@@ -63,13 +60,21 @@ def folder(path: Path) -> Snapshot:
     return DirSnapshot(path, label=str(path))
 
 
-def revision(root: Path, spec: str, policy_id: str | None) -> Snapshot:
+def revision(root: Path, spec: str, policy_id: str | None) -> GitSnapshot:
     """A git revision, or a release version of ``policy_id`` (``1.2.0`` -> its tag)."""
     repo = open_repo(root)
+    name = git_revision(root, spec, policy_id)
+    snapshot = GitSnapshot(repo, name)
+    if name != spec:
+        snapshot.label = f"{spec} ({name})"
+    return snapshot
+
+
+def git_revision(root: Path, spec: str, policy_id: str | None) -> str:
+    """What git should read for ``spec``: the release tag when ``spec`` is a released version
+    of ``policy_id``, else ``spec`` itself (a commit, branch, tag, ``HEAD~3``)."""
     if policy_id and _VERSION.match(spec):
         tag = release_tag(policy_id, spec)
-        if tag in tag_names(repo, tag):
-            snapshot = GitSnapshot(repo, tag)
-            snapshot.label = f"{spec} ({tag})"
-            return snapshot
-    return GitSnapshot(repo, spec)
+        if tag in tag_names(open_repo(root), tag):
+            return tag
+    return spec

@@ -1,0 +1,455 @@
+"""`policy release` end to end: the shipped policy through changes, notes, signed approvals and
+releases in a real repository; every precondition refused; every write step failing or killed."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.gatekit import git_as
+from tests.releasekit import (
+    EPOCH,
+    MONITORING,
+    MUST_AFTER,
+    MUST_BEFORE,
+    NOTES,
+    PROFESSIONAL,
+    SHOULD_AFTER,
+    SHOULD_BEFORE,
+    TODAY,
+    ShippedRepo,
+    new_shipped_repo,
+    note,
+    repository_state,
+    run_as,
+)
+from tools.cut import ReleaseError, Request, cut, release_lock
+
+POLICY_YAML = "policy/social-media/policy.yaml"
+
+
+@pytest.fixture
+def shipped(tmp_path: Path, keys: dict[str, Path]) -> ShippedRepo:
+    return new_shipped_repo(tmp_path / "shipped", keys)
+
+
+@pytest.fixture
+def released(shipped: ShippedRepo) -> ShippedRepo:
+    """The shipped policy after its first release, 1.0.0."""
+    done = shipped.release()
+    assert done.returncode == 0, done.stdout + done.stderr
+    return shipped
+
+
+def history(repo: ShippedRepo) -> list[tuple[str, str, str]]:
+    done = run_as("anouk", repo.root, "history", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    rows = json.loads(done.stdout)["releases"]
+    return [(r["version"], r["impact"], r["effective"]) for r in rows]
+
+
+def head_message(repo: ShippedRepo) -> str:
+    return git_as(repo.root, "anouk", "log", "-1", "--format=%B")
+
+
+def tags(repo: ShippedRepo) -> list[str]:
+    return git_as(repo.root, "anouk", "tag", "--list").split()
+
+
+def minor_change(repo: ShippedRepo) -> None:
+    """A should clause (sm-016, HR's) reworded, with its note; HR and Communicatie approve."""
+    repo.change(
+        PROFESSIONAL,
+        SHOULD_BEFORE,
+        SHOULD_AFTER,
+        notes={"werktijd": note("[sm-016]", "Gebruik sociale media onder werktijd *beperkt*.")},
+    )
+    repo.approve("eva.visser")
+    repo.approve("sanne.devries")
+
+
+def major_change(repo: ShippedRepo) -> None:
+    """A must clause of the monitoring section reworded: HR and the works council approve."""
+    repo.change(
+        MONITORING,
+        MUST_BEFORE,
+        MUST_AFTER,
+        notes={"monitoring": note("[sm-048]", "De organisatie kijkt *vooral* naar openbare info.")},
+    )
+    for person in ("eva.visser", "fatima.yilmaz", "sanne.devries"):
+        repo.approve(person)
+
+
+# --- End to end ----------------------------------------------------------------------------------
+
+
+def test_first_minor_and_major_release_of_the_shipped_policy(shipped: ShippedRepo) -> None:
+    """A newcomer's path: first release, a minor and a major change with notes and signed
+    approvals, each released and tagged, with the history after each."""
+    plan = shipped.release("--dry-run")
+    assert plan.returncode == 0, plan.stderr
+    assert "release social-media 1.0.0 (previous: none (first release), impact: major)" in (
+        plan.stdout
+    )
+    assert "# Social-mediabeleid, versie 1.0.0" in plan.stdout
+    assert tags(shipped) == ["base"]
+
+    first = shipped.release()
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "social-media/v1.0.0" in tags(shipped)
+    assert history(shipped) == [("1.0.0", "major", "2027-01-01")]
+    assert (shipped.root / "changelog/social-media/1.0.0.md").is_file()
+    assert (shipped.root / "changelog/social-media/1.0.0.html").is_file()
+
+    minor_change(shipped)
+    second = shipped.release()
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert history(shipped)[-1] == ("1.1.0", "minor", "2027-01-01")
+    assert "Policy-Version: 1.1.0" in head_message(shipped)
+    assert "Policy-Impact: minor" in head_message(shipped)
+    assert not list((shipped.root / NOTES).glob("*.md")), "the notes were consumed"
+    notes = (shipped.root / "changelog/social-media/1.1.0.md").read_text(encoding="utf-8")
+    assert "Gebruik sociale media onder werktijd *beperkt*." in notes
+
+    major_change(shipped)
+    early = shipped.release("--effective-date", "2026-12-10")
+    assert early.returncode == 1
+    assert "error[notice-period]" in early.stderr
+    assert "no sooner than 30 days after today (2026-12-25)" in early.stderr
+    assert "social-media/v2.0.0" not in tags(shipped)
+
+    third = shipped.release("--effective-date", "2027-02-01")
+    assert third.returncode == 0, third.stdout + third.stderr
+    assert history(shipped) == [
+        ("1.0.0", "major", "2027-01-01"),
+        ("1.1.0", "minor", "2027-01-01"),
+        ("2.0.0", "major", "2027-02-01"),
+    ]
+    policy = (shipped.root / POLICY_YAML).read_text(encoding="utf-8")
+    assert "version: 2.0.0\n" in policy and "effective: 2027-02-01\n" in policy
+    notes = (shipped.root / "changelog/social-media/2.0.0.md").read_text(encoding="utf-8")
+    assert "**Geldt vanaf:** 1 februari 2027" in notes
+    assert "**Opnieuw lezen en bevestigen.**" in notes
+    changelog = (shipped.root / "changelog/social-media/CHANGELOG.md").read_text(encoding="utf-8")
+    assert (
+        changelog.index("## [2.0.0]")
+        < changelog.index("## [1.1.0]")
+        < changelog.index("## [1.0.0]")
+    )
+    assert git_as(shipped.root, "anouk", "status", "--porcelain") == ""
+    text = run_as("anouk", shipped.root, "history")
+    assert text.stdout.splitlines()[-1].startswith("2.0.0      2026-11-25  major   2027-02-01")
+
+
+def test_a_release_version_works_where_a_revision_does(released: ShippedRepo) -> None:
+    """After a release, `policy diff 1.0.0` and `policy approvals 1.0.0` read its tag."""
+    minor_change(released)
+    diff = run_as("anouk", released.root, "diff", "1.0.0", "HEAD", "--format", "json")
+    assert diff.returncode == 0, diff.stderr
+    assert [c["clause"] for c in json.loads(diff.stdout)["changes"]] == ["sm-016"]
+    approvals = run_as("anouk", released.root, "approvals", "1.0.0", "--format", "json")
+    assert approvals.returncode == 0, approvals.stdout + approvals.stderr
+    assert json.loads(approvals.stdout)["complete"] is True
+
+
+def test_default_effective_date_of_a_major_release_is_after_the_notice(
+    released: ShippedRepo,
+) -> None:
+    """Without --effective-date, a material change takes effect after the notice period, and
+    never before the release it follows."""
+    major_change(released)
+    done = released.release("--dry-run", today=str(int(EPOCH) + 60 * 86400))
+    assert done.returncode == 0, done.stderr
+    assert "takes effect: 2027-02-23" in done.stdout  # 2027-01-24 + 30 days
+
+
+def test_explicit_version_may_go_higher_never_lower(released: ShippedRepo) -> None:
+    """--version above the computed bump is taken; below it is refused."""
+    minor_change(released)
+    low = released.release("--version", "1.0.1")
+    assert low.returncode == 1
+    assert "error[version-too-low]" in low.stderr and "lower than 1.1.0" in low.stderr
+    high = released.release("--version", "1.5.0")
+    assert high.returncode == 0, high.stderr
+    assert history(released)[-1][0] == "1.5.0"
+
+
+# --- Preconditions -----------------------------------------------------------------------------
+
+
+def refused(repo: ShippedRepo, code: str, *args: str) -> str:
+    before = repository_state(repo.root)
+    done = repo.release(*args)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert f"error[{code}]" in done.stderr, done.stderr
+    assert repository_state(repo.root) == before
+    return done.stderr
+
+
+def test_refuses_uncommitted_changes(released: ShippedRepo) -> None:
+    """A modified tracked file blocks the release."""
+    minor_change(released)
+    path = released.root / PROFESSIONAL
+    path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert PROFESSIONAL in refused(released, "dirty-tree")
+
+
+def test_refuses_untracked_files(released: ShippedRepo) -> None:
+    """An untracked note (forgotten `git add`) blocks the release."""
+    minor_change(released)
+    (released.root / NOTES / "vergeten.md").write_text(note("[sm-016]", "x"), encoding="utf-8")
+    assert "vergeten.md" in refused(released, "dirty-tree")
+
+
+def test_refuses_an_invalid_policy(released: ShippedRepo) -> None:
+    """A policy that does not validate is not released."""
+    minor_change(released)
+    released.commit({PROFESSIONAL: released.edit(PROFESSIONAL, "level: should", "level: often")})
+    refused(released, "bad-value")
+
+
+def test_refuses_a_change_without_its_note(released: ShippedRepo) -> None:
+    """`changelog check` must pass: a reworded clause without a note is refused."""
+    released.commit({PROFESSIONAL: released.edit(PROFESSIONAL, SHOULD_BEFORE, SHOULD_AFTER)})
+    released.approve("eva.visser")
+    assert "sm-016" in refused(released, "missing-note")
+
+
+def test_refuses_without_the_approvals(released: ShippedRepo) -> None:
+    """HR approved, the works council did not: the monitoring change is not released."""
+    released.change(
+        MONITORING, MUST_BEFORE, MUST_AFTER, notes={"m": note("[sm-048]", "Vooral openbaar.")}
+    )
+    released.approve("eva.visser")
+    released.approve("sanne.devries")
+    stderr = refused(released, "not-approved", "--effective-date", "2027-02-01")
+    assert "ondernemingsraad (1 more)" in stderr
+
+
+def test_approval_by_the_releaser_does_not_count(released: ShippedRepo) -> None:
+    """Who cuts the release cannot also be its approver: Eva's HR approval does not count
+    when Eva releases."""
+    minor_change(released)
+    done = run_as(
+        "eva.visser", released.root, "release", "--dry-run", address="eva.visser@voorbeeld.nl"
+    )
+    assert done.returncode == 1, done.stdout
+    assert "error[not-approved]" in done.stderr and "hr (1 more)" in done.stderr
+
+
+def test_refuses_a_material_change_inside_the_notice_period(released: ShippedRepo) -> None:
+    """A major release cannot take effect sooner than notice_days after today."""
+    major_change(released)
+    refused(released, "notice-period", "--effective-date", "2026-12-24")
+
+
+def test_refuses_a_date_in_the_past_or_after_the_next_review(released: ShippedRepo) -> None:
+    """No release takes effect in the past, or on or after the next review."""
+    minor_change(released)
+    refused(released, "bad-effective-date", "--effective-date", "2026-11-01")
+    refused(released, "bad-effective-date", "--effective-date", "2028-01-01")
+
+
+def test_refuses_when_there_is_nothing_to_release(released: ShippedRepo) -> None:
+    """Right after a release there is nothing to release; --if-changed makes that exit 0."""
+    assert "nothing changed in 'social-media' since 1.0.0" in refused(
+        released, "nothing-to-release"
+    )
+    quiet = released.release("--if-changed")
+    assert quiet.returncode == 0
+    assert "nothing to release since 1.0.0" in quiet.stdout
+
+
+def test_refuses_an_existing_version(released: ShippedRepo) -> None:
+    """Versions only go up: 1.0.0 again is refused."""
+    minor_change(released)
+    stderr = refused(released, "tag-exists", "--version", "1.0.0")
+    assert "the tag social-media/v1.0.0 exists already" in stderr
+
+
+def test_refuses_when_tags_were_not_fetched(released: ShippedRepo) -> None:
+    """A release found by its trailers but without its tag stops a release that would clash."""
+    minor_change(released)
+    git_as(released.root, "anouk", "tag", "-d", "social-media/v1.0.0")
+    stderr = refused(released, "tags-not-fetched")
+    assert "git fetch --tags" in stderr
+
+
+def test_base_is_for_the_first_release_only(released: ShippedRepo) -> None:
+    """--base cannot pick an easier BASE once a release exists."""
+    minor_change(released)
+    done = released.release("--base", "HEAD")
+    assert done.returncode == 2
+    assert "--base is for a first release only" in done.stderr
+
+
+def test_a_second_release_at_the_same_time_fails_cleanly(released: ShippedRepo) -> None:
+    """While one release holds the lock, another exits 2 and changes nothing."""
+    minor_change(released)
+    before = repository_state(released.root)
+    with release_lock(released.root):
+        done = released.release()
+    assert done.returncode == 2
+    assert "another 'policy release' is running" in done.stderr
+    assert repository_state(released.root) == before
+
+
+def test_two_releases_started_together_make_one(released: ShippedRepo) -> None:
+    """Two processes started at once: exactly one release is made."""
+    minor_change(released)
+    env = {
+        **os.environ,
+        "SOURCE_DATE_EPOCH": EPOCH,
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_AUTHOR_NAME": "anouk",
+        "GIT_AUTHOR_EMAIL": "anouk@t.nl",
+        "GIT_COMMITTER_NAME": "anouk",
+        "GIT_COMMITTER_EMAIL": "anouk@t.nl",
+    }
+    command = [sys.executable, "-m", "tools", "release"]
+    runs = [
+        subprocess.Popen(
+            command, cwd=released.root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        for _ in range(2)
+    ]
+    codes = sorted(run.wait(timeout=120) for run in runs)
+    assert codes[0] == 0 and codes[1] != 0
+    assert [t for t in tags(released) if t.startswith("social-media/")] == [
+        "social-media/v1.0.0",
+        "social-media/v1.1.0",
+    ]
+
+
+# --- All or nothing ------------------------------------------------------------------------------
+
+STEPS = ("commit-made", "tag-made", "branch-moved", "files-written")
+
+
+def _request() -> Request:
+    return Request(policy="social-media", today=TODAY)
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_a_failure_at_any_step_leaves_the_repository_as_it_was(
+    released: ShippedRepo, step: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An error after each write step undoes them all: refs, tags, index and files unchanged;
+    the release then succeeds when run again."""
+    minor_change(released)
+    monkeypatch.setenv("GIT_COMMITTER_NAME", "anouk")
+    monkeypatch.setenv("GIT_COMMITTER_EMAIL", "anouk@t.nl")
+    monkeypatch.setenv("GIT_AUTHOR_NAME", "anouk")
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "anouk@t.nl")
+    before = repository_state(released.root)
+
+    def fail(name: str) -> None:
+        if name == step:
+            raise OSError(f"disk full at {name}")
+
+    failed = f"undone, nothing changed: disk full at {step}"
+    with pytest.raises(ReleaseError, match=failed), release_lock(released.root):
+        cut(released.root, _request(), on_step=fail)
+    assert repository_state(released.root) == before
+    again = released.release()
+    assert again.returncode == 0, again.stderr
+    assert "social-media/v1.1.0" in tags(released)
+
+
+KILL = """
+import os, sys
+from pathlib import Path
+from tools.cut import Request, cut, release_lock
+import datetime as dt
+step = sys.argv[1]
+def die(name):
+    if name == step:
+        os._exit(9)
+with release_lock(Path.cwd()):
+    cut(Path.cwd(), Request(policy="social-media", today=dt.date(2026, 11, 25)), on_step=die)
+"""
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_a_killed_release_is_finished_by_running_it_again(
+    released: ShippedRepo, tmp_path: Path, step: str
+) -> None:
+    """A process killed after any step leaves the repository as before, or in a state that
+    `policy release` finishes: the result equals an uninterrupted release."""
+    minor_change(released)
+    reference = tmp_path / "reference"
+    shutil.copytree(released.root, reference)
+    assert ShippedRepo(reference, released.keys).release().returncode == 0
+
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(Path(__file__).resolve().parent.parent),
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_AUTHOR_NAME": "anouk",
+        "GIT_AUTHOR_EMAIL": "anouk@t.nl",
+        "GIT_COMMITTER_NAME": "anouk",
+        "GIT_COMMITTER_EMAIL": "anouk@t.nl",
+    }
+    killed = subprocess.run(
+        [sys.executable, "-c", KILL, step], cwd=released.root, env=env, check=False
+    )
+    assert killed.returncode == 9
+    expected = repository_state(reference)
+    if repository_state(released.root)["files"] != expected["files"]:
+        again = released.release()
+        assert again.returncode == 0, again.stdout + again.stderr
+    state = repository_state(released.root)
+    assert state["files"] == expected["files"]
+    assert state["status"] == "" and state["index"] == expected["index"]
+    assert "social-media/v1.1.0" in tags(released)
+    tree = git_as(released.root, "anouk", "rev-parse", "HEAD^{tree}")
+    assert tree == git_as(reference, "anouk", "rev-parse", "HEAD^{tree}")
+    assert git_as(released.root, "anouk", "rev-parse", "social-media/v1.1.0^{commit}") == (
+        git_as(released.root, "anouk", "rev-parse", "HEAD")
+    )
+
+
+# --- policy.yaml keeps its author's formatting ---------------------------------------------------
+
+ODD = """\
+# yaml-language-server: $schema=../../schema/policy.schema.json
+# Het sociale-mediabeleid.   Opmaak van de auteur, met opzet vreemd.
+
+id:   social-media     # de map
+title: 'Social-mediabeleid'
+version: "1.0.0"   # wordt gezet door policy release
+
+
+language: nl
+effective:    2027-01-01
+next_review: '2028-01-01'
+"""
+
+
+def test_release_changes_only_version_and_effective_in_policy_yaml(
+    released: ShippedRepo,
+) -> None:
+    """A policy.yaml full of comments and odd formatting changes in exactly two lines."""
+    path = released.root / POLICY_YAML
+    text = path.read_text(encoding="utf-8")
+    _, _, rest = text.partition("clause_prefix:")
+    odd = ODD + "clause_prefix:" + rest.replace("notice_days: 30", "notice_days:    30  # dagen")
+    released.commit({POLICY_YAML: odd}, author="anouk")
+    minor_change(released)  # Sanne's approval covers policy.yaml too (Communicatie's)
+    done = released.release("--effective-date", "2027-03-01")
+    assert done.returncode == 0, done.stdout + done.stderr
+    after = path.read_text(encoding="utf-8")
+    changed = [(a, b) for a, b in zip(odd.splitlines(), after.splitlines(), strict=True) if a != b]
+    assert changed == [
+        (
+            'version: "1.0.0"   # wordt gezet door policy release',
+            'version: "1.1.0"   # wordt gezet door policy release',
+        ),
+        ("effective:    2027-01-01", "effective:    2027-03-01"),
+    ]

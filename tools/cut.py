@@ -1,0 +1,272 @@
+"""Cutting a release: gather the facts from git, plan it (``tools/release.py``), apply the plan.
+
+All or nothing. The plan is applied in an order where every step before the last is invisible
+or undoable:
+
+1. ``commit-made``: the release commit is made from git objects only (the new files are blobs
+   in its tree); no ref, index or file changes yet;
+2. ``tag-made``: the annotated tag on that commit (signed when asked or configured);
+3. ``branch-moved``: HEAD's branch moves to the commit, only if it is still where it was;
+4. ``files-written``: the index and working tree follow (notes, changelog, ``policy.yaml``).
+
+A failure at any step undoes the steps before it, so the repository is as it was. A process
+killed between steps leaves a tag on a commit whose parent is HEAD, or a HEAD whose files were
+not written yet; the next ``policy release`` recognises both and finishes the release
+(``recover``). One release at a time: a lock in the git folder (held by the process, so a
+killed process never leaves it held).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from tools.changelog import changelog_path
+from tools.comparison import gather
+from tools.diagnostics import Diagnostic
+from tools.gate import Range, judge
+from tools.gitrepo import (
+    GitSnapshot,
+    Repository,
+    commit_facts,
+    create_tag,
+    delete_tag,
+    dirty_paths,
+    head_commit,
+    index_tree,
+    move_head,
+    open_repo,
+    parent_of,
+    root_commits,
+    tag_names,
+    tag_target,
+    tree_of,
+    update_worktree,
+    user_email,
+    worktree_matches_index,
+    write_commit,
+)
+from tools.history import release_history
+from tools.notecheck import check_notes
+from tools.release import Facts, ReleasePlan, plan
+from tools.releaseid import TRAILER_POLICY, TRAILER_VERSION, release_tag
+from tools.snapshot import RevisionError
+from tools.sshkeygen import SshKeygenError
+from tools.validate import validate_policies
+from tools.versions import last_release
+
+LOCK_NAME = "policy-release.lock"
+
+Step = Callable[[str], None]
+
+
+class ReleaseError(Exception):
+    """The release cannot be run (another one is running, a ref moved, git refused)."""
+
+
+class InvalidRepositoryError(Exception):
+    """The repository at HEAD does not validate: no plan can be made (``problems`` say why)."""
+
+    def __init__(self, problems: list[Diagnostic]) -> None:
+        super().__init__("the repository at HEAD does not validate")
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Request:
+    policy: str
+    today: dt.date
+    version: str | None = None
+    effective: dt.date | None = None
+    base: str | None = None
+    """The trusted BASE of the first release's approvals (default: the repository's root)."""
+    sign: bool = False
+
+
+@contextmanager
+def release_lock(root: Path) -> Iterator[None]:
+    """Hold the repository's release lock, or fail at once when another release holds it."""
+    repo = open_repo(root)
+    path = Path(repo.git_dir) / LOCK_NAME
+    lock = FileLock(str(path), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise ReleaseError(
+            f"another 'policy release' is running in this repository (lock {path}); wait for "
+            "it to finish, then run 'policy release' again"
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def gather_facts(root: Path, request: Request) -> tuple[Facts, str]:
+    """What the plan needs, read from the HEAD commit (the working tree must equal it), and
+    that commit's id."""
+    repo = open_repo(root)
+    policy = request.policy
+    head = GitSnapshot(repo, "HEAD")
+    report = validate_policies(head, {policy})
+    if not report.valid:
+        raise InvalidRepositoryError(list(report.diagnostics))
+    found = gather(root, None, "HEAD", policy)
+    release = last_release(root, policy)
+    if release is not None and request.base is not None:
+        raise RevisionError(
+            f"--base is for a first release only; '{policy}' is judged from its last release "
+            f"{release.version_text}"
+        )
+    note_problems = list(found.note_problems) + check_notes(
+        found.since_release, found.since_release, found.notes, found.versions
+    )
+    verdict, gate_error = None, None
+    try:
+        base = GitSnapshot(repo, release.tag if release else _first_base(repo, request.base))
+        verdict = judge(root, Range(base, head), excluded=_releaser(repo))
+    except (SshKeygenError, RevisionError) as error:
+        gate_error = f"the approval gate cannot run: {error}"
+    facts = Facts(
+        policy=policy,
+        today=request.today,
+        head=found.versions.head,
+        released=found.versions.released,
+        previous=release.version_text if release else None,
+        since_release=found.since_release,
+        notes=found.notes,
+        policy_text=head.read(found.versions.head.meta.path).decode("utf-8"),
+        changelog_text=_read_text(head, changelog_path(policy)),
+        tags=frozenset(tag_names(repo, f"{policy}/v")),
+        history=release_history(root, policy),
+        dirty=dirty_paths(repo, untracked=True),
+        problems=report.diagnostics,
+        note_problems=note_problems,
+        verdict=verdict,
+        gate_error=gate_error,
+        version=request.version,
+        effective=request.effective,
+    )
+    return facts, head.commit.hexsha
+
+
+def _first_base(repo: Repository, base: str | None) -> str:
+    if base is not None:
+        return base
+    roots = root_commits(repo, "HEAD")
+    if len(roots) != 1:
+        raise RevisionError(
+            "the history has several root commits, so the first release has no obvious trusted "
+            "BASE; give --base: the commit whose CODEOWNERS and departments.yaml you trust"
+        )
+    return roots[0]
+
+
+def _releaser(repo: Repository) -> frozenset[str]:
+    """Who cuts the release may not count as an approver of it."""
+    email = user_email(repo)
+    return frozenset({email}) if email else frozenset()
+
+
+def _read_text(snapshot: GitSnapshot, path: str) -> str | None:
+    try:
+        return snapshot.read(path).decode("utf-8")
+    except KeyError:
+        return None
+
+
+def cut(
+    root: Path, request: Request, *, on_step: Step | None = None
+) -> tuple[ReleasePlan | None, str]:
+    """Finish an interrupted release (then the plan is None), or plan the release and, when
+    nothing blocks it, apply it; returns the plan and what was done. Call inside
+    ``release_lock``."""
+    finished = recover(root, request.policy)
+    if finished:
+        return None, finished
+    facts, head = gather_facts(root, request)
+    release = plan(facts)
+    if not release.ready:
+        return release, ""
+    commit = apply(open_repo(root), release, head, request.sign, on_step)
+    return release, f"released {release.tag} as commit {commit[:12]}\n"
+
+
+def apply(
+    repo: Repository, release: ReleasePlan, old: str, sign: bool, on_step: Step | None = None
+) -> str:
+    """Write the release's commit, tag, branch and files; undo them all on any failure."""
+    step = on_step or (lambda name: None)
+    done: list[str] = []
+    commit, tag_object = "", ""
+    try:
+        commit = write_commit(
+            repo, old, dict(release.writes), list(release.deletes), release.message
+        )
+        step("commit-made")
+        tag_object = create_tag(repo, release.tag, commit, release.tag_message, sign=sign)
+        done.append("tag")
+        step("tag-made")
+        move_head(repo, commit, old, f"policy release: {release.tag}")
+        done.append("head")
+        step("branch-moved")
+        update_worktree(repo, old, commit)
+        step("files-written")
+    except Exception as error:
+        _undo(repo, done, old, commit, release.tag, tag_object)
+        raise ReleaseError(
+            f"the release failed and was undone, nothing changed: {error}"
+        ) from error
+    except BaseException:  # interrupted (Ctrl-C): undo all the same
+        _undo(repo, done, old, commit, release.tag, tag_object)
+        raise
+    return commit
+
+
+def _undo(
+    repo: Repository, done: list[str], old: str, commit: str, tag: str, tag_object: str
+) -> None:
+    if "head" in done:
+        move_head(repo, old, commit, f"policy release: undo {tag}")
+        repo.git.read_tree("--reset", "-u", old)
+    if "tag" in done:
+        delete_tag(repo, tag, tag_object)
+
+
+def recover(root: Path, policy: str) -> str:
+    """Finish a release of ``policy`` that a killed process left half done; '' when none."""
+    repo = open_repo(root)
+    head = head_commit(repo)
+    done = ""
+    for name in reversed(tag_names(repo, f"{policy}/v")):
+        target = tag_target(repo, name)
+        if target is None or not _is_release(repo, target[1], policy, name):
+            continue
+        if target[1] != head and parent_of(repo, target[1]) == head:
+            move_head(repo, target[1], head, f"policy release: finish {name}")
+            update_worktree(repo, head, target[1])
+            done = f"finished the interrupted release {name}\n"
+        break
+    head = head_commit(repo)
+    parent = parent_of(repo, head)
+    facts = commit_facts(repo, head)[2]
+    if (
+        parent is not None
+        and facts.get(TRAILER_POLICY) == policy
+        and index_tree(repo) == tree_of(repo, parent)
+        and worktree_matches_index(repo)
+    ):
+        update_worktree(repo, parent, head)
+        done = done or f"wrote the files of the interrupted release {facts.get(TRAILER_VERSION)}\n"
+    return done
+
+
+def _is_release(repo: Repository, commit: str, policy: str, tag: str) -> bool:
+    trailers = commit_facts(repo, commit)[2]
+    version = trailers.get(TRAILER_VERSION, "")
+    return trailers.get(TRAILER_POLICY) == policy and release_tag(policy, version) == tag

@@ -1,0 +1,121 @@
+"""A policy's release history: which versions were released, when, how material, from when.
+
+A release is an annotated tag ``<policy-id>/v<version>`` on a release commit whose message ends
+with trailers (``Policy``, ``Policy-Version``, ``Policy-Impact``, ``Policy-Effective``), so the
+history is found from the tags, and from the commits where the tags were not fetched. A tag
+without trailers (made by hand) gets its impact from the diff with the release before it and
+its effective date from its ``policy.yaml``.
+
+Only tags are trusted as the BASE of a review (``tools/versions.py``): anybody can write a
+trailer into a commit message, so a release known only from its trailers is for reading.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from tools.diff import diff_policies
+from tools.gitrepo import GitSnapshot, commit_facts, commits_with_trailer, open_repo
+from tools.impact import Impact
+from tools.loader import ParseCache, Policy, load_policy
+from tools.releaseid import (
+    TRAILER_EFFECTIVE,
+    TRAILER_IMPACT,
+    TRAILER_POLICY,
+    TRAILER_VERSION,
+    ReleaseRecord,
+    release_tag,
+)
+from tools.releasenotes import version_key
+from tools.snapshot import RevisionError
+from tools.versions import releases
+
+# Changes that make a clause's text or duty new in a release; a move changes neither.
+_CHANGED_KINDS = frozenset({"added", "modified", "id-changed"})
+
+
+def release_history(root: Path, policy_id: str) -> list[ReleaseRecord]:
+    """Every release of the policy, oldest first; none outside git."""
+    try:
+        repo = open_repo(root)
+    except RevisionError:
+        return []
+    found: dict[str, tuple[str, str, int, dict[str, str], bool]] = {}
+    for release in releases(root, policy_id):
+        sha, time, trailers = commit_facts(repo, release.tag)
+        found[release.version_text] = (release.tag, sha, time, trailers, True)
+    for sha, time, trailers in commits_with_trailer(repo, "HEAD", TRAILER_POLICY, policy_id):
+        version = trailers.get(TRAILER_VERSION, "")
+        if version and version not in found and _is_version(version):
+            found[version] = (release_tag(policy_id, version), sha, time, trailers, False)
+    records: list[ReleaseRecord] = []
+    previous: Policy | None = None
+    cache = ParseCache()
+    for version in sorted(found, key=version_key):
+        tag, sha, time, trailers, tagged = found[version]
+        impact = _impact(trailers.get(TRAILER_IMPACT, ""))
+        effective = _date(trailers.get(TRAILER_EFFECTIVE, ""))
+        current = None
+        if impact is None or effective is None:
+            current = _load(GitSnapshot(repo, sha), policy_id, cache)
+            if impact is None:
+                impact = diff_policies(previous, current).impact if current else Impact.NONE
+            if effective is None:
+                effective = current.meta.model.effective if current else _utc_date(time)
+        previous = current
+        records.append(
+            ReleaseRecord(policy_id, version, tag, sha, _utc_date(time), impact, effective, tagged)
+        )
+    return records
+
+
+def clause_versions(root: Path, policy_id: str) -> dict[str, str]:
+    """For each clause of the last release, the version in which it last changed (was added,
+    reworded or renumbered); clauses changed since the last release are not in it."""
+    history = release_history(root, policy_id)
+    if not history:
+        return {}
+    repo = open_repo(root)
+    cache = ParseCache()
+    found: dict[str, str] = {}
+    previous: Policy | None = None
+    for record in history:
+        current = _load(GitSnapshot(repo, record.commit), policy_id, cache)
+        if current is None:
+            continue
+        for change in diff_policies(previous, current).changes:
+            if change.clause and change.kind in _CHANGED_KINDS:
+                found[change.clause] = record.version
+        kept = {clause.id for _, _, clause in current.clauses()}
+        found = {clause: version for clause, version in found.items() if clause in kept}
+        previous = current
+    return dict(sorted(found.items()))
+
+
+def _load(snapshot: GitSnapshot, policy_id: str, cache: ParseCache) -> Policy | None:
+    policy, problems = load_policy(snapshot, policy_id, cache)
+    return policy if policy is not None and not problems else None
+
+
+def _is_version(text: str) -> bool:
+    parts = text.split(".")
+    return len(parts) == 3 and all(part.isdigit() for part in parts)
+
+
+def _impact(text: str) -> Impact | None:
+    try:
+        return Impact[text.upper()]
+    except KeyError:
+        return None
+
+
+def _date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _utc_date(timestamp: int) -> dt.date:
+    return dt.datetime.fromtimestamp(timestamp, dt.UTC).date()

@@ -1,0 +1,315 @@
+"""Planning a release: the version, the effective date, the files, the commit and the tag, and
+everything that blocks it. Pure: facts in, a ``ReleasePlan`` out; ``tools/cut.py`` gathers the
+facts from git and applies the plan.
+
+A plan with blockers is never applied. The blockers, each a ``Diagnostic`` (``file`` is empty
+when the whole repository is meant):
+
+- ``dirty-tree``: uncommitted or untracked files (a release is of committed content);
+- ``invalid``, ``change-notes``: the policy does not validate, or ``changelog check`` fails;
+- ``not-approved``: the approval gate for last release..HEAD is not complete;
+- ``nothing-to-release``: no change since the last release;
+- ``version-too-low``, ``tag-exists``, ``tags-not-fetched``: versions only go up;
+- ``notice-period``, ``bad-effective-date``: a material release takes effect no sooner than
+  ``notice_days`` after today; no release takes effect in the past, before the previous
+  release, or on or after the next review.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from tools.approvals import Verdict
+from tools.changelog import ChangelogError, add_release, changelog_path, release_files
+from tools.diagnostics import Diagnostic, sort_diagnostics
+from tools.diff import PolicyDiff
+from tools.htmlpage import render_page
+from tools.impact import Impact
+from tools.loader import Policy
+from tools.notes import Note
+from tools.releaseid import ReleaseRecord, release_tag, release_trailers
+from tools.releasenotes import (
+    IMPACT_DUTCH,
+    ReleaseNotes,
+    bump,
+    dutch_date,
+    plan_release,
+    release_title,
+    render_markdown,
+    version_key,
+)
+from tools.yamlfile import EditError, replace_scalars
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Everything a release is decided on, gathered by the shell."""
+
+    policy: str
+    today: dt.date
+    head: Policy
+    released: Policy | None
+    previous: str | None
+    """The version of the last release (its tag); None before the first."""
+    since_release: PolicyDiff
+    notes: Sequence[Note]
+    policy_text: str
+    """``policy.yaml`` at HEAD, as the author wrote it."""
+    changelog_text: str | None
+    tags: frozenset[str]
+    history: Sequence[ReleaseRecord]
+    dirty: Sequence[str] = ()
+    problems: Sequence[Diagnostic] = ()
+    """Validation errors of the repository at HEAD."""
+    note_problems: Sequence[Diagnostic] = ()
+    """What ``changelog check`` reports."""
+    verdict: Verdict | None = None
+    gate_error: str | None = None
+    """Why the approval gate could not run (then the release is blocked)."""
+    version: str | None = None
+    """The version asked for (``--version``); None: computed from the changes."""
+    effective: dt.date | None = None
+    """The date asked for (``--effective-date``); None: the default."""
+
+
+@dataclass(frozen=True)
+class ReleasePlan:
+    policy: str
+    version: str
+    previous: str | None
+    impact: Impact
+    effective: dt.date
+    tag: str
+    notes: ReleaseNotes
+    markdown: str
+    writes: tuple[tuple[str, str], ...]
+    """(path, new text) for each file the release writes."""
+    deletes: tuple[str, ...]
+    """The change notes the release consumes."""
+    message: str
+    """The release commit's message, trailers included."""
+    tag_message: str
+    blockers: tuple[Diagnostic, ...]
+    verdict: Verdict | None
+
+    @property
+    def ready(self) -> bool:
+        return not self.blockers
+
+
+def plan(facts: Facts) -> ReleasePlan:
+    """The release of HEAD as it would be cut now, with everything that blocks it."""
+    notes = plan_release(
+        facts.since_release, facts.head, facts.released, facts.notes, facts.previous
+    )
+    blockers = list(_state_blockers(facts))
+    version, version_problems = _version(facts, notes)
+    effective, date_problems = _effective(facts, notes.impact)
+    if facts.since_release.changes:  # else the version clashes are only noise
+        blockers += version_problems + date_problems
+    notes = replace(notes, version=version, effective=effective)
+    markdown = render_markdown(notes)
+    writes, write_problems = _writes(facts, notes, markdown)
+    blockers += write_problems
+    tag = release_tag(facts.policy, version)
+    title = release_title(notes)
+    message = (
+        f"Release {facts.policy} {version}\n\n{title}: {IMPACT_DUTCH[notes.impact]}. Geldt vanaf "
+        f"{dutch_date(effective)}.\n\n"
+        + release_trailers(facts.policy, version, notes.impact, effective)
+    )
+    return ReleasePlan(
+        policy=facts.policy,
+        version=version,
+        previous=facts.previous,
+        impact=notes.impact,
+        effective=effective,
+        tag=tag,
+        notes=notes,
+        markdown=markdown,
+        writes=writes,
+        deletes=tuple(sorted(note.path for note in facts.notes)),
+        message=message,
+        tag_message=f"{title} ({notes.impact}), geldt vanaf {effective.isoformat()}\n",
+        blockers=tuple(sort_diagnostics(blockers)),
+        verdict=facts.verdict,
+    )
+
+
+def _blocker(code: str, message: str, hint: str = "", file: str = "") -> Diagnostic:
+    return Diagnostic(file, 0, 0, code, message, hint)
+
+
+def _state_blockers(facts: Facts) -> list[Diagnostic]:
+    found = []
+    if facts.dirty:
+        shown = ", ".join(facts.dirty[:5]) + (" ..." if len(facts.dirty) > 5 else "")
+        found.append(
+            _blocker(
+                "dirty-tree",
+                f"uncommitted or untracked files: {shown}",
+                "commit or stash them: a release is cut from committed content only",
+            )
+        )
+    found += facts.problems
+    found += facts.note_problems
+    if not facts.since_release.changes:
+        found.append(
+            _blocker(
+                "nothing-to-release",
+                f"nothing changed in '{facts.policy}' since {facts.previous}",
+                "change the policy first; a release needs a change",
+            )
+        )
+    if facts.gate_error is not None:
+        found.append(_blocker("not-approved", facts.gate_error, "see 'policy approvals'"))
+    elif facts.verdict is not None and not facts.verdict.complete:
+        missing = [
+            f"{'/'.join(r.departments)} ({r.missing} more)"
+            for r in facts.verdict.required
+            if r.missing
+        ]
+        detail = f"still to approve: {', '.join(missing)}" if missing else "the gate is closed"
+        found.append(
+            _blocker(
+                "not-approved",
+                f"the approval gate is not complete: {detail}",
+                "run 'policy approvals' for who must approve what, and why approvals count or not",
+            )
+        )
+    return found
+
+
+def _version(facts: Facts, notes: ReleaseNotes) -> tuple[str, list[Diagnostic]]:
+    computed = notes.version
+    version = facts.version.removeprefix("v") if facts.version else computed
+    problems = []
+    if facts.version and version_key(version) < version_key(computed):
+        problems.append(
+            _blocker(
+                "version-too-low",
+                f"version {version} is lower than {computed}, which the changes require "
+                f"({notes.impact})",
+                f"use --version {computed} or higher, or leave it out",
+            )
+        )
+    if facts.previous and version_key(version) <= version_key(facts.previous):
+        problems.append(
+            _blocker(
+                "version-too-low",
+                f"version {version} is not higher than the last release {facts.previous}",
+                f"use {bump(facts.previous, Impact.PATCH)} or higher",
+            )
+        )
+    tag = release_tag(facts.policy, version)
+    if tag in facts.tags:
+        problems.append(
+            _blocker("tag-exists", f"the tag {tag} exists already", "versions only go up")
+        )
+    newer = [
+        r for r in facts.history if not r.tagged and version_key(r.version) >= version_key(version)
+    ]
+    if newer:
+        problems.append(
+            _blocker(
+                "tags-not-fetched",
+                f"the history has release {newer[-1].version} (commit {newer[-1].commit[:12]}) "
+                "but not its tag",
+                "fetch the tags (git fetch --tags) and try again",
+            )
+        )
+    return version, problems
+
+
+def _effective(facts: Facts, impact: Impact) -> tuple[dt.date, list[Diagnostic]]:
+    meta = facts.head.meta.model
+    notice = meta.notice_days if impact is Impact.MAJOR else 0
+    earliest = facts.today + dt.timedelta(days=notice)
+    released = facts.released.meta.model.effective if facts.released else None
+    if facts.effective is not None:
+        effective = facts.effective
+    elif released is None or meta.effective != released:
+        effective = meta.effective  # the authors chose it in this change
+    else:  # not chosen: as soon as allowed, never before the release it follows
+        effective = max(earliest, released)
+    problems = []
+    where = "policy.yaml" if facts.effective is None else "--effective-date"
+    if effective < earliest:
+        code = "notice-period" if notice else "bad-effective-date"
+        why = (
+            f"a material change takes effect no sooner than {notice} days after today "
+            f"({earliest.isoformat()})"
+            if notice
+            else f"a release cannot take effect in the past (today is {facts.today.isoformat()})"
+        )
+        problems.append(
+            _blocker(
+                code,
+                f"effective date {effective.isoformat()} ({where}) is too early: {why}",
+                f"use --effective-date {earliest.isoformat()} or later",
+            )
+        )
+    if released is not None and effective < released:
+        problems.append(
+            _blocker(
+                "bad-effective-date",
+                f"effective date {effective.isoformat()} is before that of the last release "
+                f"({released.isoformat()})",
+                "a newer version cannot take effect before an older one",
+            )
+        )
+    if effective >= meta.next_review:
+        problems.append(
+            _blocker(
+                "bad-effective-date",
+                f"effective date {effective.isoformat()} is not before next_review "
+                f"({meta.next_review.isoformat()})",
+                "move next_review in policy.yaml later in this change",
+            )
+        )
+    return effective, problems
+
+
+def _writes(
+    facts: Facts, notes: ReleaseNotes, markdown: str
+) -> tuple[tuple[tuple[str, str], ...], list[Diagnostic]]:
+    problems = []
+    meta_path = facts.head.meta.path
+    values = {"version": notes.version, "effective": notes.effective.isoformat()}
+    try:
+        policy_text = replace_scalars(facts.policy_text, values)
+    except EditError as error:
+        policy_text = facts.policy_text
+        problems.append(_blocker("cannot-edit", str(error), "fix policy.yaml", meta_path))
+    try:
+        changelog = add_release(facts.changelog_text, notes)
+    except ChangelogError as error:
+        changelog = facts.changelog_text or ""
+        problems.append(_blocker("tag-exists", str(error), "versions only go up"))
+    markdown_path, html_path = release_files(facts.policy, notes.version)
+    lang = facts.head.meta.model.language
+    page = render_page(markdown, title=release_title(notes), lang=lang)
+    writes = [
+        (meta_path, policy_text),
+        (markdown_path, markdown),
+        (html_path, page),
+        (changelog_path(facts.policy), changelog),
+    ]
+    return tuple(sorted(writes)), problems
+
+
+def describe(plan: ReleasePlan) -> str:
+    """The plan in a few lines, for the terminal (``--dry-run`` adds the notes)."""
+    previous = plan.previous or "none (first release)"
+    lines = [
+        f"release {plan.policy} {plan.version} (previous: {previous}, impact: {plan.impact})",
+        f"  takes effect: {plan.effective.isoformat()}",
+        f"  tag: {plan.tag}",
+        "  writes:",
+        *(f"    {path}" for path, _ in plan.writes),
+    ]
+    if plan.deletes:
+        lines += ["  consumes the change notes:", *(f"    {path}" for path in plan.deletes)]
+    return "\n".join(lines) + "\n"
