@@ -12,6 +12,14 @@ import html5lib
 import pytest
 
 from tests.conftest import MINI_FILES, git, run_policy, write_tree
+from tests.releasekit import (
+    PROFESSIONAL,
+    SHOULD_AFTER,
+    SHOULD_BEFORE,
+    new_shipped_repo,
+    note,
+    run_as,
+)
 from tests.test_site import broken_links
 from tools.sitebuild import MANIFEST, SiteOutputError, write_site
 
@@ -107,6 +115,50 @@ def test_site_from_a_repository_with_releases(released_repo: Path, tmp_path: Pat
         ("Mini, versie 1.1.0", "2026-11-20T00:00:00Z"),
         ("Mini, versie 1.0.0", "2026-11-02T00:00:00Z"),
     ]
+
+
+def test_site_after_real_releases_of_the_shipped_policy(
+    tmp_path: Path, keys: dict[str, Path]
+) -> None:
+    """policy release twice (1.0.0, then sm-016 reworded in 1.1.0), then policy site: the
+    versions per clause, the linked release notes and the feed follow the real releases."""
+    repo = new_shipped_repo(tmp_path / "shipped", keys)
+    first = repo.release()
+    assert first.returncode == 0, first.stdout + first.stderr
+    repo.change(
+        PROFESSIONAL,
+        SHOULD_BEFORE,
+        SHOULD_AFTER,
+        notes={"werktijd": note("[sm-016]", "Gebruik sociale media onder werktijd *beperkt*.")},
+    )
+    repo.approve("eva.visser")
+    repo.approve("sanne.devries")
+    second = repo.release()
+    assert second.returncode == 0, second.stdout + second.stderr
+    out = tmp_path / "site"
+    url = "https://intranet.example/beleid"
+    done = run_as("anouk", repo.root, "site", "--out", str(out), "--base-url", url)
+    assert done.returncode == 0, done.stderr
+    page = text_of(out / "social-media/index.html")
+    assert "Versie: 1.1.0 Geldt vanaf: 1 januari 2027" in page
+    assert "(sm-016) Aanbevolen · Laatst gewijzigd in versie 1.1.0" in page
+    assert "(sm-001) Informatief · Laatst gewijzigd in versie 1.0.0" in page
+    assert "Verantwoordelijk: Human Resources, Ondernemingsraad" in page
+    notes = parse_html((out / "social-media/1.1.0.html").read_text("utf-8"))
+    hrefs = [a.get("href") for h in notes.iter(f"{HTML}h3") for a in h.iter(f"{HTML}a")]
+    assert hrefs == ["index.html#sm-016"]
+    assert "Gebruik sociale media onder werktijd beperkt" in text_of(
+        out / "social-media/1.1.0.html"
+    )
+    assert "[1.1.0] - 2027-01-01" in text_of(out / "social-media/changelog.html")
+    feed = feedparser.parse((out / "feed.xml").read_text("utf-8"))
+    assert feed.bozo == 0, feed.get("bozo_exception")
+    assert [e.link for e in feed.entries] == [
+        f"{url}/social-media/1.1.0.html",
+        f"{url}/social-media/1.0.0.html",
+    ]
+    files = {p.relative_to(out).as_posix(): p.read_text("utf-8") for p in out.rglob("*.*")}
+    assert broken_links(files)[0] == []
 
 
 def test_clause_changed_since_the_last_release_is_not_yet_released(released_repo: Path) -> None:

@@ -54,8 +54,9 @@ def render_feed(
     base_url: str | None,
     lang: str,
 ) -> str:
-    """The feed, newest entry first; ``home`` and entry links are site-relative paths."""
-    ordered = sorted(entries, key=lambda e: (e.updated, e.id), reverse=True)
+    """The feed, newest entry first (``entries`` come oldest first; of one day, the later in the
+    list is the newer); ``home`` and entry links are site-relative paths."""
+    ordered = sorted(reversed(entries), key=lambda entry: entry.updated, reverse=True)
     updated = max((entry.updated for entry in ordered), default=NO_RELEASE_DATE)
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',

@@ -25,7 +25,13 @@ from tools.diff import PolicyDiff
 from tools.htmlpage import render_page
 from tools.impact import Impact
 from tools.policypage import PolicyPage, policy_title, render_policy_markdown, version_label
-from tools.releasenotes import IMPACT_DUTCH, dutch_date, escape_text, link_clause_headings
+from tools.releasenotes import (
+    IMPACT_DUTCH,
+    dutch_date,
+    escape_text,
+    link_clause_headings,
+    version_key,
+)
 
 FEED = "feed.xml"
 
@@ -170,18 +176,22 @@ def _index_markdown(site: SiteSource) -> str:
             f"[Alle versies van {title}]({policy_id}/changelog.html)",
         ]
     lines += ["", "## Nieuwe versies", ""]
-    releases = sorted(
-        ((release, source) for source in site.policies for release in source.releases),
-        key=lambda pair: (pair[0].date, pair[0].tag),
-        reverse=True,
-    )
-    for release, source in releases:
+    releases = _chronological(site)
+    for release, source in reversed(releases):
         title = escape_text(_release_title(source, release))
         href = f"{source.page.policy.id}/{release.version}.html"
         lines.append(f"- {dutch_date(release.date)}: [{title}]({href})")
     if not releases:
         lines.append("Er zijn nog geen versies uitgebracht.")
     return "\n".join(lines) + "\n"
+
+
+def _chronological(site: SiteSource) -> list[tuple[PublishedRelease, PolicySource]]:
+    """Every release, oldest first: by date, then policy, then version (several a day)."""
+    return sorted(
+        ((release, source) for source in site.policies for release in source.releases),
+        key=lambda pair: (pair[0].date, pair[1].page.policy.id, version_key(pair[0].version)),
+    )
 
 
 def _feed(site: SiteSource) -> str:
@@ -194,8 +204,7 @@ def _feed(site: SiteSource) -> str:
             summary=f"Geldt vanaf {dutch_date(release.effective)}. Soort wijziging: "
             f"{IMPACT_DUTCH[release.impact]}.",
         )
-        for source in site.policies
-        for release in source.releases
+        for release, source in _chronological(site)
     ]
     organisation = " ".join(site.organisation.split())
     return render_feed(
