@@ -255,6 +255,13 @@ def test_rewrites_a_previous_output_and_never_deletes_user_files(tmp_path: Path)
     assert sorted(manifest["files"]) == ["index.html"]
 
 
+def test_pages_are_readable_by_everyone(tmp_path: Path) -> None:
+    """A web server runs as another user: the pages are 0644, not a temporary file's 0600."""
+    out = tmp_path / "site"
+    write_site(out, {"index.html": "1", "a/b.html": "2"})
+    assert {(out / name).stat().st_mode & 0o777 for name in ("index.html", "a/b.html")} == {0o644}
+
+
 def test_refuses_a_symbolic_link_inside_the_output(tmp_path: Path) -> None:
     """A folder of the output that is a symbolic link would lead the writes elsewhere."""
     out = tmp_path / "site"

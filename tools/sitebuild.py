@@ -31,6 +31,8 @@ from tools.snapshot import DirSnapshot, RevisionError, Snapshot, SnapshotError
 
 MANIFEST = ".policy-site.json"
 GENERATOR = "policy site"
+PUBLISHED = 0o644
+"""Files of the site are for everyone to read: a web server runs as another user."""
 
 
 class SiteOutputError(Exception):
@@ -175,7 +177,7 @@ def write_site(out: Path, files: Mapping[str, str]) -> WriteResult:
         )
     written = []
     for relative, text in files.items():
-        write_atomic(_inside(out, relative), text)
+        write_atomic(_inside(out, relative), text, mode=PUBLISHED)
         written.append(relative)
     removed, kept = [], []
     for relative, digest in sorted(previous.items()):
@@ -191,5 +193,7 @@ def write_site(out: Path, files: Mapping[str, str]) -> WriteResult:
         "generator": GENERATOR,
         "files": {rel: _digest(text.encode("utf-8")) for rel, text in sorted(files.items())},
     }
-    write_atomic(out / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    write_atomic(
+        out / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n", mode=PUBLISHED
+    )
     return WriteResult(tuple(written), tuple(removed), tuple(kept))
