@@ -208,6 +208,20 @@ def test_release_notes_link_clause_headings_except_removed() -> None:
     }
 
 
+def test_changelog_links_new_and_changed_clauses() -> None:
+    """The changelog page links its new and changed clauses; a removed clause stays text."""
+    root = parse_html(plan_site(two_releases())["mini/changelog.html"])
+    items = {text_of(li): li.find(f"{HTML}a") for li in root.iter(f"{HTML}li")}
+    links = {item[-7:-1]: (a.get("href") if a is not None else None) for item, a in items.items()}
+    assert links == {
+        "mi-004": "index.html#mi-004",
+        "mi-005": "index.html#mi-005",
+        "mi-001": "index.html#mi-001",
+        "mi-003": "index.html#mi-003",
+        "mi-002": None,
+    }
+
+
 def test_link_clause_headings_skips_clauses_the_target_does_not_know() -> None:
     """A clause that no longer exists gets no link; other lines are left alone."""
     markdown = "## Nieuw\n\n### A (mi-001)\n\n### B (mi-002)\n\ntekst (mi-001)\n"

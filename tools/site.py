@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from tools.atomfeed import FeedEntry, render_feed, stable_id
+from tools.changelog import link_clause_lines
 from tools.diff import PolicyDiff
 from tools.htmlpage import render_page
 from tools.impact import Impact
@@ -106,16 +107,20 @@ def _notes_markdown(source: PolicySource, release: PublishedRelease) -> str:
             f"**Soort wijziging:** {IMPACT_DUTCH[release.impact]}\n\n"
             "De releasenotes van deze versie zijn niet gevonden.\n"
         )
-    current = {clause.id for _, _, clause in source.page.policy.clauses()}
-    linked = link_clause_headings(
-        committed, lambda clause: f"index.html#{clause}" if clause in current else None
-    )
+    linked = link_clause_headings(committed, lambda clause: _clause_link(source, clause))
     return f"{_crumbs(source)}\n\n{linked}"
+
+
+def _clause_link(source: PolicySource, clause_id: str) -> str | None:
+    """The clause's anchor on the policy page; None when the current policy lacks it."""
+    current = {clause.id for _, _, clause in source.page.policy.clauses()}
+    return f"index.html#{clause_id}" if clause_id in current else None
 
 
 def _changelog_markdown(source: PolicySource) -> str:
     if source.changelog is not None:
-        return f"{_crumbs(source)}\n\n{source.changelog}"
+        linked = link_clause_lines(source.changelog, lambda clause: _clause_link(source, clause))
+        return f"{_crumbs(source)}\n\n{linked}"
     title = escape_text(policy_title(source.page.policy))
     return (
         f"{_crumbs(source)}\n\n# Wijzigingen in {title}\n\n"
