@@ -53,11 +53,18 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """ruff and mypy (strict) over the code, the tests and this file."""
+    """ruff and mypy (strict) over the code, the tests, this file and the CI script; the CI
+    files against their schemas."""
     session.install("-e", ".[lint,test]", "nox")
-    session.run("ruff", "check", "tools", "schema", "tests", "noxfile.py")
-    session.run("ruff", "format", "--check", "tools", "schema", "tests", "noxfile.py")
+    paths = ("tools", "schema", "tests", "noxfile.py", ".gitlab/ci")
+    session.run("ruff", "check", *paths)
+    session.run("ruff", "format", "--check", *paths)
     session.run("mypy", "noxfile.py")
+    session.run("mypy", "--strict", ".gitlab/ci/mr_note.py")
+    workflows = sorted(str(path) for path in Path(".github/workflows").glob("*.yml"))
+    session.run("check-jsonschema", "--builtin-schema", "vendor.github-workflows", *workflows)
+    gitlab = (".gitlab-ci.yml", ".gitlab/ci/policy.gitlab-ci.yml")
+    session.run("check-jsonschema", "--builtin-schema", "vendor.gitlab-ci", *gitlab)
     session.run("mypy")
 
 
@@ -92,3 +99,32 @@ def schema(session: nox.Session) -> None:
     """Regenerate the JSON Schema files in schema/ from the models."""
     session.install("-e", ".")
     session.run("policy", "schema")
+
+
+@nox.session(default=False)
+def due(session: nox.Session) -> None:
+    """Reviews due within 30 days (pass --within, --today, --format after --); fails when one
+    is overdue. CI runs it on a schedule."""
+    session.install("-e", ".")
+    session.run("policy", "due", *session.posargs)
+
+
+@nox.session(default=False)
+def pr(session: nox.Session) -> None:
+    """A pull request's checks: ``nox -s pr -- BASE HEAD`` writes the reviewers' report to
+    build/policy-report.md, then validates and checks the change notes (GitHub annotations
+    with ``--format github`` after BASE HEAD)."""
+    if len(session.posargs) < 2:
+        session.error("give BASE and HEAD: nox -s pr -- origin/main HEAD [--format github]")
+    base, head, *options = session.posargs
+    session.install("-e", ".")
+    session.run("policy", "report", base, head, "--output", "build/policy-report.md")
+    session.run("policy", "validate", *options)
+    session.run("policy", "changelog", "check", base, head, *options)
+
+
+@nox.session(default=False)
+def approvals(session: nox.Session) -> None:
+    """The approval gate (pass BASE HEAD and options after --); fails while incomplete."""
+    session.install("-e", ".")
+    session.run("policy", "approvals", *session.posargs)

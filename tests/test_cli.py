@@ -56,6 +56,20 @@ def test_github_annotations(mini_repo: Callable[..., Path]) -> None:
     )
 
 
+def test_gitlab_code_quality(mini_repo: Callable[..., Path]) -> None:
+    """--format gitlab prints a GitLab Code Quality report: one entry per problem, at its line."""
+    repo = mini_repo()
+    section = repo / "policy/mini/sections/privacy.yaml"
+    section.write_text(section.read_text().replace("level: must-not", "level: nooit"))
+    result = run_policy("validate", "--format", "gitlab", cwd=repo)
+    assert result.returncode == 1
+    (entry,) = json.loads(result.stdout)
+    assert entry["check_name"] == "bad-value"
+    assert entry["location"] == {"path": "policy/mini/sections/privacy.yaml", "lines": {"begin": 9}}
+    assert len(entry["fingerprint"]) == 64 and entry["severity"] == "major"
+    assert json.loads(run_policy("validate", "--format", "gitlab", cwd=ROOT).stdout) == []
+
+
 def test_validate_one_policy_path(mini_repo: Callable[..., Path]) -> None:
     """A PATH inside a policy validates that policy; other policies' errors are not reported."""
     repo = mini_repo({"policy/other/policy.yaml": "id: other\n"})

@@ -289,6 +289,18 @@ def test_base_is_for_the_first_release_only(released: ShippedRepo) -> None:
     assert "--base is for a first release only" in done.stderr
 
 
+def test_first_release_is_judged_from_its_trust_root(shipped: ShippedRepo) -> None:
+    """Before the first release, changes since the root commit need approval, unless --base
+    names a later trusted commit."""
+    shipped.commit({PROFESSIONAL: shipped.edit(PROFESSIONAL, SHOULD_BEFORE, SHOULD_AFTER)})
+    from_root = shipped.release("--dry-run")
+    assert from_root.returncode == 1
+    assert "error[not-approved]" in from_root.stderr and "hr (1 more)" in from_root.stderr
+    trusted = shipped.release("--dry-run", "--base", "HEAD")
+    assert trusted.returncode == 0, trusted.stderr
+    assert "approvals" in trusted.stdout and ": complete" in trusted.stdout
+
+
 def test_a_second_release_at_the_same_time_fails_cleanly(released: ShippedRepo) -> None:
     """While one release holds the lock, another exits 2 and changes nothing."""
     minor_change(released)

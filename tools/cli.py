@@ -16,11 +16,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tools import __version__
-from tools.diagnostics import Diagnostic, LoadError, render_github, render_text, sort_diagnostics
+from tools.diagnostics import (
+    Diagnostic,
+    LoadError,
+    render_github,
+    render_text,
+    sort_diagnostics,
+    to_code_quality,
+)
 from tools.snapshot import DirSnapshot, RevisionError
 from tools.sshkeygen import SshKeygenError
 
 if TYPE_CHECKING:
+    from tools.approvals import Verdict
+    from tools.comparison import ChangeSet
     from tools.owners import Ownership
     from tools.validate import Report
 
@@ -67,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="a policy folder or a file in one, or policy/departments.yaml",
     )
-    validate.add_argument("--format", choices=("text", "json", "github"), default="text")
+    validate.add_argument("--format", choices=("text", "json", "github", "gitlab"), default="text")
 
     diff = commands.add_parser(
         "diff",
@@ -128,14 +137,71 @@ def build_parser() -> argparse.ArgumentParser:
         help="who must approve BASE..HEAD, who did, what is missing",
         description="Exit 0 when every required department has approved, 1 when not.",
     )
-    approvals.add_argument("base", nargs="?", metavar="BASE", help="default: the last release")
-    approvals.add_argument("head", nargs="?", metavar="HEAD", help="default: HEAD")
+    approvals.add_argument(
+        "base",
+        nargs="?",
+        metavar="BASE",
+        help="default: the last release (--source github: where the pull request branched off)",
+    )
+    approvals.add_argument(
+        "head", nargs="?", metavar="HEAD", help="default: HEAD (--source github: the PR's head)"
+    )
     approvals.add_argument(
         "--policy", metavar="ID", help="the policy (needed when there are several)"
     )
     approvals.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    approvals.add_argument(
+        "--source",
+        choices=("git", "github"),
+        default="git",
+        help="the approvals: signed records in git (default) or the pull request's reviews",
+    )
+    approvals.add_argument(
+        "--pr",
+        type=_pull_number,
+        metavar="N",
+        help="--source github: the pull request (default: from GITHUB_EVENT_PATH)",
+    )
+    approvals.add_argument(
+        "--repo",
+        metavar="OWNER/NAME",
+        help="--source github: the repository (default: GITHUB_REPOSITORY)",
+    )
+    approvals.add_argument(
+        "--api-url",
+        metavar="URL",
+        help="--source github: the REST API (default: GITHUB_API_URL, else api.github.com)",
+    )
     _add_site_parsers(commands)
     _add_release_parsers(commands)
+    report = commands.add_parser(
+        "report",
+        help="one Markdown pull-request comment: changes, impact, change notes, approvals",
+        description="Render the report for reviewers of BASE..HEAD (default BASE: the last "
+        "release; default HEAD: the working tree): per changed policy the clause-level "
+        "redline, its impact, the change-note check and the departments still to approve. "
+        "Exit 0 when the report is written, whatever it says.",
+    )
+    report.add_argument("base", nargs="?", metavar="BASE", help="git revision or release version")
+    report.add_argument("head", nargs="?", metavar="HEAD", help="git revision or release version")
+    report.add_argument("--policy", metavar="ID", help="only this policy (default: all)")
+    report.add_argument("--format", choices=("markdown",), default="markdown")
+    report.add_argument(
+        "--output", type=Path, metavar="FILE", help="write the report to FILE instead of stdout"
+    )
+    due = commands.add_parser(
+        "due",
+        help="list the policies and clauses whose review is due or overdue",
+        description="List every policy and clause whose next_review date has passed or falls "
+        "within DAYS. Exit 1 when a review is overdue, 0 otherwise.",
+    )
+    due.add_argument(
+        "--within", type=_days, default=30, metavar="DAYS", help="look ahead (default: 30)"
+    )
+    due.add_argument(
+        "--today", type=_date, metavar="YYYY-MM-DD", help="count from this date (default: today)"
+    )
+    due.add_argument("--format", choices=("text", "json"), default="text")
     schema = commands.add_parser(
         "schema",
         help="write or check the JSON Schema files for editors",
@@ -231,6 +297,12 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
 
 
+def _days(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"not a number of days: {text!r}")
+    return int(text)
+
+
 def _add_changelog_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     changelog = commands.add_parser(
         "changelog",
@@ -294,6 +366,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _release(root, args)
         if args.command == "history":
             return _history(root, args)
+        if args.command == "report":
+            return _report(root, args)
+        if args.command == "due":
+            return _due(root, args)
         if args.command == "schema":
             return _schema(root, args.check)
         if args.command == "site":
@@ -370,6 +446,8 @@ def _render_report(report: Report, output: str) -> str:
         )
     if output == "github":
         return "\n".join(render_github(d) for d in report.diagnostics) or "policy: valid"
+    if output == "gitlab":
+        return json.dumps(to_code_quality(report.diagnostics), indent=2, ensure_ascii=False)
     lines = [render_text(d) for d in report.diagnostics]
     for summary in report.policies:
         lines.append(
@@ -423,17 +501,29 @@ def _print_diagnostics(diagnostics: Sequence[Diagnostic], output: str = "text") 
         print(render(diagnostic), file=sys.stderr if output == "text" else sys.stdout)
 
 
-def _changelog_check(root: Path, args: argparse.Namespace) -> int:
-    from tools.comparison import gather, head_policies
+def _check_notes(
+    root: Path, base: str | None, head: str | None, policy_id: str
+) -> tuple[ChangeSet, list[Diagnostic]]:
+    """One policy's change set BASE..HEAD and what ``changelog check`` finds wrong with it."""
+    from tools.comparison import gather
     from tools.notecheck import check_notes
+
+    found = gather(root, base, head, policy_id)
+    problems = found.note_problems + check_notes(
+        found.review, found.since_release, found.notes, found.versions
+    )
+    return found, problems
+
+
+def _changelog_check(root: Path, args: argparse.Namespace) -> int:
+    from tools.comparison import head_policies
 
     ids = [args.policy] if args.policy else head_policies(root, args.head)
     problems: list[Diagnostic] = []
     summaries = []
     for policy_id in ids:
-        found = gather(root, args.base, args.head, policy_id)
-        problems += found.note_problems
-        problems += check_notes(found.review, found.since_release, found.notes, found.versions)
+        found, found_problems = _check_notes(root, args.base, args.head, policy_id)
+        problems += found_problems
         changed = sum(1 for change in found.review.changes if change.clause)
         summaries.append(
             f"{policy_id}: {_plural(changed, 'changed clause')} ({found.review.base} → "
@@ -586,15 +676,28 @@ def _ownership_text(ownership: Ownership) -> str:
     return f"{ownership.path}: {'; '.join(parts)}"
 
 
+def _pull_number(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"not a pull request number: {value!r}")
+    return int(value)
+
+
 def _approvals(root: Path, args: argparse.Namespace) -> int:
     from tools import approvalreport
     from tools.gate import judge, resolve_range
 
-    if args.base:
-        policy = _policy_for_versions(root, args)
+    github_only = [o for o in ("pr", "repo", "api_url") if getattr(args, o) is not None]
+    if args.source == "github":
+        verdict = _github_verdict(root, args)
+    elif github_only:
+        options = ", ".join("--" + o.replace("_", "-") for o in github_only)
+        raise UsageError(f"{options} only with --source github")
     else:
-        policy = _only_policy(root, args.policy, args.head)
-    verdict = judge(root, resolve_range(root, args.base, args.head, policy))
+        if args.base:
+            policy = _policy_for_versions(root, args)
+        else:
+            policy = _only_policy(root, args.policy, args.head)
+        verdict = judge(root, resolve_range(root, args.base, args.head, policy))
     render = {
         "text": approvalreport.render_text,
         "markdown": approvalreport.render_markdown,
@@ -610,6 +713,20 @@ def _policy_for_versions(root: Path, args: argparse.Namespace) -> str | None:
 
     ids = [args.policy] if args.policy else head_policies(root, None)
     return ids[0] if len(ids) == 1 else None
+
+
+def _github_verdict(root: Path, args: argparse.Namespace) -> Verdict:
+    """The verdict with the pull request's reviews as approvals; any trouble with the API is
+    an error (exit 2), never a pass."""
+    from tools.gate import judge_pull_request, resolve_pull_range
+    from tools.github import Client, GitHubError, settings_from
+
+    try:
+        settings = settings_from(os.environ, repo=args.repo, number=args.pr, api_url=args.api_url)
+        client = Client(settings)
+        return judge_pull_request(resolve_pull_range(root, args.base, args.head, client), client)
+    except GitHubError as error:
+        raise UsageError(str(error)) from None
 
 
 def _only_policy(root: Path, requested: str | None, head: str | None) -> str:
@@ -695,6 +812,65 @@ def _render(root: Path, args: argparse.Namespace) -> int:
         lang = source.page.policy.meta.model.language
         print(render_page(markdown, title=policy_title(source.page.policy), lang=lang), end="")
     return EXIT_OK
+
+
+def _report(root: Path, args: argparse.Namespace) -> int:
+    from tools import prreport
+    from tools.comparison import head_policies
+    from tools.files import write_atomic
+    from tools.gate import judge, resolve_range
+
+    ids = [args.policy] if args.policy else head_policies(root, args.head)
+    reviews = []
+    base_label, head_label = args.base or "the last release", args.head or "the working tree"
+    for policy_id in ids:
+        try:
+            found, problems = _check_notes(root, args.base, args.head, policy_id)
+        except LoadError as error:
+            reviews.append(
+                prreport.PolicyReview(policy_id, None, load_problems=tuple(error.diagnostics))
+            )
+            continue
+        reviews.append(
+            prreport.PolicyReview(policy_id, found.review, tuple(problems), len(found.notes), ())
+        )
+        if len(ids) == 1:
+            base_label, head_label = found.review.base, found.review.head
+    try:
+        policy = None if args.base else _only_policy(root, args.policy, args.head)
+        gate = prreport.Gate(judge(root, resolve_range(root, args.base, args.head, policy)))
+    except (UsageError, RevisionError, SshKeygenError) as error:
+        gate = prreport.Gate(None, str(error))
+    text = prreport.render_markdown(reviews, gate, base_label, head_label)
+    if args.output:
+        write_atomic(args.output.resolve(), text)
+    else:
+        print(text, end="")
+    return EXIT_OK
+
+
+def _due(root: Path, args: argparse.Namespace) -> int:
+    from tools import due
+    from tools.loader import ParseCache, load_policy, policy_ids
+
+    snapshot = DirSnapshot(root)
+    cache = ParseCache()
+    policies = []
+    for policy_id in policy_ids(snapshot):
+        policy, problems = load_policy(snapshot, policy_id, cache)
+        if policy is None or problems:
+            raise LoadError(
+                f"policy '{policy_id}' does not load; run 'policy validate' and fix it", problems
+            )
+        policies.append(policy)
+    today = args.today or dt.date.today()
+    reviews = due.find_due(policies, today, args.within)
+    if args.format == "json":
+        data = due.to_json(reviews, today, args.within)
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        print(due.render_text(reviews, today, args.within), end="")
+    return EXIT_PROBLEMS if any(review.overdue for review in reviews) else EXIT_OK
 
 
 def _schema(root: Path, check: bool) -> int:

@@ -1,12 +1,13 @@
 """Diagnostics: the one error type every check returns, and the ways to print a list of them.
 
 Checks never raise for bad input; they return ``Diagnostic`` values, so a user fixes every
-problem in one round. Rendering is pure: it turns diagnostics into text, JSON-ready dicts or
-GitHub Actions workflow commands; only the CLI writes them out.
+problem in one round. Rendering is pure: it turns diagnostics into text, JSON-ready dicts,
+GitHub Actions workflow commands or GitLab Code Quality entries; only the CLI writes them out.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
@@ -74,3 +75,20 @@ def render_github(diagnostic: Diagnostic) -> str:
     props.append(f"title={_escape_property(diagnostic.code)}")
     message = diagnostic.message + (f" ({diagnostic.hint})" if diagnostic.hint else "")
     return f"::error {','.join(props)}::{_escape_data(message)}"
+
+
+def to_code_quality(diagnostics: Iterable[Diagnostic]) -> list[dict[str, object]]:
+    """GitLab Code Quality report entries (``artifacts:reports:codequality``): GitLab shows
+    them in the merge request, at their file and line."""
+    return [
+        {
+            "description": f"{d.code}: {d.message}" + (f" ({d.hint})" if d.hint else ""),
+            "check_name": d.code,
+            "fingerprint": hashlib.sha256(
+                f"{d.file}:{d.line}:{d.column}:{d.code}:{d.message}".encode()
+            ).hexdigest(),
+            "severity": "major",
+            "location": {"path": d.file, "lines": {"begin": max(d.line, 1)}},
+        }
+        for d in diagnostics
+    ]

@@ -194,6 +194,12 @@ def contributions(repo: git.Repo, base: Commit, head: Commit) -> list[Contributi
     return found
 
 
+def merge_base(repo: git.Repo, first: Commit, second: Commit) -> Commit | None:
+    """The best common ancestor of two commits; None when they share no history here."""
+    found = repo.merge_base(first, second)
+    return found[0] if found and isinstance(found[0], Commit) else None
+
+
 def is_ancestor(repo: git.Repo, ancestor: Commit, descendant: Commit) -> bool:
     return bool(repo.is_ancestor(ancestor, descendant))
 
