@@ -25,6 +25,7 @@ from tools.site import (
     PolicySource,
     PublishedRelease,
     SiteSource,
+    base_url_problem,
     current_clause_versions,
     plan_site,
 )
@@ -290,6 +291,26 @@ def test_clause_versions_drop_clauses_changed_since_the_release() -> None:
     versions = {"mi-001": "1.0.0", "mi-002": "1.0.0", "mi-003": "1.1.0"}
     found = current_clause_versions(versions, diff_policies(_policy(), head))
     assert found == {"mi-002": "1.0.0", "mi-003": "1.1.0"}
+
+
+@pytest.mark.parametrize(
+    ("url", "good"),
+    [
+        ("https://intranet.example/beleid", True),
+        ("https://intranet.example/beleid/", True),
+        ("http://localhost:8000", True),
+        ("intranet.example/beleid", False),
+        ("ftp://intranet.example/", False),
+        ("https://intranet.example/?a=1", False),
+        ("https://intranet.example/#x", False),
+        ("https://user@intranet.example/", False),
+        ("https:///beleid", False),
+        ("https://intra net.example/", False),
+    ],
+)
+def test_base_url(url: str, good: bool) -> None:
+    """--base-url: an http(s) address with a host, no query, fragment or user."""
+    assert (base_url_problem(url) is None) is good
 
 
 def test_site_is_deterministic() -> None:

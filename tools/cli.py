@@ -772,17 +772,13 @@ def _approve(root: Path, args: argparse.Namespace) -> int:
 
 
 def _site(root: Path, args: argparse.Namespace) -> int:
-    from urllib.parse import urlsplit
-
-    from tools.site import plan_site
+    from tools.site import base_url_problem, plan_site
     from tools.sitebuild import SiteOutputError, gather_site, write_site
 
     base_url = args.base_url
-    if base_url is not None:
-        parts = urlsplit(base_url)
-        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query:
-            raise UsageError(f"--base-url {base_url!r}: give an http(s) address such as "
-                             "https://intranet.example/beleid")  # fmt: skip
+    problem = base_url_problem(base_url) if base_url is not None else None
+    if problem:
+        raise UsageError(f"--base-url {base_url!r}: {problem}")
     out = (args.out if args.out is not None else root / "_site").resolve()
     files = plan_site(gather_site(root, base_url))
     try:

@@ -17,6 +17,7 @@ Links between pages are relative, so the site works from any folder or address.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
@@ -35,6 +36,15 @@ from tools.releasenotes import (
 )
 
 FEED = "feed.xml"
+
+_BASE_URL = re.compile(r"^https?://[^\s/?#@]+(/[^\s?#]*)?$")
+
+
+def base_url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be the address the site is published at, or None."""
+    if _BASE_URL.match(url):
+        return None
+    return "give an http(s) address without query or fragment, e.g. https://intranet.example/beleid"
 
 
 @dataclass(frozen=True)
