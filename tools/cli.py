@@ -172,6 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="URL",
         help="--source github: the REST API (default: GITHUB_API_URL, else api.github.com)",
     )
+    _add_site_parsers(commands)
     _add_release_parsers(commands)
     report = commands.add_parser(
         "report",
@@ -212,6 +213,33 @@ def build_parser() -> argparse.ArgumentParser:
         help="only check that the files are up to date (exit 1 when stale)",
     )
     return parser
+
+
+def _add_site_parsers(commands: argparse._SubParsersAction[_Parser]) -> None:
+    site = commands.add_parser(
+        "site",
+        help="build the employees' site: policies, release notes, changelog, Atom feed",
+        description="Write a static site into DIR: an index of the policies, each current "
+        "policy as a page, every release's notes, the changelog and an Atom feed of releases. "
+        "DIR must be new, empty, or a previous output of this command.",
+    )
+    site.add_argument(
+        "--out", type=Path, metavar="DIR", help="the output folder (default: _site in the "
+        "repository root)",
+    )  # fmt: skip
+    site.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="the address the site is published at (https://...); makes the feed's links "
+        "absolute (default: relative to the feed)",
+    )
+    render = commands.add_parser(
+        "render",
+        help="print one policy's page (from the working tree)",
+        description="Print the current policy as the employees' page, as HTML or Markdown.",
+    )
+    render.add_argument("policy", nargs="?", metavar="POLICY", help="needed when there are several")
+    render.add_argument("--format", choices=("html", "markdown"), default="html")
 
 
 def _add_release_parsers(commands: argparse._SubParsersAction[_Parser]) -> None:
@@ -355,6 +383,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _due(root, args)
         if args.command == "schema":
             return _schema(root, args.check)
+        if args.command == "site":
+            return _site(root, args)
+        if args.command == "render":
+            return _render(root, args)
         raise UsageError(f"unknown command {args.command}")
     except (UsageError, RevisionError, SshKeygenError) as error:
         print(f"policy: error: {error}", file=sys.stderr)
@@ -747,6 +779,45 @@ def _approve(root: Path, args: argparse.Namespace) -> int:
             f"for: {', '.join(done.not_counting)}"
         )
     print("commit the record(s) and push; 'policy approvals' shows what is still missing")
+    return EXIT_OK
+
+
+def _site(root: Path, args: argparse.Namespace) -> int:
+    from tools.site import base_url_problem, plan_site
+    from tools.sitebuild import SiteOutputError, gather_site, write_site
+
+    base_url = args.base_url
+    problem = base_url_problem(base_url) if base_url is not None else None
+    if problem:
+        raise UsageError(f"--base-url {base_url!r}: {problem}")
+    out = (args.out if args.out is not None else root / "_site").resolve()
+    files = plan_site(gather_site(root, base_url))
+    try:
+        result = write_site(out, files)
+    except (SiteOutputError, OSError) as error:
+        raise UsageError(str(error)) from None
+    for relative in result.kept:
+        print(f"kept {relative}: no longer part of the site, but changed by hand", file=sys.stderr)
+    removed = f", removed {_plural(len(result.removed), 'old file')}" if result.removed else ""
+    print(f"wrote {_plural(len(result.written), 'file')} to {out}{removed}")
+    return EXIT_OK
+
+
+def _render(root: Path, args: argparse.Namespace) -> int:
+    from tools.comparison import choose_policy
+    from tools.htmlpage import render_page
+    from tools.policypage import policy_title, render_policy_markdown
+    from tools.sitebuild import gather_site
+
+    policy_id = choose_policy(args.policy, DirSnapshot(root))
+    site = gather_site(root, only=policy_id)
+    source = site.policies[0]
+    markdown = render_policy_markdown(source.page)
+    if args.format == "markdown":
+        print(markdown, end="")
+    else:
+        lang = source.page.policy.meta.model.language
+        print(render_page(markdown, title=policy_title(source.page.policy), lang=lang), end="")
     return EXIT_OK
 
 
