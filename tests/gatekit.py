@@ -83,8 +83,10 @@ def registry(
     extra_keys: Mapping[str, tuple[str, ...]] | None = None,
     revoked: Mapping[str, tuple[str, ...]] | None = None,
     organisation: str = "Test B.V.",
+    logins: Mapping[str, str] | None = None,
 ) -> str:
-    """departments.yaml: each department with its members, their keys and revoked keys."""
+    """departments.yaml: each department with its members, their keys and revoked keys, and
+    the GitHub login of the people in ``logins``."""
     groups: dict[str, list[str]] = {}
     for person, (_, department) in PEOPLE.items():
         if department:
@@ -101,6 +103,8 @@ def registry(
         ]
         for person in people:
             lines += [f"      - name: {PEOPLE[person][0]}", f"        email: {email(person)}"]
+            if person in (logins or {}):
+                lines.append(f"        github: {(logins or {})[person]}")
             own = [person, *(extra_keys or {}).get(person, ())]
             lines.append("        ssh_keys:")
             lines += [f'          - "{public(keys[k])}"' for k in own]

@@ -22,6 +22,11 @@ BOUNDARIES = {
     "pathspec": {"tools/owners.py"},
     # Running programs: ssh-keygen signs and verifies approvals (git runs through GitPython).
     "subprocess": {"tools/sshkeygen.py"},
+    # The network: the GitHub REST API (pull-request reviews, teams).
+    "urllib": {"tools/github.py"},
+    "http": {"tools/github.py"},
+    "socket": {"tools/github.py"},
+    "ssl": {"tools/github.py"},
 }
 
 

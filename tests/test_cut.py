@@ -281,12 +281,42 @@ def test_refuses_when_tags_were_not_fetched(released: ShippedRepo) -> None:
     assert "git fetch --tags" in stderr
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--version", "1.2"], "'1.2' is not a version"),
+        (["--effective-date", "1-3-2027"], "'1-3-2027' is not a date"),
+        (["--version", "1.2.0", "--bump", "auto"], "not allowed with argument"),
+        (["nope"], "policy 'nope' does not exist"),
+    ],
+)
+def test_bad_arguments_are_one_line_errors(
+    released: ShippedRepo, args: list[str], message: str
+) -> None:
+    """A malformed version, date or policy ends with a message and exit 2, no traceback."""
+    done = released.release(*args)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert message in done.stderr and "Traceback" not in done.stderr
+
+
 def test_base_is_for_the_first_release_only(released: ShippedRepo) -> None:
     """--base cannot pick an easier BASE once a release exists."""
     minor_change(released)
     done = released.release("--base", "HEAD")
     assert done.returncode == 2
     assert "--base is for a first release only" in done.stderr
+
+
+def test_first_release_is_judged_from_its_trust_root(shipped: ShippedRepo) -> None:
+    """Before the first release, changes since the root commit need approval, unless --base
+    names a later trusted commit."""
+    shipped.commit({PROFESSIONAL: shipped.edit(PROFESSIONAL, SHOULD_BEFORE, SHOULD_AFTER)})
+    from_root = shipped.release("--dry-run")
+    assert from_root.returncode == 1
+    assert "error[not-approved]" in from_root.stderr and "hr (1 more)" in from_root.stderr
+    trusted = shipped.release("--dry-run", "--base", "HEAD")
+    assert trusted.returncode == 0, trusted.stderr
+    assert "approvals" in trusted.stdout and ": complete" in trusted.stdout
 
 
 def test_a_second_release_at_the_same_time_fails_cleanly(released: ShippedRepo) -> None:

@@ -297,6 +297,24 @@ CASES: list[tuple[str, dict[str, str | bytes | None], str, str, int]] = [
         16,
     ),
     (
+        "registry-shared-login",
+        {
+            REGISTRY: MINI_FILES[REGISTRY]
+            .replace("email: eva@test.nl", "email: eva@test.nl\n        github: Eva-V")
+            .replace("email: daan@test.nl", "email: daan@test.nl\n        github: eva-v")
+        },
+        "shared-login",
+        REGISTRY,
+        16,
+    ),
+    (
+        "registry-bad-login",
+        edit(REGISTRY, "email: eva@test.nl", "email: eva@test.nl\n        github: -eva"),
+        "bad-format",
+        REGISTRY,
+        9,
+    ),
+    (
         "registry-revoked-key-listed",
         edit(
             REGISTRY,

@@ -76,8 +76,8 @@ def render_text(verdict: Verdict) -> str:
     if verdict.ignored:
         lines.append("Ignored approvals:")
         for ignored in verdict.ignored:
-            who = f" ({ignored.approver}, {ignored.department})" if ignored.approver else ""
-            lines.append(f"  {ignored.file}{who}: {ignored.reason}")
+            who = ", ".join(p for p in (ignored.approver, ignored.department) if p)
+            lines.append(f"  {ignored.file}{f' ({who})' if who else ''}: {ignored.reason}")
     if verdict.problems:
         lines.append("Problems (the gate stays closed until they are fixed):")
         lines += ["  " + line for line in map(render_diagnostic, verdict.problems)]
@@ -112,8 +112,8 @@ def render_markdown(verdict: Verdict) -> str:
         lines += [
             f"- {escape_markdown(i.file)}"
             + (
-                f" ({escape_markdown(i.approver)}, {escape_markdown(i.department)})"
-                if i.approver
+                f" ({escape_markdown(', '.join(p for p in (i.approver, i.department) if p))})"
+                if i.approver or i.department
                 else ""
             )
             + f": {escape_markdown(i.reason)}"

@@ -1,12 +1,14 @@
 """The approval rules: which departments must approve a change, and whether they have.
 
 Pure: plain data in, a ``Verdict`` out; ``tools/gate.py`` gathers the data from git. Every rule
-fails closed.
+fails closed. Approvals come from two sources, each checked by its own rules first and then
+judged by the same rules here (``evaluate_approvals``): signed records (``evaluate``, below) and
+GitHub pull-request reviews (``tools/reviews.py``).
 
 - Every path the change touches needs, for each required CODEOWNERS section that matches it,
   ``[Section][N]`` distinct people of an owning department, with CODEOWNERS and the registry
   **as they are at BASE**: the change under review cannot rewrite its own rules.
-- An approval counts for a path only if its signature verifies against a key that a member of
+- A record counts for a path only if its signature verifies against a key that a member of
   that department has at BASE (and that is revoked neither at BASE nor at HEAD: revoking can
   only take approvals away), and it approves exactly the path's content at HEAD.
 - A person counts once per requirement, however many keys or records; nobody counts for a path
@@ -51,6 +53,8 @@ class Contribution:
     """E-mail addresses of its author, committer and Co-authored-by trailers, casefolded."""
     paths: frozenset[str]
     """For a merge: only the paths that differ from every parent (what the merge wrote)."""
+    how: str = ""
+    """How they contributed, when it is not a commit (e.g. "opened the pull request")."""
 
 
 @dataclass(frozen=True)
@@ -142,17 +146,37 @@ class Verdict:
 
 
 @dataclass(frozen=True)
-class _Valid:
+class Approval:
+    """An approval from any source (a signed record, a pull-request review) after that source's
+    own checks: one person, for one department, of each path's content (as in ``states``)."""
+
     file: str
+    """Where it comes from: the record file, or ``review <id>``."""
     approver: str
+    """The person: the e-mail address of the registry at BASE, casefolded."""
     department: str
     files: Mapping[str, str | None]
+    """The content it approves, per path; a path left out is not approved."""
 
 
 def evaluate(
     change: Change, governance: Governance, approvals: Sequence[SignedApproval]
 ) -> Verdict:
-    """The verdict on a change: who must approve which paths, who did, and what is missing."""
+    """The verdict on a change judged by signed approval records."""
+    if governance.registry is None:
+        return evaluate_approvals(change, governance, ())
+    valid, ignored = _check_records(approvals, governance.registry, governance.revoked)
+    return evaluate_approvals(change, governance, valid, ignored)
+
+
+def evaluate_approvals(
+    change: Change,
+    governance: Governance,
+    approvals: Sequence[Approval],
+    ignored: Sequence[Ignored] = (),
+) -> Verdict:
+    """The verdict on a change: who must approve which paths, who did, and what is missing.
+    ``approvals`` passed their source's checks; ``ignored`` are those that did not."""
     problems = list(governance.problems) + hygiene_problems(change)
     registry = governance.registry
     if registry is None:
@@ -167,12 +191,13 @@ def evaluate(
             )
         )
         return Verdict(change.base, change.head, (), (), tuple(sorted(set(problems))), {})
-    valid, ignored = _check_records(approvals, registry, governance.revoked)
+    valid = list(approvals)
+    skipped = list(ignored)
     authors = _authors(change)
     by_handle = {department.handle: department.id for department in registry.departments}
     counted: dict[tuple[str, tuple[str, ...], int], dict[str, frozenset[str]]] = defaultdict(dict)
-    failures: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    uses: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    failures: dict[_Key, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    uses: dict[_Key, set[tuple[str, str]]] = defaultdict(set)
     for changed in change.paths:
         ownership = owners_of(governance.rules, changed.path)
         required = [s for s in ownership.sections if not s.section.optional]
@@ -192,26 +217,34 @@ def evaluate(
                 why = _why_not(approval, changed.path, change.states, authors)
                 if why is None:
                     people.add(approval.approver)
-                    uses[approval.file].add((changed.path, section.section.name))
+                    uses[_key(approval)].add((changed.path, section.section.name))
                 elif why:
-                    failures[approval.file][why].append(changed.path)
+                    failures[_key(approval)][why].append(changed.path)
             key = (section.section.name, section.owners, section.section.approvals)
             counted[key][changed.path] = frozenset(people)
     requirements = _requirements(counted, by_handle, change.clauses)
-    ignored += _partial(valid, failures, uses)
+    skipped += _partial(valid, failures, uses)
     names = {m.email.casefold(): m.name for d in registry.departments for m in d.members}
     return Verdict(
         change.base,
         change.head,
         tuple(requirements),
-        tuple(sorted(set(ignored), key=lambda i: (i.file, i.reason))),
+        tuple(sorted(set(skipped), key=lambda i: (i.file, i.reason, i.department, i.approver))),
         tuple(sorted(set(problems))),
         names,
     )
 
 
+_Key = tuple[str, str]
+"""An approval's source and department: one review can approve for several departments."""
+
+
+def _key(approval: Approval) -> _Key:
+    return (approval.file, approval.department)
+
+
 def _why_not(
-    approval: _Valid,
+    approval: Approval,
     path: str,
     states: Mapping[str, str | None],
     authors: Mapping[str, dict[str, str]],
@@ -232,7 +265,7 @@ def _authors(change: Change) -> dict[str, dict[str, str]]:
     found: dict[str, dict[str, str]] = defaultdict(dict)
     everywhere = {identity: "asks for the release" for identity in change.excluded}
     for contribution in change.contributions:
-        how = f"wrote or committed it (commit {contribution.commit[:12]})"
+        how = contribution.how or f"wrote or committed it (commit {contribution.commit[:12]})"
         for path in contribution.paths:
             for identity in contribution.identities:
                 found[path].setdefault(identity, how)
@@ -244,7 +277,7 @@ def _authors(change: Change) -> dict[str, dict[str, str]]:
 
 def _check_records(
     approvals: Sequence[SignedApproval], registry: Registry, revoked: frozenset[bytes]
-) -> tuple[list[_Valid], list[Ignored]]:
+) -> tuple[list[Approval], list[Ignored]]:
     """The records that are what they claim: signed by a current key of the approver, who is a
     member of the department at BASE."""
     keys: dict[bytes, set[str]] = defaultdict(set)
@@ -267,7 +300,7 @@ def _check_records(
         if why:
             ignored.append(Ignored(signed.file, approver, approval.department, why))
         else:
-            valid.append(_Valid(signed.file, approver, approval.department, approval.files))
+            valid.append(Approval(signed.file, approver, approval.department, approval.files))
     return valid, ignored
 
 
@@ -302,22 +335,22 @@ def _record_problem(
 
 
 def _partial(
-    valid: Sequence[_Valid],
-    failures: Mapping[str, Mapping[str, list[str]]],
-    uses: Mapping[str, set[tuple[str, str]]],
+    valid: Sequence[Approval],
+    failures: Mapping[_Key, Mapping[str, list[str]]],
+    uses: Mapping[_Key, set[tuple[str, str]]],
 ) -> list[Ignored]:
     """Reasons for valid records that did not count everywhere they name, and duplicates."""
     ignored = []
     seen: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
-    for approval in sorted(valid, key=lambda a: a.file):
-        for reason, paths in sorted(failures.get(approval.file, {}).items()):
+    for approval in sorted(valid, key=_key):
+        for reason, paths in sorted(failures.get(_key(approval), {}).items()):
             listed = ", ".join(sorted(set(paths)))
             ignored.append(
                 Ignored(
                     approval.file, approval.approver, approval.department, f"{reason}: {listed}"
                 )
             )
-        used = uses.get(approval.file, set())
+        used = uses.get(_key(approval), set())
         person = (approval.approver, approval.department)
         if used and used <= seen[person]:
             ignored.append(
@@ -328,7 +361,7 @@ def _partial(
                     "duplicate: this person's other approval already counts for the same files",
                 )
             )
-        elif not used and not failures.get(approval.file):
+        elif not used and not failures.get(_key(approval)):
             ignored.append(
                 Ignored(
                     approval.file,

@@ -7,6 +7,9 @@ of the file as it is, so hand-written corrections survive. Pure: text in, text o
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 from tools.impact import Impact
 from tools.releasenotes import Entry, ReleaseNotes, escape_text
 
@@ -43,6 +46,23 @@ def _header(notes: ReleaseNotes) -> str:
 
 def _line(label: str, entry: Entry) -> str:
     return f"- {label}: {escape_text(' '.join(entry.title.split()))} ({entry.clause})"
+
+
+_CLAUSE_LINE = re.compile(
+    r"^- (?P<label>Nieuw|Gewijzigd): (?P<item>.* \((?P<clause>[a-z][a-z0-9]{1,9}-[0-9]{3,4})\))$"
+)
+
+
+def link_clause_lines(text: str, target: Callable[[str], str | None]) -> str:
+    """The changelog with each new or changed clause's line a link to ``target(clause id)``;
+    no link where it gives None, nor for a removed clause (*Vervallen*)."""
+    lines = []
+    for line in text.split("\n"):
+        match = _CLAUSE_LINE.match(line)
+        href = target(match["clause"]) if match else None
+        # The title is escaped (no unescaped brackets), so it is safe as link text.
+        lines.append(f"- {match['label']}: [{match['item']}]({href})" if match and href else line)
+    return "\n".join(lines)
 
 
 def render_entry(notes: ReleaseNotes) -> str:

@@ -28,6 +28,7 @@ from tools.snapshot import DirSnapshot, RevisionError
 from tools.sshkeygen import SshKeygenError
 
 if TYPE_CHECKING:
+    from tools.approvals import Verdict
     from tools.comparison import ChangeSet
     from tools.owners import Ownership
     from tools.validate import Report
@@ -136,12 +137,42 @@ def build_parser() -> argparse.ArgumentParser:
         help="who must approve BASE..HEAD, who did, what is missing",
         description="Exit 0 when every required department has approved, 1 when not.",
     )
-    approvals.add_argument("base", nargs="?", metavar="BASE", help="default: the last release")
-    approvals.add_argument("head", nargs="?", metavar="HEAD", help="default: HEAD")
+    approvals.add_argument(
+        "base",
+        nargs="?",
+        metavar="BASE",
+        help="default: the last release (--source github: where the pull request branched off)",
+    )
+    approvals.add_argument(
+        "head", nargs="?", metavar="HEAD", help="default: HEAD (--source github: the PR's head)"
+    )
     approvals.add_argument(
         "--policy", metavar="ID", help="the policy (needed when there are several)"
     )
     approvals.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    approvals.add_argument(
+        "--source",
+        choices=("git", "github"),
+        default="git",
+        help="the approvals: signed records in git (default) or the pull request's reviews",
+    )
+    approvals.add_argument(
+        "--pr",
+        type=_pull_number,
+        metavar="N",
+        help="--source github: the pull request (default: from GITHUB_EVENT_PATH)",
+    )
+    approvals.add_argument(
+        "--repo",
+        metavar="OWNER/NAME",
+        help="--source github: the repository (default: GITHUB_REPOSITORY)",
+    )
+    approvals.add_argument(
+        "--api-url",
+        metavar="URL",
+        help="--source github: the REST API (default: GITHUB_API_URL, else api.github.com)",
+    )
+    _add_site_parsers(commands)
     _add_release_parsers(commands)
     report = commands.add_parser(
         "report",
@@ -184,6 +215,33 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_site_parsers(commands: argparse._SubParsersAction[_Parser]) -> None:
+    site = commands.add_parser(
+        "site",
+        help="build the employees' site: policies, release notes, changelog, Atom feed",
+        description="Write a static site into DIR: an index of the policies, each current "
+        "policy as a page, every release's notes, the changelog and an Atom feed of releases. "
+        "DIR must be new, empty, or a previous output of this command.",
+    )
+    site.add_argument(
+        "--out", type=Path, metavar="DIR", help="the output folder (default: _site in the "
+        "repository root)",
+    )  # fmt: skip
+    site.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="the address the site is published at (https://...); makes the feed's links "
+        "absolute (default: relative to the feed)",
+    )
+    render = commands.add_parser(
+        "render",
+        help="print one policy's page (from the working tree)",
+        description="Print the current policy as the employees' page, as HTML or Markdown.",
+    )
+    render.add_argument("policy", nargs="?", metavar="POLICY", help="needed when there are several")
+    render.add_argument("--format", choices=("html", "markdown"), default="html")
+
+
 def _add_release_parsers(commands: argparse._SubParsersAction[_Parser]) -> None:
     release = commands.add_parser(
         "release",
@@ -196,7 +254,11 @@ def _add_release_parsers(commands: argparse._SubParsersAction[_Parser]) -> None:
     release.add_argument("policy", nargs="?", metavar="POLICY", help="the policy to release")
     chosen = release.add_mutually_exclusive_group()
     chosen.add_argument(
-        "--version", dest="release_version", metavar="X.Y.Z", help="at least the computed bump"
+        "--version",
+        dest="release_version",
+        type=_semver,
+        metavar="X.Y.Z",
+        help="at least the computed bump",
     )
     chosen.add_argument(
         "--bump", choices=("auto",), default="auto", help="the version from the changes (default)"
@@ -230,6 +292,13 @@ def _add_release_parsers(commands: argparse._SubParsersAction[_Parser]) -> None:
     )
     history.add_argument("policy", nargs="?", metavar="POLICY")
     history.add_argument("--format", choices=("text", "json"), default="text")
+
+
+def _semver(text: str) -> str:
+    parts = text.removeprefix("v").split(".")
+    if len(parts) != 3 or not all(part.isdigit() for part in parts):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a version (X.Y.Z, e.g. 1.2.0)")
+    return ".".join(str(int(part)) for part in parts)
 
 
 def _date(text: str) -> dt.date:
@@ -314,6 +383,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _due(root, args)
         if args.command == "schema":
             return _schema(root, args.check)
+        if args.command == "site":
+            return _site(root, args)
+        if args.command == "render":
+            return _render(root, args)
         raise UsageError(f"unknown command {args.command}")
     except (UsageError, RevisionError, SshKeygenError) as error:
         print(f"policy: error: {error}", file=sys.stderr)
@@ -614,15 +687,28 @@ def _ownership_text(ownership: Ownership) -> str:
     return f"{ownership.path}: {'; '.join(parts)}"
 
 
+def _pull_number(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"not a pull request number: {value!r}")
+    return int(value)
+
+
 def _approvals(root: Path, args: argparse.Namespace) -> int:
     from tools import approvalreport
     from tools.gate import judge, resolve_range
 
-    if args.base:
-        policy = _policy_for_versions(root, args)
+    github_only = [o for o in ("pr", "repo", "api_url") if getattr(args, o) is not None]
+    if args.source == "github":
+        verdict = _github_verdict(root, args)
+    elif github_only:
+        options = ", ".join("--" + o.replace("_", "-") for o in github_only)
+        raise UsageError(f"{options} only with --source github")
     else:
-        policy = _only_policy(root, args.policy, args.head)
-    verdict = judge(root, resolve_range(root, args.base, args.head, policy))
+        if args.base:
+            policy = _policy_for_versions(root, args)
+        else:
+            policy = _only_policy(root, args.policy, args.head)
+        verdict = judge(root, resolve_range(root, args.base, args.head, policy))
     render = {
         "text": approvalreport.render_text,
         "markdown": approvalreport.render_markdown,
@@ -638,6 +724,20 @@ def _policy_for_versions(root: Path, args: argparse.Namespace) -> str | None:
 
     ids = [args.policy] if args.policy else head_policies(root, None)
     return ids[0] if len(ids) == 1 else None
+
+
+def _github_verdict(root: Path, args: argparse.Namespace) -> Verdict:
+    """The verdict with the pull request's reviews as approvals; any trouble with the API is
+    an error (exit 2), never a pass."""
+    from tools.gate import judge_pull_request, resolve_pull_range
+    from tools.github import Client, GitHubError, settings_from
+
+    try:
+        settings = settings_from(os.environ, repo=args.repo, number=args.pr, api_url=args.api_url)
+        client = Client(settings)
+        return judge_pull_request(resolve_pull_range(root, args.base, args.head, client), client)
+    except GitHubError as error:
+        raise UsageError(str(error)) from None
 
 
 def _only_policy(root: Path, requested: str | None, head: str | None) -> str:
@@ -679,6 +779,45 @@ def _approve(root: Path, args: argparse.Namespace) -> int:
             f"for: {', '.join(done.not_counting)}"
         )
     print("commit the record(s) and push; 'policy approvals' shows what is still missing")
+    return EXIT_OK
+
+
+def _site(root: Path, args: argparse.Namespace) -> int:
+    from tools.site import base_url_problem, plan_site
+    from tools.sitebuild import SiteOutputError, gather_site, write_site
+
+    base_url = args.base_url
+    problem = base_url_problem(base_url) if base_url is not None else None
+    if problem:
+        raise UsageError(f"--base-url {base_url!r}: {problem}")
+    out = (args.out if args.out is not None else root / "_site").resolve()
+    files = plan_site(gather_site(root, base_url))
+    try:
+        result = write_site(out, files)
+    except (SiteOutputError, OSError) as error:
+        raise UsageError(str(error)) from None
+    for relative in result.kept:
+        print(f"kept {relative}: no longer part of the site, but changed by hand", file=sys.stderr)
+    removed = f", removed {_plural(len(result.removed), 'old file')}" if result.removed else ""
+    print(f"wrote {_plural(len(result.written), 'file')} to {out}{removed}")
+    return EXIT_OK
+
+
+def _render(root: Path, args: argparse.Namespace) -> int:
+    from tools.comparison import choose_policy
+    from tools.htmlpage import render_page
+    from tools.policypage import policy_title, render_policy_markdown
+    from tools.sitebuild import gather_site
+
+    policy_id = choose_policy(args.policy, DirSnapshot(root))
+    site = gather_site(root, only=policy_id)
+    source = site.policies[0]
+    markdown = render_policy_markdown(source.page)
+    if args.format == "markdown":
+        print(markdown, end="")
+    else:
+        lang = source.page.policy.meta.model.language
+        print(render_page(markdown, title=policy_title(source.page.policy), lang=lang), end="")
     return EXIT_OK
 
 

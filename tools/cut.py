@@ -52,6 +52,7 @@ from tools.gitrepo import (
     write_commit,
 )
 from tools.history import release_history
+from tools.loader import policy_ids
 from tools.notecheck import check_notes
 from tools.release import Facts, ReleasePlan, plan
 from tools.releaseid import TRAILER_POLICY, TRAILER_VERSION, release_tag
@@ -113,6 +114,10 @@ def gather_facts(root: Path, request: Request) -> tuple[Facts, str]:
     repo = open_repo(root)
     policy = request.policy
     head = GitSnapshot(repo, "HEAD")
+    if policy not in policy_ids(head):
+        raise RevisionError(
+            f"policy '{policy}' does not exist at HEAD (policies: {', '.join(policy_ids(head))})"
+        )
     report = validate_policies(head, {policy})
     if not report.valid:
         raise InvalidRepositoryError(list(report.diagnostics))

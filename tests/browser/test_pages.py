@@ -6,8 +6,10 @@ an automated accessibility check (axe-core). ``nox -s browser`` runs these tests
 ``pytest`` deselects them (marker ``browser``), and playwright is imported lazily so that
 collecting them never needs it.
 
-Pages: every golden ``tests/cases/releasenotes/*/expected.html`` and what
-``policy changelog preview --format html`` prints for the shipped policy. To check more files
+Pages: every golden ``tests/cases/releasenotes/*/expected.html``, what
+``policy changelog preview --format html`` prints for the shipped policy, every golden page of
+the employees' site (``tests/cases/site/**/*.html``: index, policy pages, release notes,
+changelogs) and the pages ``policy site`` builds for the shipped repository. To check more files
 while debugging, set ``POLICY_HTML_PAGES`` to colon-separated paths. ``CHROMIUM`` overrides
 the browser binary (default: ``chromium`` on PATH).
 """
@@ -35,9 +37,13 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.browser
 
 GOLDEN = sorted(ROOT.glob("tests/cases/releasenotes/*/expected.html"))
+SITE_GOLDEN = sorted(ROOT.glob("tests/cases/site/**/*.html"))
 EXTRA = [Path(p) for p in os.environ.get("POLICY_HTML_PAGES", "").split(":") if p]
 CLI = "cli-preview"  # stands for the page the CLI prints; made by the page_path fixture
-PAGES: list[str | Path] = [CLI, *GOLDEN, *EXTRA]
+# The shipped repository's site as `policy site` writes it; made by the built_site fixture.
+CLI_SITE = ["index.html", "social-media/index.html", "social-media/changelog.html"]
+PAGES: list[str | Path] = [CLI, *(f"cli-site/{page}" for page in CLI_SITE), *GOLDEN,
+                           *SITE_GOLDEN, *EXTRA]  # fmt: skip
 
 PHONE = (390, 844, True)  # width, height, is_mobile (device scale factor 2)
 DESKTOP = (1280, 800, False)
@@ -57,6 +63,8 @@ AXE_RUN = """async () => {
 def _page_id(page: str | Path) -> str:
     if isinstance(page, str):
         return page
+    if page in SITE_GOLDEN:
+        return page.relative_to(ROOT / "tests" / "cases").as_posix()
     return page.parent.name if page in GOLDEN else str(page)
 
 
@@ -76,12 +84,36 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
+def run_cli(*args: str) -> str:
+    """Run the policy CLI in the repository; its output."""
+    result = subprocess.run(
+        [sys.executable, "-m", "tools", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, f"the CLI failed ({result.returncode}):\n{result.stderr}"
+    return result.stdout
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped repository's site, as ``policy site --out`` writes it."""
+    out = tmp_path_factory.mktemp("site") / "site"
+    run_cli("site", "--out", str(out))
+    return out
+
+
 @pytest.fixture(scope="session", params=PAGES, ids=_page_id)
 def page_path(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A page file: a golden one, or the CLI's preview of the shipped policy written to disk."""
     page: str | Path = request.param
     if isinstance(page, Path):
         return page.resolve()
+    if page.startswith("cli-site/"):
+        built: Path = request.getfixturevalue("built_site")
+        return built / page.removeprefix("cli-site/")
     result = subprocess.run(
         [sys.executable, "-m", "tools", "changelog", "preview", "--format", "html"],
         cwd=ROOT,
@@ -140,7 +172,9 @@ def load(browser: Browser, path: Path, size: tuple[int, int, bool] = DESKTOP) ->
 
 
 def test_golden_pages_exist() -> None:
+    """The golden pages are there to check (a wrong glob would check nothing)."""
     assert GOLDEN, "no golden HTML pages found: tests/cases/releasenotes/*/expected.html"
+    assert len(SITE_GOLDEN) >= 8, "too few golden site pages: tests/cases/site/**/*.html"
 
 
 def test_loads_cleanly(browser: Browser, page_path: Path) -> None:

@@ -1,0 +1,318 @@
+"""The employees' site, pure part: golden files, valid HTML, anchors, links and the Atom feed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import re
+import xml.etree.ElementTree as ET
+from itertools import pairwise
+from pathlib import Path
+from urllib.parse import urldefrag, urlsplit
+
+import feedparser
+import html5lib
+import pytest
+
+from tests.conftest import MINI_FILES
+from tools.diff import diff_policies
+from tools.htmlpage import render_page
+from tools.impact import Impact
+from tools.loader import Policy, load_policy
+from tools.policypage import PolicyPage, render_policy_markdown
+from tools.releasenotes import link_clause_headings
+from tools.site import (
+    PolicySource,
+    PublishedRelease,
+    SiteSource,
+    base_url_problem,
+    current_clause_versions,
+    plan_site,
+)
+from tools.snapshot import MemorySnapshot
+
+CASES = Path(__file__).parent / "cases"
+SITE_CASES = CASES / "site"
+NOTES = CASES / "releasenotes"
+HTML = "{http://www.w3.org/1999/xhtml}"
+DEPARTMENTS = {"hr": "HR", "communicatie": "Communicatie"}
+
+
+def _policy(files: dict[str, str] | None = None) -> Policy:
+    snapshot = MemorySnapshot(files or MINI_FILES)
+    policy, problems = load_policy(snapshot, "mini")
+    assert policy is not None and not problems, problems
+    return policy
+
+
+def _release(version: str, day: int, effective: dt.date) -> PublishedRelease:
+    commit = version.replace(".", "") * 10
+    return PublishedRelease(
+        version, f"mini/v{version}", commit[:40], dt.date(2026, 11, day), Impact.MAJOR, effective
+    )
+
+
+def no_release() -> SiteSource:
+    """The mini policy before its first release."""
+    page = PolicyPage(_policy(), {"algemeen": ("HR",), "privacy": ("HR", "Communicatie")},
+                      DEPARTMENTS, {})  # fmt: skip
+    return SiteSource("Test B.V.", (PolicySource(page, (), {}, None),))
+
+
+def two_releases(base_url: str | None = None) -> SiteSource:
+    """Released 1.0.0 and 2.0.0 (a clause removed, two changed, two new), notes of both."""
+    folder = NOTES / "02__added_changed_moved_removed" / "head"
+    files = {p.relative_to(folder).as_posix(): p.read_text("utf-8") for p in folder.rglob("*.yaml")}
+    # As the release left it: policy.yaml has the released version.
+    meta = "policy/mini/policy.yaml"
+    head = _policy(files={**files, meta: files[meta].replace("version: 1.0.0", "version: 2.0.0")})
+    versions = {"mi-001": "2.0.0", "mi-003": "2.0.0", "mi-004": "2.0.0", "mi-005": "2.0.0"}
+    page = PolicyPage(head, {"algemeen": ("HR",), "privacy": ("HR", "Communicatie")},
+                      DEPARTMENTS, versions)  # fmt: skip
+    releases = (
+        _release("1.0.0", 2, dt.date(2027, 1, 1)),
+        _release("2.0.0", 20, dt.date(2027, 3, 1)),
+    )
+    notes = {
+        "1.0.0": (NOTES / "01__first_release" / "expected.md").read_text(encoding="utf-8"),
+        "2.0.0": (NOTES / "02__added_changed_moved_removed" / "expected.md").read_text("utf-8"),
+    }
+    changelog = (NOTES / "02__added_changed_moved_removed" / "expected-changelog.md").read_text(
+        encoding="utf-8"
+    )
+    return SiteSource("Test B.V.", (PolicySource(page, releases, notes, changelog),), base_url)
+
+
+SOURCES = {"01__no_release": no_release, "02__two_releases": two_releases}
+
+
+def parse_html(text: str) -> ET.Element:
+    """Parsed by a conforming HTML5 parser; strict: any parse error fails."""
+    return html5lib.HTMLParser(strict=True).parse(text)  # type: ignore[no-any-return]
+
+
+def text_of(element: ET.Element) -> str:
+    return " ".join("".join(element.itertext()).split())
+
+
+@pytest.mark.parametrize("name", sorted(SOURCES))
+def test_golden_site(name: str, update_golden: bool) -> None:
+    """Every file of the site equals its golden file, and there are no others."""
+    files = plan_site(SOURCES[name]())
+    folder = SITE_CASES / name
+    if update_golden:
+        for relative, text in files.items():
+            (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+            (folder / relative).write_text(text, encoding="utf-8")
+    golden = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    assert golden == sorted(files), "files differ from the golden ones; --update-golden"
+    for relative, text in files.items():
+        expected = (folder / relative).read_text(encoding="utf-8")
+        assert expected == text, f"{folder / relative} differs; --update-golden"
+
+
+def test_every_case_is_listed() -> None:
+    """No golden folder without a source here."""
+    assert sorted(p.name for p in SITE_CASES.iterdir() if p.is_dir()) == sorted(SOURCES)
+
+
+@pytest.mark.parametrize("name", sorted(SOURCES))
+def test_pages_are_valid_dutch_html(name: str) -> None:
+    """Strict HTML5, lang nl, one h1, no skipped heading level, unique ids, nothing loaded."""
+    for relative, text in plan_site(SOURCES[name]()).items():
+        if not relative.endswith(".html"):
+            continue
+        root = parse_html(text)
+        assert root.get("lang") == "nl", relative
+        levels = [int(e.tag[-1]) for e in root.iter() if re.fullmatch(f"{HTML}h[1-6]", e.tag)]
+        assert levels[0] == 1 and levels.count(1) == 1, (relative, levels)
+        assert all(b - a <= 1 for a, b in pairwise(levels)), (relative, levels)
+        ids = [e.get("id") for e in root.iter() if e.get("id")]
+        assert len(ids) == len(set(ids)), relative
+        for tag in ("script", "img", "iframe", "object"):
+            assert root.find(f".//{HTML}{tag}") is None, (relative, tag)
+
+
+def broken_links(files: dict[str, str]) -> tuple[list[str], int]:
+    """Relative links that name no file of the site, or no id on it; and how many were checked."""
+    ids = {
+        relative: {e.get("id") for e in parse_html(text).iter() if e.get("id")}
+        for relative, text in files.items()
+        if relative.endswith(".html")
+    }
+    broken, checked = [], 0
+    for relative in ids:
+        for anchor in parse_html(files[relative]).iter(f"{HTML}a"):
+            href = anchor.get("href") or ""
+            address, fragment = urldefrag(href)
+            if urlsplit(address).scheme:
+                continue  # a note's link to elsewhere
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(relative), address))
+            target = target if address else relative
+            if target not in files or (fragment and fragment not in ids[target]):
+                broken.append(f"{relative}: {href}")
+            checked += 1
+    return broken, checked
+
+
+@pytest.mark.parametrize("name", sorted(SOURCES))
+def test_every_link_inside_the_site_resolves(name: str) -> None:
+    """Each relative link names a file of the site and, with a #fragment, an id on that page."""
+    broken, checked = broken_links(plan_site(SOURCES[name]()))
+    assert not broken
+    assert checked > 10
+
+
+def test_policy_page_has_anchor_level_department_and_version_per_clause() -> None:
+    """Each clause: id anchor, Dutch level, version it last changed in; each section: owners."""
+    files = plan_site(two_releases())
+    root = parse_html(files["mini/index.html"])
+    main = root.find(f".//{HTML}main")
+    assert main is not None
+    text = text_of(main)
+    for clause in ("mi-001", "mi-003", "mi-004", "mi-005"):
+        heading = root.find(f".//{HTML}h3[@id='{clause}']")
+        assert heading is not None, clause
+    assert "Inhoud" in text
+    assert "Versie: 2.0.0 Geldt vanaf: 1 maart 2027 Volgende herziening: 1 januari 2028" in text
+    assert "Verantwoordelijk: HR, Communicatie" in text
+    assert "Aanbevolen · Laatst gewijzigd in versie 2.0.0" in text
+    assert "Verboden · Laatst gewijzigd in versie 2.0.0" in text
+    assert "nog niet uitgebracht" not in text
+
+
+def test_unreleased_policy_says_so() -> None:
+    """Before the first release: the version and every clause are marked not yet released."""
+    files = plan_site(no_release())
+    text = text_of(parse_html(files["mini/index.html"]))
+    assert "Versie: 1.0.0 (nog niet uitgebracht)" in text
+    assert text.count("Nog niet uitgebracht") == 3
+    index = text_of(parse_html(files["index.html"]))
+    assert "Er zijn nog geen versies uitgebracht." in index
+    changelog = text_of(parse_html(files["mini/changelog.html"]))
+    assert "Dit beleid is nog niet uitgebracht" in changelog
+
+
+def test_release_notes_link_clause_headings_except_removed() -> None:
+    """New and changed clauses link to their anchor on the policy page; removed ones do not."""
+    root = parse_html(plan_site(two_releases())["mini/2.0.0.html"])
+    links = {}
+    for heading in root.iter(f"{HTML}h3"):
+        anchor = heading.find(f"{HTML}a")
+        links[text_of(heading)[-7:-1]] = anchor.get("href") if anchor is not None else None
+    assert links == {
+        "mi-004": "index.html#mi-004",
+        "mi-005": "index.html#mi-005",
+        "mi-001": "index.html#mi-001",
+        "mi-003": "index.html#mi-003",
+        "mi-002": None,
+    }
+
+
+def test_changelog_links_new_and_changed_clauses() -> None:
+    """The changelog page links its new and changed clauses; a removed clause stays text."""
+    root = parse_html(plan_site(two_releases())["mini/changelog.html"])
+    items = {text_of(li): li.find(f"{HTML}a") for li in root.iter(f"{HTML}li")}
+    links = {item[-7:-1]: (a.get("href") if a is not None else None) for item, a in items.items()}
+    assert links == {
+        "mi-004": "index.html#mi-004",
+        "mi-005": "index.html#mi-005",
+        "mi-001": "index.html#mi-001",
+        "mi-003": "index.html#mi-003",
+        "mi-002": None,
+    }
+
+
+def test_link_clause_headings_skips_clauses_the_target_does_not_know() -> None:
+    """A clause that no longer exists gets no link; other lines are left alone."""
+    markdown = "## Nieuw\n\n### A (mi-001)\n\n### B (mi-002)\n\ntekst (mi-001)\n"
+    linked = link_clause_headings(markdown, lambda c: f"p.html#{c}" if c == "mi-001" else None)
+    assert (
+        linked
+        == "## Nieuw\n\n### [A (mi-001)](p.html#mi-001)\n\n### B (mi-002)\n\ntekst (mi-001)\n"
+    )
+
+
+def test_heading_id_marker_only_from_the_renderer() -> None:
+    """``{#id}`` from the renderer becomes an id; the same text in a title does not."""
+    files = {
+        **MINI_FILES,
+        "policy/mini/sections/privacy.yaml": MINI_FILES["policy/mini/sections/privacy.yaml"]
+        .replace("title: Geen klantgegevens", 'title: "Kop {#evil} <b>x</b> [a](b)"'),
+    }  # fmt: skip
+    page = PolicyPage(_policy(files=files), {}, {}, {})
+    root = parse_html(render_page(render_policy_markdown(page), title="t", lang="nl"))
+    assert root.find(f".//{HTML}*[@id='evil']") is None
+    heading = root.find(f".//{HTML}h3[@id='mi-002']")
+    assert heading is not None
+    assert text_of(heading) == "Kop {#evil} <b>x</b> [a](b) (mi-002)"
+    assert root.find(f".//{HTML}b") is None
+
+
+def test_feed_parses_with_stable_ids_and_relative_links() -> None:
+    """feedparser reads the feed without complaint: one entry per release, newest first."""
+    feed = feedparser.parse(plan_site(two_releases())["feed.xml"])
+    assert feed.bozo == 0, feed.get("bozo_exception")
+    assert feed.version == "atom10"
+    assert [entry.title for entry in feed.entries] == ["Mini, versie 2.0.0", "Mini, versie 1.0.0"]
+    assert [entry.link for entry in feed.entries] == ["mini/2.0.0.html", "mini/1.0.0.html"]
+    assert all(entry.id.startswith("urn:uuid:") for entry in feed.entries)
+    assert feed.entries[0].updated == "2026-11-20T00:00:00Z"
+    assert feed.feed.updated == "2026-11-20T00:00:00Z"
+
+
+def test_feed_with_base_url_has_absolute_links_and_the_same_ids() -> None:
+    """--base-url makes the links absolute and adds rel=self; the ids do not depend on it."""
+    relative = feedparser.parse(plan_site(two_releases())["feed.xml"])
+    absolute = feedparser.parse(
+        plan_site(two_releases("https://intranet.example/beleid/"))["feed.xml"]
+    )
+    assert absolute.bozo == 0, absolute.get("bozo_exception")
+    assert absolute.entries[0].link == "https://intranet.example/beleid/mini/2.0.0.html"
+    assert [link.href for link in absolute.feed.links if link.rel == "self"] == [
+        "https://intranet.example/beleid/feed.xml"
+    ]
+    assert [e.id for e in absolute.entries] == [e.id for e in relative.entries]
+    assert absolute.feed.id == relative.feed.id
+
+
+def test_feed_without_releases_is_valid_and_empty() -> None:
+    """No release yet: a valid feed without entries, dated at the epoch (nothing published)."""
+    feed = feedparser.parse(plan_site(no_release())["feed.xml"])
+    assert feed.bozo == 0, feed.get("bozo_exception")
+    assert feed.entries == []
+
+
+def test_clause_versions_drop_clauses_changed_since_the_release() -> None:
+    """A clause reworded after the release has no release version yet; a moved one keeps it."""
+    algemeen = "policy/mini/sections/algemeen.yaml"
+    reworded = MINI_FILES[algemeen].replace("Je bent beleefd", "Je bent altijd beleefd")
+    head = _policy(files={**MINI_FILES, algemeen: reworded})
+    versions = {"mi-001": "1.0.0", "mi-002": "1.0.0", "mi-003": "1.1.0"}
+    found = current_clause_versions(versions, diff_policies(_policy(), head))
+    assert found == {"mi-002": "1.0.0", "mi-003": "1.1.0"}
+
+
+@pytest.mark.parametrize(
+    ("url", "good"),
+    [
+        ("https://intranet.example/beleid", True),
+        ("https://intranet.example/beleid/", True),
+        ("http://localhost:8000", True),
+        ("intranet.example/beleid", False),
+        ("ftp://intranet.example/", False),
+        ("https://intranet.example/?a=1", False),
+        ("https://intranet.example/#x", False),
+        ("https://user@intranet.example/", False),
+        ("https:///beleid", False),
+        ("https://intra net.example/", False),
+    ],
+)
+def test_base_url(url: str, good: bool) -> None:
+    """--base-url: an http(s) address with a host, no query, fragment or user."""
+    assert (base_url_problem(url) is None) is good
+
+
+def test_site_is_deterministic() -> None:
+    """The same input gives the same bytes."""
+    assert plan_site(two_releases()) == plan_site(two_releases())
