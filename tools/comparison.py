@@ -12,7 +12,7 @@ from pathlib import Path
 
 from tools.diagnostics import Diagnostic, LoadError
 from tools.diff import PolicyDiff, diff_policies
-from tools.loader import ParseCache, Policy, load_policy, policy_ids
+from tools.loader import ParseCache, Policy, load_policy, policy_ids, same_sections
 from tools.notecheck import Versions
 from tools.notes import Note, load_notes
 from tools.snapshot import RevisionError, Snapshot
@@ -56,30 +56,12 @@ def compare(
             base = revision(root, release.tag, chosen)
             base.label = f"{release.version_text} ({release.tag})"
     cache = ParseCache()
-    same = _same_sections(base, head, chosen)
+    # Files equal on both sides are not read; a broken one is for policy validate to report.
+    same = same_sections(base, head, chosen)
     base_policy = _load(base, chosen, cache, required=explicit_base, skip=same)
     head_policy = _load(head, chosen, cache, required=True, skip=same)
     base_label = base.label if base is not None else "empty (no release yet)"
     return diff_policies(base_policy, head_policy, base_label=base_label, head_label=head.label)
-
-
-def _same_sections(base: Snapshot | None, head: Snapshot, policy_id: str) -> frozenset[str]:
-    """Section files with the same content (git blob id) on both sides.
-
-    A clause in such a file is at the same place with the same content on both sides, so the
-    diff has nothing to say about it, and the file is not parsed at all: a one-clause change
-    costs the same in a policy of 200 clauses or of 2,000. (A file that does not load is then
-    not reported when it is the same on both sides; ``policy validate`` reports it.)
-    """
-    if base is None:
-        return frozenset()
-    folder = f"policy/{policy_id}/sections"
-    on_base = set(base.files(folder))
-    return frozenset(
-        path
-        for path in head.files(folder)
-        if path in on_base and base.blob_id(path) == head.blob_id(path)
-    )
 
 
 def _snapshot(

@@ -183,6 +183,24 @@ def load_policy(
     return Policy(policy_id, folder, meta, tuple(sections), complete), problems
 
 
+def same_sections(base: Snapshot | None, head: Snapshot, policy_id: str) -> frozenset[str]:
+    """A policy's section files with the same content (git blob id) in both snapshots.
+
+    A clause in such a file is at the same place with the same content on both sides, so a
+    diff has nothing to say about it: ``load_policy(skip=...)`` leaves them unread, and a
+    one-clause change costs the same in a policy of 200 clauses or of 2,000.
+    """
+    if base is None:
+        return frozenset()
+    folder = f"{POLICY_ROOT}/{policy_id}/sections"
+    on_base = set(base.files(folder))
+    return frozenset(
+        path
+        for path in head.files(folder)
+        if path in on_base and base.blob_id(path) == head.blob_id(path)
+    )
+
+
 def _section_paths(
     snapshot: Snapshot, folder: str, meta: LoadedFile[PolicyMeta] | None
 ) -> tuple[list[str], list[Diagnostic]]:
