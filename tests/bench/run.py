@@ -58,6 +58,8 @@ class Command:
     cwd: Path
     ok: frozenset[int] = frozenset({0})
     repeat: int | None = None
+    optional: bool = False
+    """A failure makes this measurement n/a (with the reason) instead of stopping the run."""
 
 
 @dataclass
@@ -134,11 +136,17 @@ def measure(
     """Warm up each command once, then run them all interleaved ``repeat`` times: a ratio's
     two sides (diff at 1,000 and at 10,000 clauses) are measured under the same load."""
     results = [Result(command.name, size) for command, size in commands]
-    for command, _ in commands:
-        launcher.run_once(command)
+    for (command, _), result in zip(commands, results, strict=True):
+        try:
+            launcher.run_once(command)
+        except CommandError as error:
+            if not command.optional:
+                raise
+            result.missing = f"failed: {str(error).splitlines()[0]}"
+            _log(f"{error}")
     for round_number in range(max(c.repeat or repeat for c, _ in commands)):
         for (command, _), result in zip(commands, results, strict=True):
-            if round_number >= (command.repeat or repeat):
+            if round_number >= (command.repeat or repeat) or result.missing:
                 continue
             seconds, peak = launcher.run_once(command)
             result.seconds.append(seconds)
@@ -202,7 +210,7 @@ def doorstop_command(spec: generate.Spec, cache: Path, repeat: int) -> Command |
     if program is None:
         return "doorstop not installed"
     tree = doorstoptree.ensure(spec, cache)
-    return Command("doorstop -F", (program, "-F"), tree, repeat=max(1, min(repeat, 3)))
+    return Command("doorstop -F", (program, "-F"), tree, repeat=repeat, optional=True)
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
