@@ -104,7 +104,7 @@ def _release_title(source: PolicySource, release: PublishedRelease) -> str:
 
 def _crumbs(source: PolicySource) -> str:
     title = escape_text(policy_title(source.page.policy))
-    return f"[Alle beleid](../index.html) › [{title}](index.html)"
+    return f"[Al het beleid](../index.html) › [{title}](index.html)"
 
 
 def _notes_markdown(source: PolicySource, release: PublishedRelease) -> str:
@@ -142,7 +142,7 @@ def _policy_files(source: PolicySource) -> dict[str, str]:
     policy_id = source.page.policy.id
     lang = _lang(source)
     released = tuple(release.version for release in source.releases)
-    links = (("Alle beleid", "../index.html"), ("Alle versies en wijzigingen", "changelog.html"))
+    links = (("Al het beleid", "../index.html"), ("Alle versies en wijzigingen", "changelog.html"))
     page = replace(source.page, released=released, links=links)
     title = policy_title(source.page.policy)
     files = {
