@@ -132,3 +132,14 @@ def test_symlinked_section_fails_closed(mini_repo: Callable[..., Path], tmp_path
     assert result.returncode == 1
     codes = {(e["code"], e["file"]) for e in json.loads(result.stdout)["errors"]}
     assert ("unsafe-file", "policy/mini/sections/privacy.yaml") in codes
+
+
+def test_every_command_has_a_handler() -> None:
+    """The parser's commands and the dispatch table name the same commands."""
+    import argparse
+
+    from tools import cli
+
+    parser = cli.build_parser()
+    actions = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    assert set(actions[0].choices) == set(cli._COMMANDS)

@@ -20,10 +20,10 @@ from tools.htmlpage import render_page
 from tools.impact import Impact
 from tools.loader import Policy, load_policy
 from tools.policypage import PolicyPage, render_policy_markdown
+from tools.releaseid import ReleaseRecord
 from tools.releasenotes import link_clause_headings
 from tools.site import (
     PolicySource,
-    PublishedRelease,
     SiteSource,
     base_url_problem,
     current_clause_versions,
@@ -45,10 +45,16 @@ def _policy(files: dict[str, str] | None = None) -> Policy:
     return policy
 
 
-def _release(version: str, day: int, effective: dt.date) -> PublishedRelease:
+def _release(version: str, day: int, effective: dt.date) -> ReleaseRecord:
     commit = version.replace(".", "") * 10
-    return PublishedRelease(
-        version, f"mini/v{version}", commit[:40], dt.date(2026, 11, day), Impact.MAJOR, effective
+    return ReleaseRecord(
+        "mini",
+        version,
+        f"mini/v{version}",
+        commit[:40],
+        dt.date(2026, 11, day),
+        Impact.MAJOR,
+        effective,
     )
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -361,33 +361,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         start = (args.directory or Path.cwd()).resolve()
         both_dirs = args.command == "diff" and args.base_dir and args.head_dir
         root = args.head_dir.resolve() if both_dirs else find_root(start)
-        if args.command == "validate":
-            return _validate(root, start, args.paths, args.format)
-        if args.command == "diff":
-            return _diff(root, args)
-        if args.command == "owners":
-            return _owners(root, start, args)
-        if args.command == "changelog":
-            return _changelog(root, args)
-        if args.command == "approve":
-            return _approve(root, args)
-        if args.command == "approvals":
-            return _approvals(root, args)
-        if args.command == "release":
-            return _release(root, args)
-        if args.command == "history":
-            return _history(root, args)
-        if args.command == "report":
-            return _report(root, args)
-        if args.command == "due":
-            return _due(root, args)
-        if args.command == "schema":
-            return _schema(root, args.check)
-        if args.command == "site":
-            return _site(root, args)
-        if args.command == "render":
-            return _render(root, args)
-        raise UsageError(f"unknown command {args.command}")
+        args.start = start
+        return _COMMANDS[args.command](root, args)
     except (UsageError, RevisionError, SshKeygenError) as error:
         print(f"policy: error: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -423,16 +398,16 @@ def _policy_targets(root: Path, start: Path, paths: Sequence[str]) -> tuple[set[
     return ids, repository_files
 
 
-def _validate(root: Path, start: Path, paths: Sequence[str], output: str) -> int:
+def _validate(root: Path, args: argparse.Namespace) -> int:
     from tools.validate import validate_policies  # lazy: keeps `policy --version` instant
 
     snapshot = DirSnapshot(root)
-    if paths:
-        ids, repository_files = _policy_targets(root, start, paths)
+    if args.paths:
+        ids, repository_files = _policy_targets(root, args.start, args.paths)
         report = validate_policies(snapshot, ids, include_repository_files=repository_files)
     else:
         report = validate_policies(snapshot)
-    print(_render_report(report, output))
+    print(_render_report(report, args.format))
     return EXIT_OK if report.valid else EXIT_PROBLEMS
 
 
@@ -603,7 +578,7 @@ def _changelog_preview(root: Path, args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if found.note_problems else EXIT_OK
 
 
-def _owners(root: Path, start: Path, args: argparse.Namespace) -> int:
+def _owners(root: Path, args: argparse.Namespace) -> int:
     from tools.codeowners import CODEOWNERS_PATH, parse_codeowners
     from tools.gitrepo import tracked_paths
     from tools.owners import compile_rules, lint_ownership, owners_of, path_problem
@@ -624,7 +599,7 @@ def _owners(root: Path, start: Path, args: argparse.Namespace) -> int:
         print(f"{_plural(len(problems), 'problem')} found" if problems else "CODEOWNERS ok")
         return EXIT_PROBLEMS if problems else EXIT_OK
     _print_diagnostics(problems)
-    paths = [_repository_path(root, start, name) for name in args.paths] or tracked
+    paths = [_repository_path(root, args.start, name) for name in args.paths] or tracked
     for path in paths:
         if path_problem(path):
             raise UsageError(f"{path}: {path_problem(path)}")
@@ -880,7 +855,8 @@ def _due(root: Path, args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if any(review.overdue for review in reviews) else EXIT_OK
 
 
-def _schema(root: Path, check: bool) -> int:
+def _schema(root: Path, args: argparse.Namespace) -> int:
+    check: bool = args.check
     from tools.jsonschema import render_schemas  # lazy: only this command needs it
 
     stale = []
@@ -1007,3 +983,21 @@ def _history(root: Path, args: argparse.Namespace) -> int:
             f"{r.effective.isoformat()}  {tag}"
         )
     return EXIT_OK
+
+
+# Every command: ``(repository root, parsed arguments) -> exit code``.
+_COMMANDS: dict[str, Callable[[Path, argparse.Namespace], int]] = {
+    "validate": _validate,
+    "diff": _diff,
+    "owners": _owners,
+    "changelog": _changelog,
+    "approve": _approve,
+    "approvals": _approvals,
+    "release": _release,
+    "history": _history,
+    "report": _report,
+    "due": _due,
+    "schema": _schema,
+    "site": _site,
+    "render": _render,
+}

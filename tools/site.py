@@ -16,7 +16,6 @@ Links between pages are relative, so the site works from any folder or address.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -25,8 +24,8 @@ from tools.atomfeed import FeedEntry, render_feed, stable_id
 from tools.changelog import link_clause_lines
 from tools.diff import PolicyDiff
 from tools.htmlpage import render_page
-from tools.impact import Impact
 from tools.policypage import PolicyPage, policy_title, render_policy_markdown, version_label
+from tools.releaseid import ReleaseRecord
 from tools.releasenotes import (
     IMPACT_DUTCH,
     dutch_date,
@@ -48,24 +47,11 @@ def base_url_problem(url: str) -> str | None:
 
 
 @dataclass(frozen=True)
-class PublishedRelease:
-    """One release of a policy, from the release history."""
-
-    version: str
-    tag: str
-    commit: str
-    date: dt.date
-    """The day it was released (the release commit's date, UTC)."""
-    impact: Impact
-    effective: dt.date
-
-
-@dataclass(frozen=True)
 class PolicySource:
     """One policy and what the site shows of its history."""
 
     page: PolicyPage
-    releases: tuple[PublishedRelease, ...]
+    releases: tuple[ReleaseRecord, ...]
     """Oldest first."""
     notes: Mapping[str, str]
     """Version -> the committed release notes (Markdown); a release may lack them."""
@@ -98,16 +84,16 @@ def _lang(source: PolicySource) -> str:
     return source.page.policy.meta.model.language
 
 
-def _release_title(source: PolicySource, release: PublishedRelease) -> str:
+def _release_title(source: PolicySource, release: ReleaseRecord) -> str:
     return f"{policy_title(source.page.policy)}, versie {release.version}"
 
 
 def _crumbs(source: PolicySource) -> str:
     title = escape_text(policy_title(source.page.policy))
-    return f"[Alle beleid](../index.html) › [{title}](index.html)"
+    return f"[Al het beleid](../index.html) › [{title}](index.html)"
 
 
-def _notes_markdown(source: PolicySource, release: PublishedRelease) -> str:
+def _notes_markdown(source: PolicySource, release: ReleaseRecord) -> str:
     """The committed notes with linked clause headings; a short page when they are missing."""
     committed = source.notes.get(release.version)
     if committed is None:
@@ -142,7 +128,7 @@ def _policy_files(source: PolicySource) -> dict[str, str]:
     policy_id = source.page.policy.id
     lang = _lang(source)
     released = tuple(release.version for release in source.releases)
-    links = (("Alle beleid", "../index.html"), ("Alle versies en wijzigingen", "changelog.html"))
+    links = (("Al het beleid", "../index.html"), ("Alle versies en wijzigingen", "changelog.html"))
     page = replace(source.page, released=released, links=links)
     title = policy_title(source.page.policy)
     files = {
@@ -201,7 +187,7 @@ def _index_markdown(site: SiteSource) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _chronological(site: SiteSource) -> list[tuple[PublishedRelease, PolicySource]]:
+def _chronological(site: SiteSource) -> list[tuple[ReleaseRecord, PolicySource]]:
     """Every release, oldest first: by date, then policy, then version (several a day)."""
     return sorted(
         ((release, source) for source in site.policies for release in source.releases),

@@ -26,7 +26,7 @@ from tools.files import write_atomic
 from tools.loader import ParseCache, load_policy, load_registry, policy_ids
 from tools.owners import compile_rules, owners_of
 from tools.policypage import PolicyPage
-from tools.site import PolicySource, PublishedRelease, SiteSource, current_clause_versions
+from tools.site import PolicySource, SiteSource, current_clause_versions
 from tools.snapshot import DirSnapshot, RevisionError, Snapshot, SnapshotError
 
 MANIFEST = ".policy-site.json"
@@ -119,9 +119,7 @@ def _gather_policy(
         versions,
         tuple(record.version for record in history),
     )
-    releases = tuple(
-        PublishedRelease(r.version, r.tag, r.commit, r.date, r.impact, r.effective) for r in history
-    )
+    releases = tuple(history)
     notes = {
         r.version: text
         for r in releases
