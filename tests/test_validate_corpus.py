@@ -223,6 +223,15 @@ CASES: list[tuple[str, dict[str, str | bytes | None], str, str, int]] = [
     ("deep-nesting", {PRIVACY: "a: " + "[" * 5000 + "]" * 5000 + "\n"}, "too-deep", PRIVACY, 1),
     # Block nesting: compact sequences, and mappings indented one column per level.
     ("deep-block-sequences", {PRIVACY: "- " * 70 + "x\n"}, "too-deep", PRIVACY, 1),
+    # Lines broken by "\r" alone or by LS (U+2028), which libyaml also takes for line breaks.
+    ("deep-after-cr", {PRIVACY: "a: 1\rb:\r" + "- " * 70 + "x\r"}, "too-deep", PRIVACY, 3),
+    (
+        "deep-after-line-separator",
+        {PRIVACY: "a: 1\u2028b:\u2028" + "- " * 70 + "x\n"},
+        "too-deep",
+        PRIVACY,
+        3,
+    ),
     (
         "deep-block-mappings",
         {PRIVACY: "".join(" " * i + "k:\n" for i in range(70)) + " " * 70 + "v\n"},

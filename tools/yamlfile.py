@@ -45,6 +45,8 @@ MAX_DEPTH = 64
 # op!" in a text cannot be one, so such text does not send a file down the slow scan.
 _SUSPECT = re.compile(r"(?:^|[\s\[{,:])[&*!]|^%|<<", re.MULTILINE)
 _SUSPECT_CHARACTERS = ("&", "*", "!", "%", "<<")
+# What libyaml or Python's splitlines also takes for a line break, besides "\n".
+_OTHER_BREAKS = ("\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
 
 
 class _Constructor(SafeConstructor):
@@ -264,7 +266,10 @@ def _may_be_deep(text: str) -> bool:
     if brackets >= MAX_DEPTH - 2:
         return True
     columns = (MAX_DEPTH - brackets) // 2
-    # "\n" before the run, not "^" with MULTILINE: a literal start is found by a fast scan.
+    # A file may break its lines with "\r" alone, NEL or LS too: those become "\n" first, so
+    # that one literal "\n" starts the pattern (found by a fast scan, unlike "^" with MULTILINE).
+    if any(mark in text for mark in _OTHER_BREAKS):
+        text = re.sub(f"[{''.join(_OTHER_BREAKS)}]", "\n", text)
     return re.search(rf"\n[ \t?:-]{{{columns},}}", "\n" + text) is not None
 
 
