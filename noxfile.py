@@ -87,6 +87,17 @@ def site(session: nox.Session) -> None:
     session.run("policy", "site", *session.posargs)
 
 
+@nox.session(default=False)
+def bench(session: nox.Session) -> None:
+    """The benchmark: synthetic repositories of 1,000 and 10,000 clauses with 100 releases,
+    timed against the YAML floor and Doorstop (pass runner options after --, e.g. --repeat 3);
+    writes .bench/bench.json."""
+    session.install("-e", ".")
+    # The peer to compare with; when it cannot be installed the bench says so (ratio n/a).
+    session.run("python", "-m", "pip", "install", "doorstop", success_codes=[0, 1])
+    session.run("python", "-m", "tests.bench.run", *session.posargs)
+
+
 @nox.session
 def validate(session: nox.Session) -> None:
     """Validate the repository's policies (pass paths and --format after --)."""

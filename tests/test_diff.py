@@ -253,3 +253,22 @@ def test_symlink_at_revision_fails_closed(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "unsafe-file" in result.stderr
     assert "symbolic link" in result.stderr
+
+
+@pytest.mark.parametrize("branch", ["bench/one-clause", "bench/one-percent"])
+def test_unchanged_sections_not_parsed_same_diff(tmp_path: Path, branch: str) -> None:
+    """Skipping the section files equal on both sides gives the diff of the whole policies."""
+    from tests.bench.generate import Spec, ensure
+    from tools.loader import same_sections
+    from tools.versions import revision
+
+    repo = ensure(Spec(clauses=1_000, releases=6, seed=5), tmp_path)
+    base, head = revision(repo, "main", None), revision(repo, branch, None)
+    if branch == "bench/one-clause":
+        assert same_sections(base, head, "verlof")  # the other section file is not parsed
+    whole = diff_policies(load_policy(base, "verlof")[0], load_policy(head, "verlof")[0])
+    fast = compare(repo, "main", branch, policy_id="verlof")
+    assert [dataclasses.astuple(c) for c in fast.changes] == [
+        dataclasses.astuple(c) for c in whole.changes
+    ]
+    assert fast.changes

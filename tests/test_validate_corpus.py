@@ -221,6 +221,31 @@ CASES: list[tuple[str, dict[str, str | bytes | None], str, str, int]] = [
     ),
     ("binary-file", {PRIVACY: b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"}, "binary-file", PRIVACY, 1),
     ("deep-nesting", {PRIVACY: "a: " + "[" * 5000 + "]" * 5000 + "\n"}, "too-deep", PRIVACY, 1),
+    # Block nesting: compact sequences, and mappings indented one column per level.
+    ("deep-block-sequences", {PRIVACY: "- " * 70 + "x\n"}, "too-deep", PRIVACY, 1),
+    # Lines broken by "\r" alone or by LS (U+2028), which libyaml also takes for line breaks.
+    ("deep-after-cr", {PRIVACY: "a: 1\rb:\r" + "- " * 70 + "x\r"}, "too-deep", PRIVACY, 3),
+    (
+        "deep-after-line-separator",
+        {PRIVACY: "a: 1\u2028b:\u2028" + "- " * 70 + "x\n"},
+        "too-deep",
+        PRIVACY,
+        3,
+    ),
+    (
+        "deep-block-mappings",
+        {PRIVACY: "".join(" " * i + "k:\n" for i in range(70)) + " " * 70 + "v\n"},
+        "too-deep",
+        PRIVACY,
+        65,
+    ),
+    (
+        "anchor-after-flow-bracket",
+        edit(PRIVACY, "    text: Je deelt", "    see: [&r mi-001]\n    text: Je deelt"),
+        "yaml-anchor",
+        PRIVACY,
+        10,
+    ),
     ("empty-file", {PRIVACY: ""}, "empty-file", PRIVACY, 1),
     ("not-a-mapping", {PRIVACY: "- een\n- lijst\n"}, "wrong-type", PRIVACY, 1),
     (
@@ -352,6 +377,14 @@ def test_mini_repository_is_valid(mini_repo: Callable[..., Path]) -> None:
     result = run_policy("validate", "--format", "json", cwd=mini_repo())
     assert result.returncode == 0, result.stdout
     assert json.loads(result.stdout)["errors"] == []
+
+
+def test_yaml_indicators_inside_text_are_text(mini_repo: Callable[..., Path]) -> None:
+    """'R&D', 'Let op!' and '5 * 3' in a text are characters, not anchors, tags or aliases."""
+    text = "text: Je deelt geen R&D-plannen, 5 * 3 cijfers of 100% van de omzet. Let op!"
+    repo = mini_repo(edit(PRIVACY, "text: Je deelt geen gegevens van klanten.", text))
+    result = run_policy("validate", "--format", "json", cwd=repo)
+    assert result.returncode == 0, result.stdout
 
 
 def test_all_errors_reported_together(mini_repo: Callable[..., Path]) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from tools.diagnostics import Diagnostic, LoadError
 from tools.diff import PolicyDiff, diff_policies
-from tools.loader import ParseCache, Policy, load_policy, policy_ids
+from tools.loader import ParseCache, Policy, load_policy, policy_ids, same_sections
 from tools.notecheck import Versions
 from tools.notes import Note, load_notes
 from tools.snapshot import RevisionError, Snapshot
@@ -56,8 +56,10 @@ def compare(
             base = revision(root, release.tag, chosen)
             base.label = f"{release.version_text} ({release.tag})"
     cache = ParseCache()
-    base_policy = _load(base, chosen, cache, required=explicit_base)
-    head_policy = _load(head, chosen, cache, required=True)
+    # Files equal on both sides are not read; a broken one is for policy validate to report.
+    same = same_sections(base, head, chosen)
+    base_policy = _load(base, chosen, cache, required=explicit_base, skip=same)
+    head_policy = _load(head, chosen, cache, required=True, skip=same)
     base_label = base.label if base is not None else "empty (no release yet)"
     return diff_policies(base_policy, head_policy, base_label=base_label, head_label=head.label)
 
@@ -73,7 +75,12 @@ def _snapshot(
 
 
 def _load(
-    snapshot: Snapshot | None, policy_id: str, cache: ParseCache, *, required: bool
+    snapshot: Snapshot | None,
+    policy_id: str,
+    cache: ParseCache,
+    *,
+    required: bool,
+    skip: frozenset[str] = frozenset(),
 ) -> Policy | None:
     if snapshot is None:
         return None
@@ -81,7 +88,7 @@ def _load(
         if required:
             raise RevisionError(f"policy '{policy_id}' does not exist at {snapshot.label}")
         return None
-    policy, problems = load_policy(snapshot, policy_id, cache)
+    policy, problems = load_policy(snapshot, policy_id, cache, skip=skip)
     if policy is None or problems:
         raise LoadError(
             f"policy '{policy_id}' does not load at {snapshot.label}; "

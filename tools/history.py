@@ -18,7 +18,7 @@ from pathlib import Path
 from tools.diff import diff_policies
 from tools.gitrepo import GitSnapshot, commit_facts, commits_with_trailer, open_repo
 from tools.impact import Impact
-from tools.loader import ParseCache, Policy, load_policy
+from tools.loader import ParseCache, Policy, load_policy, same_sections
 from tools.releaseid import (
     TRAILER_EFFECTIVE,
     TRAILER_IMPACT,
@@ -79,22 +79,32 @@ def clause_versions(root: Path, policy_id: str) -> dict[str, str]:
     repo = open_repo(root)
     cache = ParseCache()
     found: dict[str, str] = {}
-    previous: Policy | None = None
+    previous: GitSnapshot | None = None
     for record in history:
-        current = _load(GitSnapshot(repo, record.commit), policy_id, cache)
+        snapshot = GitSnapshot(repo, record.commit)
+        # Only the section files that differ from the release before are read and diffed: a
+        # release that rewords three clauses costs three files, not the whole policy.
+        same = same_sections(previous, snapshot, policy_id)
+        current = _load(snapshot, policy_id, cache, skip=same)
         if current is None:
             continue
-        for change in diff_policies(previous, current).changes:
+        before = _load(previous, policy_id, cache, skip=same) if previous else None
+        for change in diff_policies(before, current).changes:
             if change.clause and change.kind in _CHANGED_KINDS:
                 found[change.clause] = record.version
-        kept = {clause.id for _, _, clause in current.clauses()}
-        found = {clause: version for clause, version in found.items() if clause in kept}
-        previous = current
+            # Every clause of the release before is here unless the diff says it went.
+            if change.kind == "removed" and change.clause:
+                found.pop(change.clause, None)
+            if change.kind == "id-changed" and change.previous_id:
+                found.pop(change.previous_id, None)
+        previous = snapshot
     return dict(sorted(found.items()))
 
 
-def _load(snapshot: GitSnapshot, policy_id: str, cache: ParseCache) -> Policy | None:
-    policy, problems = load_policy(snapshot, policy_id, cache)
+def _load(
+    snapshot: GitSnapshot, policy_id: str, cache: ParseCache, *, skip: frozenset[str] = frozenset()
+) -> Policy | None:
+    policy, problems = load_policy(snapshot, policy_id, cache, skip=skip)
     return policy if policy is not None and not problems else None
 
 

@@ -8,9 +8,11 @@ same in two versions is parsed once. Checks that span several files live in
 
 from __future__ import annotations
 
+import gc
 import types
 import typing
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -86,7 +88,8 @@ def load_file(
         if cache is not None and key in cache.entries:
             return cache.entries[key]
         # Reading can fail after the blob id was found: git lists a symlink's id too.
-        result = _load_uncached(snapshot, path, model, blob_id)
+        with collector_paused():
+            result = _load_uncached(snapshot, path, model, blob_id)
     except KeyError:
         return None, [
             Diagnostic(path, 0, 0, "missing-file", "the file does not exist", f"create {path}")
@@ -98,6 +101,26 @@ def load_file(
     if cache is not None:
         cache.entries[key] = result
     return result
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while files are parsed and validated.
+
+    A file of 100 clauses allocates some 10,000 objects (a node and two marks per value, the
+    data, the models); the collector, triggered every few hundred allocations, walks every
+    object still alive whenever it reaches the older generations, and the files loaded before
+    stay alive (their node trees locate errors). That was a third of the time of validating
+    10,000 clauses. Node trees, plain data and frozen models hold no reference cycles, so
+    reference counting frees them all the same.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _load_uncached(
@@ -132,15 +155,24 @@ def load_registry(
 
 
 def load_policy(
-    snapshot: Snapshot, policy_id: str, cache: ParseCache | None = None
+    snapshot: Snapshot,
+    policy_id: str,
+    cache: ParseCache | None = None,
+    *,
+    skip: Collection[str] = (),
 ) -> tuple[Policy | None, list[Diagnostic]]:
-    """A policy's metadata and sections; None when ``policy.yaml`` itself cannot be loaded."""
+    """A policy's metadata and sections; None when ``policy.yaml`` itself cannot be loaded.
+
+    Section files in ``skip`` are left out unread (the policy is then not ``complete``): a diff
+    passes the files that are the same on both sides, so its cost follows the change.
+    """
     folder = f"{POLICY_ROOT}/{policy_id}"
     meta, problems = load_file(snapshot, f"{folder}/policy.yaml", PolicyMeta, cache)
     section_paths, order_problems = _section_paths(snapshot, folder, meta)
     problems += order_problems
     sections: list[LoadedFile[Section]] = []
-    for path in section_paths:
+    wanted = [path for path in section_paths if path not in skip]
+    for path in wanted:
         section, section_problems = load_file(snapshot, path, Section, cache)
         problems += section_problems
         if section is not None:
@@ -149,6 +181,24 @@ def load_policy(
         return None, problems
     complete = len(sections) == len(section_paths) and not order_problems
     return Policy(policy_id, folder, meta, tuple(sections), complete), problems
+
+
+def same_sections(base: Snapshot | None, head: Snapshot, policy_id: str) -> frozenset[str]:
+    """A policy's section files with the same content (git blob id) in both snapshots.
+
+    A clause in such a file is at the same place with the same content on both sides, so a
+    diff has nothing to say about it: ``load_policy(skip=...)`` leaves them unread, and a
+    one-clause change costs the same in a policy of 200 clauses or of 2,000.
+    """
+    if base is None:
+        return frozenset()
+    folder = f"{POLICY_ROOT}/{policy_id}/sections"
+    on_base = set(base.files(folder))
+    return frozenset(
+        path
+        for path in head.files(folder)
+        if path in on_base and base.blob_id(path) == head.blob_id(path)
+    )
 
 
 def _section_paths(

@@ -19,6 +19,7 @@ from tools.loader import (
     LoadedFile,
     ParseCache,
     Policy,
+    collector_paused,
     load_policy,
     load_registry,
     policy_ids,
@@ -415,6 +416,18 @@ def validate_policies(
     cache: ParseCache | None = None,
 ) -> Report:
     """Load and check the given policies (all when None), plus the registry and CODEOWNERS."""
+    # The checks allocate an object or two per clause, all acyclic: without the collector
+    # pause, one full collection walks every node tree loaded before (0.1 s at 10k clauses).
+    with collector_paused():
+        return _validate_policies(snapshot, ids, include_repository_files, cache)
+
+
+def _validate_policies(
+    snapshot: Snapshot,
+    ids: Iterable[str] | None,
+    include_repository_files: bool,
+    cache: ParseCache | None,
+) -> Report:
     problems: list[Diagnostic] = []
     registry, registry_problems = load_registry(snapshot, cache)
     departments = None

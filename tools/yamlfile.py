@@ -10,6 +10,7 @@ features runs only when the raw text could contain one of them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +30,7 @@ from ruamel.yaml.events import (
 )
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
+from ruamel.yaml.resolver import VersionedResolver
 
 from tools.diagnostics import Diagnostic
 
@@ -38,7 +40,13 @@ MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 64
 """Deepest nesting accepted; a policy needs about 5 levels."""
 
-_SUSPECT = ("&", "*", "!", "<<", "%")
+# Where an anchor (&), alias (*) or tag (!) can start a node: at the start of a line or after
+# whitespace or a flow indicator; a directive (%) only at the start of a line. "R&D" or "Let
+# op!" in a text cannot be one, so such text does not send a file down the slow scan.
+_SUSPECT = re.compile(r"(?:^|[\s\[{,:])[&*!]|^%|<<", re.MULTILINE)
+_SUSPECT_CHARACTERS = ("&", "*", "!", "%", "<<")
+# What libyaml or Python's splitlines also takes for a line break, besides "\n".
+_OTHER_BREAKS = ("\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
 
 
 class _Constructor(SafeConstructor):
@@ -60,12 +68,30 @@ _Constructor.add_constructor(
 )
 
 
+class _Resolver(VersionedResolver):
+    """ruamel's resolver, with its table of implicit types looked up once per loader.
+
+    With the C parser, ruamel finds the YAML version anew for every scalar through attribute
+    lookups that fail (``processing_version``): half the time of loading a large file. The
+    version cannot change between files (the C parser ignores ``%YAML`` directives for it, and
+    this loader's version is never set), so the table is the same for every scalar.
+    """
+
+    @property
+    def versioned_resolver(self) -> Any:
+        table = self.__dict__.get("_table")
+        if table is None:
+            table = self.__dict__["_table"] = super().versioned_resolver
+        return table
+
+
 def _make_loader() -> YAML:
     try:
         loader = YAML(typ="safe", pure=False)
     except Exception:  # pragma: no cover - only without ruamel.yaml.clib
         loader = YAML(typ="safe", pure=True)
     loader.Constructor = _Constructor
+    loader.Resolver = _Resolver
     return loader
 
 
@@ -145,7 +171,7 @@ def parse_yaml(path: str, raw: bytes) -> tuple[YamlDocument | None, list[Diagnos
         problems = _check_keys(path, root)
         if problems:
             return None, problems
-        data = _LOADER.constructor.construct_document(root)
+        data = _construct(root)
     except MarkedYAMLError as error:
         return None, [_syntax_error(path, error)]
     except ReaderError as error:
@@ -162,6 +188,27 @@ def parse_yaml(path: str, raw: bytes) -> tuple[YamlDocument | None, list[Diagnos
             )
         ]
     return YamlDocument(path, data, root), []
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+def _construct(node: Node) -> Any:
+    """Plain data from a node tree that passed the checks: no anchors or aliases (so no shared
+    nodes), merge keys, tags, duplicate or complex keys, and at most ``MAX_DEPTH`` levels.
+
+    Mappings, sequences and strings are built here; other scalars (dates, numbers, booleans,
+    null) by the safe constructor. The same data as ruamel's ``construct_document``, at a third
+    of its cost: it passes every node through several generic calls and memo tables, which only
+    anchors and recursive structures need.
+    """
+    if isinstance(node, MappingNode):
+        return {_construct(key): _construct(value) for key, value in node.value}
+    if isinstance(node, SequenceNode):
+        return [_construct(item) for item in node.value]
+    if node.tag == _STR_TAG:
+        return node.value
+    return _LOADER.constructor.construct_non_recursive_object(node)
 
 
 def decode_text(path: str, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
@@ -206,12 +253,31 @@ def decode_text(path: str, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
     return text.removeprefix("\ufeff"), []
 
 
+def _may_be_deep(text: str) -> bool:
+    """False when the text certainly nests at most ``MAX_DEPTH`` levels.
+
+    Each flow bracket opens at most one level. In block style a nested collection is indented
+    deeper than its parent or follows an indicator (``- ``, ``? ``, ``: ``) on the same line;
+    only a sequence under a mapping key may keep the key's indentation, and its entries start
+    past the ``- ``. So the depth is at most the brackets plus two levels per column of the
+    deepest line start (indentation and indicators): one regex search, not a loop over lines.
+    """
+    brackets = text.count("[") + text.count("{")
+    if brackets >= MAX_DEPTH - 2:
+        return True
+    columns = (MAX_DEPTH - brackets) // 2
+    # A file may break its lines with "\r" alone, NEL or LS too: those become "\n" first, so
+    # that one literal "\n" starts the pattern (found by a fast scan, unlike "^" with MULTILINE).
+    if any(mark in text for mark in _OTHER_BREAKS):
+        text = re.sub(f"[{''.join(_OTHER_BREAKS)}]", "\n", text)
+    return re.search(rf"\n[ \t?:-]{{{columns},}}", "\n" + text) is not None
+
+
 def _scan_structure(path: str, text: str) -> list[Diagnostic]:
-    # Cheap upper bound first: nesting depth cannot exceed the number of flow brackets plus the
-    # longest line (block nesting needs indentation or an indicator per level).
-    longest = max((len(line) for line in text.splitlines()), default=0)
-    deep = text.count("[") + text.count("{") + longest > MAX_DEPTH
-    if not deep and not any(mark in text for mark in _SUSPECT):
+    # Cheap checks first: the event scan costs as much as the parse, so it runs only when the
+    # text could hold a forbidden feature or nest too deep.
+    suspect = any(mark in text for mark in _SUSPECT_CHARACTERS) and _SUSPECT.search(text)
+    if not suspect and not _may_be_deep(text):
         return []
     try:
         return list(_forbidden_features(path, text))
