@@ -113,6 +113,7 @@ def test_first_minor_and_major_release_of_the_shipped_policy(shipped: ShippedRep
     assert history(shipped)[-1] == ("1.1.0", "minor", "2027-01-01")
     assert "Policy-Version: 1.1.0" in head_message(shipped)
     assert "Policy-Impact: minor" in head_message(shipped)
+    assert "Policy-Clauses: sm-016" in head_message(shipped)
     assert not list((shipped.root / NOTES).glob("*.md")), "the notes were consumed"
     notes = (shipped.root / "changelog/social-media/1.1.0.md").read_text(encoding="utf-8")
     assert "Gebruik sociale media onder werktijd *beperkt*." in notes

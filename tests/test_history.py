@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 import json
 import shutil
 from collections.abc import Callable
@@ -17,13 +18,19 @@ ALGEMEEN = "policy/mini/sections/algemeen.yaml"
 
 
 def release(
-    root: Path, version: str, impact: Impact, effective: str, *, trailers: bool = True
+    root: Path,
+    version: str,
+    impact: Impact,
+    effective: str,
+    *,
+    trailers: bool = True,
+    clauses: tuple[str, ...] | None = None,
 ) -> None:
     """Commit everything as a release of mini, tagged, the way `policy release` does."""
     message = f"Release mini {version}"
     if trailers:
         message += "\n\n" + release_trailers(
-            "mini", version, impact, dt.date.fromisoformat(effective)
+            "mini", version, impact, dt.date.fromisoformat(effective), clauses
         )
     git(root, "add", "-A")
     git(root, "commit", "-q", "--allow-empty", "-m", message)
@@ -42,9 +49,9 @@ def make_history(mini_repo: Callable[..., Path]) -> Path:
     git(root, "init", "-q", "-b", "main")
     release(root, "1.0.0", Impact.MAJOR, "2027-01-01")
     edit(root, ALGEMEEN, "Je bent beleefd", "Je bent altijd beleefd")
-    release(root, "1.1.0", Impact.MAJOR, "2027-02-01")
+    release(root, "1.1.0", Impact.MAJOR, "2027-02-01", clauses=("mi-001",))
     edit(root, ALGEMEEN, "Dit is uitleg.", "Dit is meer uitleg.")
-    release(root, "1.2.0", Impact.MINOR, "2027-03-01")
+    release(root, "1.2.0", Impact.MINOR, "2027-03-01", clauses=("mi-003",))
     return root
 
 
@@ -97,6 +104,21 @@ def test_each_clause_knows_the_version_it_last_changed_in(mini_repo: Callable[..
         "mi-002": "1.0.0",
         "mi-003": "1.2.0",
     }
+
+
+def test_clause_versions_from_the_trailers_equal_the_diffed_ones(
+    mini_repo: Callable[..., Path],
+) -> None:
+    """With Policy-Clauses on every release no old file is read, and the answer is the same as
+    diffing the releases; a history without them falls back to diffing."""
+    root = make_history(mini_repo)
+    history = release_history(root, "mini")
+    assert [r.clauses for r in history] == [("all",), ("mi-001",), ("mi-003",)]
+    ids = ["mi-001", "mi-002", "mi-003"]
+    assert clause_versions(root, "mini", ids, history) == clause_versions(root, "mini")
+    unsaid = [replace(r, clauses=None) if r.version == "1.1.0" else r for r in history]
+    assert clause_versions(root, "mini", ids, unsaid) == clause_versions(root, "mini")
+    assert clause_versions(root, "mini", ["mi-002"], history) == {"mi-002": "1.0.0"}
 
 
 def test_no_history_outside_git(mini_repo: Callable[..., Path]) -> None:

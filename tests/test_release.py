@@ -112,6 +112,7 @@ def test_the_plan_writes_the_notes_changelog_and_two_fields() -> None:
     assert policy == MINOR["policy/mini/policy.yaml"].replace("version: 1.0.0", "version: 1.1.0")
     assert release.message.endswith(
         "Policy: mini\nPolicy-Version: 1.1.0\nPolicy-Impact: minor\nPolicy-Effective: 2027-01-01\n"
+        "Policy-Clauses: mi-003\n"
     )
     assert release.tag == "mini/v1.1.0"
 

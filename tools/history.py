@@ -13,6 +13,7 @@ trailer into a commit message, so a release known only from its trailers is for 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from tools.diff import diff_policies
@@ -20,19 +21,20 @@ from tools.gitrepo import GitSnapshot, commit_facts, commits_with_trailer, open_
 from tools.impact import Impact
 from tools.loader import ParseCache, Policy, load_policy, same_sections
 from tools.releaseid import (
+    ALL_CLAUSES,
+    CHANGED_KINDS,
+    TRAILER_CLAUSES,
     TRAILER_EFFECTIVE,
     TRAILER_IMPACT,
     TRAILER_POLICY,
     TRAILER_VERSION,
     ReleaseRecord,
+    parse_clauses,
     release_tag,
 )
 from tools.releasenotes import version_key
 from tools.snapshot import RevisionError
 from tools.versions import releases
-
-# Changes that make a clause's text or duty new in a release; a move changes neither.
-_CHANGED_KINDS = frozenset({"added", "modified", "id-changed"})
 
 
 def release_history(root: Path, policy_id: str) -> list[ReleaseRecord]:
@@ -64,18 +66,59 @@ def release_history(root: Path, policy_id: str) -> list[ReleaseRecord]:
             if effective is None:
                 effective = current.meta.model.effective if current else _utc_date(time)
         previous = current
+        clauses = parse_clauses(trailers.get(TRAILER_CLAUSES))
         records.append(
-            ReleaseRecord(policy_id, version, tag, sha, _utc_date(time), impact, effective, tagged)
+            ReleaseRecord(
+                policy_id, version, tag, sha, _utc_date(time), impact, effective, tagged, clauses
+            )
         )
     return records
 
 
-def clause_versions(root: Path, policy_id: str) -> dict[str, str]:
-    """For each clause of the last release, the version in which it last changed (was added,
-    reworded or renumbered); clauses changed since the last release are not in it."""
-    history = release_history(root, policy_id)
+def clause_versions(
+    root: Path,
+    policy_id: str,
+    clauses: Iterable[str] | None = None,
+    history: Sequence[ReleaseRecord] | None = None,
+) -> dict[str, str]:
+    """For each clause of the last release (or each of ``clauses``, which must stand unchanged
+    in the last release), the version in which it last changed: was added, reworded or
+    renumbered. Read from the releases' ``Policy-Clauses`` trailers when every release has one
+    (no old file is parsed); else by diffing the releases one after the other."""
+    history = release_history(root, policy_id) if history is None else history
     if not history:
         return {}
+    if clauses is not None and all(r.clauses is not None for r in history):
+        told = _told_versions(history, clauses)
+        if told is not None:
+            return told
+    found = _diffed_versions(root, policy_id, history)
+    if clauses is None:
+        return found
+    wanted = set(clauses)
+    return {clause: version for clause, version in found.items() if clause in wanted}
+
+
+def _told_versions(
+    history: Sequence[ReleaseRecord], clauses: Iterable[str]
+) -> dict[str, str] | None:
+    """The versions as the release commits tell them; None when the first release does not
+    say it holds every clause."""
+    first: str | None = None
+    found: dict[str, str] = {}
+    for record in history:
+        if record.clauses == (ALL_CLAUSES,):
+            first, found = record.version, {}
+        else:
+            found.update(dict.fromkeys(record.clauses or (), record.version))
+    if first is None:
+        return None
+    return {clause: found.get(clause, first) for clause in sorted(clauses)}
+
+
+def _diffed_versions(
+    root: Path, policy_id: str, history: Sequence[ReleaseRecord]
+) -> dict[str, str]:
     repo = open_repo(root)
     cache = ParseCache()
     found: dict[str, str] = {}
@@ -90,7 +133,7 @@ def clause_versions(root: Path, policy_id: str) -> dict[str, str]:
             continue
         before = _load(previous, policy_id, cache, skip=same) if previous else None
         for change in diff_policies(before, current).changes:
-            if change.clause and change.kind in _CHANGED_KINDS:
+            if change.clause and change.kind in CHANGED_KINDS:
                 found[change.clause] = record.version
             # Every clause of the release before is here unless the diff says it went.
             if change.kind == "removed" and change.clause:

@@ -29,7 +29,7 @@ from tools.htmlpage import render_page
 from tools.impact import Impact
 from tools.loader import Policy
 from tools.notes import Note
-from tools.releaseid import ReleaseRecord, release_tag, release_trailers
+from tools.releaseid import CHANGED_KINDS, ReleaseRecord, release_tag, release_trailers
 from tools.releasenotes import (
     IMPACT_DUTCH,
     ReleaseNotes,
@@ -118,7 +118,7 @@ def plan(facts: Facts) -> ReleasePlan:
     message = (
         f"Release {facts.policy} {version}\n\n{title}: {IMPACT_DUTCH[notes.impact]}. Geldt vanaf "
         f"{dutch_date(effective)}.\n\n"
-        + release_trailers(facts.policy, version, notes.impact, effective)
+        + release_trailers(facts.policy, version, notes.impact, effective, _changed(facts))
     )
     return ReleasePlan(
         policy=facts.policy,
@@ -135,6 +135,17 @@ def plan(facts: Facts) -> ReleasePlan:
         tag_message=f"{title} ({notes.impact}), geldt vanaf {effective.isoformat()}\n",
         blockers=tuple(sort_diagnostics(blockers)),
         verdict=facts.verdict,
+    )
+
+
+def _changed(facts: Facts) -> tuple[str, ...] | None:
+    """The clauses this release adds, rewords or renumbers (None: all, a first release)."""
+    if facts.previous is None:
+        return None
+    return tuple(
+        sorted(
+            {c.clause for c in facts.since_release.changes if c.clause and c.kind in CHANGED_KINDS}
+        )
     )
 
 

@@ -25,7 +25,7 @@ from tools.changelog import link_clause_lines
 from tools.diff import PolicyDiff
 from tools.htmlpage import render_page
 from tools.policypage import PolicyPage, policy_title, render_policy_markdown, version_label
-from tools.releaseid import ReleaseRecord
+from tools.releaseid import CHANGED_KINDS, ReleaseRecord
 from tools.releasenotes import (
     IMPACT_DUTCH,
     dutch_date,
@@ -75,7 +75,7 @@ def current_clause_versions(
     changed = {
         change.clause
         for change in since_release.changes
-        if change.clause and change.kind in ("added", "modified", "id-changed")
+        if change.clause and change.kind in CHANGED_KINDS
     }
     return {clause: version for clause, version in versions.items() if clause not in changed}
 

@@ -107,10 +107,13 @@ def _gather_policy(
     if policy is None or problems:
         raise LoadError(f"policy '{policy_id}' does not load; fix it first", problems)
     history = release_history(root, policy_id)
-    versions = clause_versions(root, policy_id)
+    versions: dict[str, str] = {}
     if history:
         since_release = compare(root, None, None, policy_id=policy_id)
-        versions = current_clause_versions(versions, since_release)
+        unchanged = current_clause_versions(
+            {clause.id: "" for _, _, clause in policy.clauses()}, since_release
+        )
+        versions = clause_versions(root, policy_id, unchanged, history)
     handles = {d.handle: d.name for d in registry.departments}
     page = PolicyPage(
         policy,

@@ -24,7 +24,10 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-GENERATOR_VERSION = 1
+from tools.impact import Impact
+from tools.releaseid import release_trailers
+
+GENERATOR_VERSION = 2
 """Bump when the output changes, so that cached repositories are rebuilt."""
 
 CLAUSES_PER_SECTION = 100
@@ -138,6 +141,8 @@ class Release:
     impact: str
     effective: dt.date
     files: dict[str, str]
+    clauses: tuple[str, ...] | None = None
+    """The clauses it rewords; None: all (the policy's first release)."""
 
 
 def _sentence(rng: random.Random, words: int) -> str:
@@ -344,6 +349,7 @@ def plan_history(spec: Spec) -> tuple[dict[str, str], list[PolicyData], list[Rel
         policy = policies[number % len(policies)]
         effective = _START + dt.timedelta(days=_RELEASE_INTERVAL_DAYS * number)
         touched = policy.sections
+        reworded: tuple[str, ...] | None = None
         if not policy.released:
             policy.released = True
             impact = "major"
@@ -351,12 +357,14 @@ def plan_history(spec: Spec) -> tuple[dict[str, str], list[PolicyData], list[Rel
             impact = rng.choice(_IMPACTS)
             policy.version = _bump(policy.version, impact)
             touched = [rng.choice(policy.sections) for _ in range(CHANGES_PER_RELEASE)]
-            for section in touched:
-                _reword(rng, rng.choice(section.clauses))
+            chosen = [rng.choice(section.clauses) for section in touched]
+            for clause in chosen:
+                _reword(rng, clause)
+            reworded = tuple(clause.id for clause in chosen)
         policy.effective = effective
         version = ".".join(map(str, policy.version))
         files = policy_files(policy, touched)
-        releases.append(Release(policy.id, version, impact, effective, files))
+        releases.append(Release(policy.id, version, impact, effective, files, reworded))
     return base, policies, releases
 
 
@@ -415,13 +423,11 @@ class _Stream:
 
 def release_message(release: Release, changed: int) -> str:
     what = "first release" if changed == 0 else f"{changed} clauses reworded"
-    return (
-        f"Release {release.policy} {release.version}: {what}\n\n"
-        f"Policy: {release.policy}\n"
-        f"Policy-Version: {release.version}\n"
-        f"Policy-Impact: {release.impact}\n"
-        f"Policy-Effective: {release.effective.isoformat()}\n"
-    )
+    trailers = release_trailers(
+        release.policy, release.version, Impact[release.impact.upper()], release.effective,
+        release.clauses,
+    )  # fmt: skip
+    return f"Release {release.policy} {release.version}: {what}\n\n{trailers}"
 
 
 def build(spec: Spec, target: Path) -> Path:
