@@ -780,19 +780,18 @@ def _site(root: Path, args: argparse.Namespace) -> int:
 
 def _render(root: Path, args: argparse.Namespace) -> int:
     from tools.comparison import choose_policy
-    from tools.htmlpage import render_page
-    from tools.policypage import policy_title, render_policy_markdown
+    from tools.htmlpage import html_page
+    from tools.policypage import policy_title, render_policy_html, render_policy_markdown
     from tools.sitebuild import gather_site
 
     policy_id = choose_policy(args.policy, DirSnapshot(root))
-    site = gather_site(root, only=policy_id)
-    source = site.policies[0]
-    markdown = render_policy_markdown(source.page)
+    page = gather_site(root, only=policy_id).policies[0].page
     if args.format == "markdown":
-        print(markdown, end="")
+        print(render_policy_markdown(page), end="")
     else:
-        lang = source.page.policy.meta.model.language
-        print(render_page(markdown, title=policy_title(source.page.policy), lang=lang), end="")
+        lang = page.policy.meta.model.language
+        body = render_policy_html(page)
+        print(html_page(body, title=policy_title(page.policy), lang=lang), end="")
     return EXIT_OK
 
 

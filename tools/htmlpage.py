@@ -93,7 +93,11 @@ th, td { border: 1px solid #d0d7de; padding: 0.25rem 0.5rem; text-align: left; }
 def render_page(markdown: str, *, title: str, lang: str, feed: str | None = None) -> str:
     """A complete HTML5 document: the rendered Markdown inside ``<main>``. ``feed``: the address
     of an Atom feed that a browser or feed reader finds from the page (not loaded)."""
-    body = _PARSER.render(markdown)
+    return html_page(_PARSER.render(markdown), title=title, lang=lang, feed=feed)
+
+
+def html_page(body: str, *, title: str, lang: str, feed: str | None = None) -> str:
+    """The page around an HTML body that is already safe (escaped by its renderer)."""
     alternate = (
         f'<link rel="alternate" type="application/atom+xml" href="{html.escape(feed)}">\n'
         if feed

@@ -23,8 +23,8 @@ from dataclasses import dataclass, replace
 from tools.atomfeed import FeedEntry, render_feed, stable_id
 from tools.changelog import link_clause_lines
 from tools.diff import PolicyDiff
-from tools.htmlpage import render_page
-from tools.policypage import PolicyPage, policy_title, render_policy_markdown, version_label
+from tools.htmlpage import html_page, render_page
+from tools.policypage import PolicyPage, policy_title, render_policy_html, version_label
 from tools.releaseid import CHANGED_KINDS, ReleaseRecord
 from tools.releasenotes import (
     IMPACT_DUTCH,
@@ -132,8 +132,8 @@ def _policy_files(source: PolicySource) -> dict[str, str]:
     page = replace(source.page, released=released, links=links)
     title = policy_title(source.page.policy)
     files = {
-        f"{policy_id}/index.html": render_page(
-            render_policy_markdown(page), title=title, lang=lang, feed=f"../{FEED}"
+        f"{policy_id}/index.html": html_page(
+            render_policy_html(page), title=title, lang=lang, feed=f"../{FEED}"
         ),
         f"{policy_id}/changelog.html": render_page(
             _changelog_markdown(source), title=f"Wijzigingen in {title}", lang=lang,

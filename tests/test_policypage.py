@@ -1,0 +1,69 @@
+"""The policy page's two renderings: the HTML written directly is the HTML markdown-it makes of
+the Markdown, for the golden cases, the shipped policy and hostile text."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from tests.conftest import MINI_FILES, ROOT
+from tests.test_site import DEPARTMENTS, no_release, two_releases
+from tools.htmlpage import markdown_parser
+from tools.loader import load_policy
+from tools.policypage import PolicyPage, render_policy_html, render_policy_markdown
+from tools.site import SiteSource
+from tools.snapshot import DirSnapshot, MemorySnapshot
+
+HOSTILE = (
+    "Tekst met <script>alert(1)</script>, &amp; een [link](https://x.nl), *nadruk*, `code`, "
+    "een \\\\ backslash, {+ins+} [-del-], | pijp | en ~streep~.\n\n"
+    "1. Geen lijst\n- geen opsomming\n# geen kop"
+)
+
+
+def _hostile_page() -> PolicyPage:
+    path = "policy/mini/sections/algemeen.yaml"
+    text = MINI_FILES[path].replace(
+        "    text: Je bent beleefd op sociale media.",
+        "    text: |-\n" + "".join(f"      {line}\n" for line in HOSTILE.splitlines()).rstrip("\n"),
+    )
+    text = text.replace("title: Wees beleefd", 'title: "# Wees <b>beleefd</b> & [x](y)"')
+    snapshot = MemorySnapshot({**MINI_FILES, path: text})
+    policy, problems = load_policy(snapshot, "mini")
+    assert policy is not None and not problems, problems
+    return PolicyPage(policy, {"algemeen": ("HR & <OR>",)}, DEPARTMENTS, {"mi-001": "1.0.0"})
+
+
+def _shipped_page() -> PolicyPage:
+    policy, problems = load_policy(DirSnapshot(ROOT), "social-media")
+    assert policy is not None and not problems
+    responsible = {s.model.id: ("Human Resources", "Ondernemingsraad") for s in policy.sections}
+    return PolicyPage(policy, responsible, {"hr": "HR"}, {}, (), (("Al het beleid", "../x"),))
+
+
+def _site_page(source: Callable[[], SiteSource]) -> Callable[[], PolicyPage]:
+    return lambda: source().policies[0].page
+
+
+PAGES: dict[str, Callable[[], PolicyPage]] = {
+    "no-release": _site_page(no_release),
+    "two-releases": _site_page(two_releases),
+    "hostile": _hostile_page,
+    "shipped": _shipped_page,
+}
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_direct_html_equals_markdown_it_of_the_markdown(name: str) -> None:
+    """The fast HTML path and the Markdown path never drift apart."""
+    page = PAGES[name]()
+    assert render_policy_html(page) == markdown_parser().render(render_policy_markdown(page))
+
+
+def test_hostile_text_is_text() -> None:
+    """Markup in a clause shows as that text: no element, no list, no heading from it."""
+    body = render_policy_html(_hostile_page())
+    assert "<script>" not in body and "<b>" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;, &amp;amp; een [link](https://x.nl)" in body
+    assert '<h3 id="mi-001"># Wees &lt;b&gt;beleefd&lt;/b&gt; &amp; [x](y) (mi-001)</h3>' in body
