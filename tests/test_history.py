@@ -82,17 +82,26 @@ def test_release_without_its_tag_is_found_by_its_trailers(mini_repo: Callable[..
 def test_tag_made_by_hand_gets_impact_and_date_from_the_policy(
     mini_repo: Callable[..., Path],
 ) -> None:
-    """A tag without trailers: the impact from the diff with the release before, the effective
-    date from its policy.yaml."""
+    """A tag without trailers: the impact from the diff with the release before (also when that
+    one had trailers), the effective date from its policy.yaml."""
     root = mini_repo()
     git(root, "init", "-q", "-b", "main")
     release(root, "1.0.0", Impact.MAJOR, "2027-01-01", trailers=False)
     edit(root, ALGEMEEN, "Dit is uitleg.", "Dit is meer uitleg.")
     release(root, "1.1.0", Impact.MINOR, "2027-01-01", trailers=False)
+    edit(root, ALGEMEEN, "Dit is meer uitleg.", "Dit is nog meer uitleg.")
+    release(root, "1.2.0", Impact.MINOR, "2027-01-01", trailers=False)
+    edit(root, ALGEMEEN, "Dit is nog meer uitleg.", "Dit is de uitleg.")
+    release(root, "1.3.0", Impact.MINOR, "2027-02-01", clauses=("mi-003",))
+    edit(root, ALGEMEEN, "Dit is de uitleg.", "Dit is uitleg.")
+    release(root, "1.4.0", Impact.MINOR, "2027-02-01", trailers=False)
     found = [(r.version, r.impact, r.effective) for r in release_history(root, "mini")]
     assert found == [
         ("1.0.0", Impact.MAJOR, dt.date(2027, 1, 1)),
         ("1.1.0", Impact.MINOR, dt.date(2027, 1, 1)),
+        ("1.2.0", Impact.MINOR, dt.date(2027, 1, 1)),
+        ("1.3.0", Impact.MINOR, dt.date(2027, 2, 1)),
+        ("1.4.0", Impact.MINOR, dt.date(2027, 1, 1)),
     ]
 
 

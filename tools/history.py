@@ -52,20 +52,19 @@ def release_history(root: Path, policy_id: str) -> list[ReleaseRecord]:
         if version and version not in found and _is_version(version):
             found[version] = (release_tag(policy_id, version), sha, time, trailers, False)
     records: list[ReleaseRecord] = []
-    previous: Policy | None = None
     cache = ParseCache()
     for version in sorted(found, key=version_key):
         tag, sha, time, trailers, tagged = found[version]
         impact = _impact(trailers.get(TRAILER_IMPACT, ""))
         effective = _date(trailers.get(TRAILER_EFFECTIVE, ""))
-        current = None
-        if impact is None or effective is None:
+        if impact is None or effective is None:  # a tag made by hand: read its policy
             current = _load(GitSnapshot(repo, sha), policy_id, cache)
             if impact is None:
+                before = records[-1].commit if records else None
+                previous = _load(GitSnapshot(repo, before), policy_id, cache) if before else None
                 impact = diff_policies(previous, current).impact if current else Impact.NONE
             if effective is None:
                 effective = current.meta.model.effective if current else _utc_date(time)
-        previous = current
         clauses = parse_clauses(trailers.get(TRAILER_CLAUSES))
         records.append(
             ReleaseRecord(
