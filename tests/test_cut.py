@@ -360,7 +360,15 @@ def test_two_releases_started_together_make_one(released: ShippedRepo) -> None:
 
 # --- All or nothing ------------------------------------------------------------------------------
 
-STEPS = ("commit-made", "tag-made", "branch-moved", "files-written")
+STEPS = (
+    "notes-written",
+    "changelog-written",
+    "policy-written",
+    "commit-made",
+    "tag-made",
+    "branch-moved",
+    "files-written",
+)
 
 
 def _request() -> Request:

@@ -3,8 +3,10 @@
 All or nothing. The plan is applied in an order where every step before the last is invisible
 or undoable:
 
-1. ``commit-made``: the release commit is made from git objects only (the new files are blobs
-   in its tree); no ref, index or file changes yet;
+1. ``notes-written``, ``changelog-written``, ``policy-written``: the new files are written as
+   blobs to git's object database, where nothing refers to them yet;
+   ``commit-made``: the release commit is made from those objects; no ref, index or file
+   changes yet;
 2. ``tag-made``: the annotated tag on that commit (signed when asked or configured);
 3. ``branch-moved``: HEAD's branch moves to the commit, only if it is still where it was;
 4. ``files-written``: the index and working tree follow (notes, changelog, ``policy.yaml``).
@@ -49,6 +51,7 @@ from tools.gitrepo import (
     update_worktree,
     user_email,
     worktree_matches_index,
+    write_blob,
     write_commit,
 )
 from tools.history import release_history
@@ -210,9 +213,11 @@ def apply(
     done: list[str] = []
     commit, tag_object = "", ""
     try:
-        commit = write_commit(
-            repo, old, dict(release.writes), list(release.deletes), release.message
-        )
+        blobs: dict[str, str] = {}
+        for kind, paths in _kinds(release).items():
+            blobs.update({path: write_blob(repo, text) for path, text in paths})
+            step(f"{kind}-written")
+        commit = write_commit(repo, old, blobs, list(release.deletes), release.message)
         step("commit-made")
         tag_object = create_tag(repo, release.tag, commit, release.tag_message, sign=sign)
         done.append("tag")
@@ -231,6 +236,18 @@ def apply(
         _undo(repo, done, old, commit, release.tag, tag_object)
         raise
     return commit
+
+
+def _kinds(release: ReleasePlan) -> dict[str, list[tuple[str, str]]]:
+    """The release's files by kind, in the order they are written: the notes, the changelog,
+    the policy."""
+    found: dict[str, list[tuple[str, str]]] = {"notes": [], "changelog": [], "policy": []}
+    for path, text in release.writes:
+        kind = "policy" if path.startswith("policy/") else "changelog"
+        if path.endswith((f"/{release.version}.md", f"/{release.version}.html")):
+            kind = "notes"
+        found[kind].append((path, text))
+    return found
 
 
 def _undo(

@@ -334,19 +334,23 @@ def user_email(repo: git.Repo) -> str:
     return ident.partition("<")[2].partition(">")[0].strip()
 
 
+def write_blob(repo: git.Repo, text: str) -> str:
+    """Store ``text`` (UTF-8) as a blob in the object database; nothing refers to it yet."""
+    data = text.encode("utf-8")
+    return str(repo.odb.store(IStream(Blob.type, len(data), io.BytesIO(data))).hexsha.decode())
+
+
 def write_commit(
-    repo: git.Repo, parent: str, writes: dict[str, str], deletes: list[str], message: str
+    repo: git.Repo, parent: str, blobs: dict[str, str], deletes: list[str], message: str
 ) -> str:
-    """A new commit on ``parent`` with ``writes`` (path -> text) and ``deletes`` applied, made
-    from objects only: no ref, index or working-tree file changes. Returns its id."""
+    """A new commit on ``parent`` with ``blobs`` (path -> blob id) and ``deletes`` applied,
+    made from objects only: no ref, index or working-tree file changes. Returns its id."""
     handle, index = tempfile.mkstemp(prefix="policy-release-index.", dir=repo.git_dir)
     os.close(handle)
     env = {"GIT_INDEX_FILE": index}
     try:
         repo.git.read_tree(parent, env=env)
-        for path, text in sorted(writes.items()):
-            data = text.encode("utf-8")
-            blob = repo.odb.store(IStream(Blob.type, len(data), io.BytesIO(data))).hexsha.decode()
+        for path, blob in sorted(blobs.items()):
             repo.git.update_index("--add", "--cacheinfo", f"100644,{blob},{path}", env=env)
         for path in deletes:
             repo.git.update_index("--force-remove", "--", path, env=env)
