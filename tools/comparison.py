@@ -118,9 +118,16 @@ def head_policies(root: Path, head_spec: str | None) -> list[str]:
     return policy_ids(head)
 
 
-def gather(root: Path, base_spec: str | None, head_spec: str | None, policy_id: str) -> ChangeSet:
-    """Load HEAD, BASE (default: the last release) and the last release of one policy."""
-    cache = ParseCache()
+def gather(
+    root: Path,
+    base_spec: str | None,
+    head_spec: str | None,
+    policy_id: str,
+    cache: ParseCache | None = None,
+) -> ChangeSet:
+    """Load HEAD, BASE (default: the last release) and the last release of one policy
+    (``cache``: files parsed already, e.g. by a validation of the same version)."""
+    cache = cache if cache is not None else ParseCache()
     head_snapshot = _snapshot(root, head_spec, None, policy_id) or working_tree(root)
     head = _load(head_snapshot, policy_id, cache, required=True)
     assert head is not None  # required

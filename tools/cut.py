@@ -55,7 +55,7 @@ from tools.gitrepo import (
     write_commit,
 )
 from tools.history import release_history
-from tools.loader import policy_ids
+from tools.loader import ParseCache, policy_ids
 from tools.notecheck import check_notes
 from tools.release import Facts, ReleasePlan, plan
 from tools.releaseid import TRAILER_POLICY, TRAILER_VERSION, release_tag
@@ -121,10 +121,11 @@ def gather_facts(root: Path, request: Request) -> tuple[Facts, str]:
         raise RevisionError(
             f"policy '{policy}' does not exist at HEAD (policies: {', '.join(policy_ids(head))})"
         )
-    report = validate_policies(head, {policy})
+    cache = ParseCache()  # validation and the diff read HEAD's files once
+    report = validate_policies(head, {policy}, cache=cache)
     if not report.valid:
         raise InvalidRepositoryError(list(report.diagnostics))
-    found = gather(root, None, "HEAD", policy)
+    found = gather(root, None, "HEAD", policy, cache)
     release = last_release(root, policy)
     if release is not None and request.base is not None:
         raise RevisionError(

@@ -17,7 +17,7 @@ Links between pages are relative, so the site works from any folder or address.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from tools.atomfeed import FeedEntry, render_feed, stable_id
@@ -67,17 +67,15 @@ class SiteSource:
     """Where the site is published; makes the feed's links absolute."""
 
 
-def current_clause_versions(
-    versions: Mapping[str, str], since_release: PolicyDiff
-) -> dict[str, str]:
-    """The release versions of the clauses that have not changed since the last release: a
-    clause reworded in the working tree is not yet in any release."""
+def unchanged_clauses(clauses: Iterable[str], since_release: PolicyDiff) -> list[str]:
+    """The clauses that stand as they were released: one added, reworded or renumbered since
+    the last release is not yet in any release (a moved one is)."""
     changed = {
         change.clause
         for change in since_release.changes
         if change.clause and change.kind in CHANGED_KINDS
     }
-    return {clause: version for clause, version in versions.items() if clause not in changed}
+    return [clause for clause in clauses if clause not in changed]
 
 
 def _lang(source: PolicySource) -> str:

@@ -26,7 +26,7 @@ from tools.files import write_atomic
 from tools.loader import ParseCache, load_policy, load_registry, policy_ids
 from tools.owners import compile_rules, owners_of
 from tools.policypage import PolicyPage
-from tools.site import PolicySource, SiteSource, current_clause_versions
+from tools.site import PolicySource, SiteSource, unchanged_clauses
 from tools.snapshot import DirSnapshot, RevisionError, Snapshot, SnapshotError
 
 MANIFEST = ".policy-site.json"
@@ -110,9 +110,7 @@ def _gather_policy(
     versions: dict[str, str] = {}
     if history:
         since_release = compare(root, None, None, policy_id=policy_id)
-        unchanged = current_clause_versions(
-            {clause.id: "" for _, _, clause in policy.clauses()}, since_release
-        )
+        unchanged = unchanged_clauses((c.id for _, _, c in policy.clauses()), since_release)
         versions = clause_versions(root, policy_id, unchanged, history)
     handles = {d.handle: d.name for d in registry.departments}
     page = PolicyPage(
