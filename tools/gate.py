@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from schema.models import Registry
 from tools.approvalrecords import (
@@ -38,13 +39,6 @@ from tools.codeowners import CODEOWNERS_PATH, parse_codeowners
 from tools.diagnostics import Diagnostic
 from tools.diff import PolicyDiff, diff_policies
 from tools.files import write_atomic
-from tools.github import (
-    Client,
-    fetch_commits,
-    fetch_pull,
-    fetch_reviews,
-    fetch_team_members,
-)
 from tools.gitrepo import (
     GitSnapshot,
     Repository,
@@ -65,6 +59,9 @@ from tools.sshkeygen import SshKeygenError, public_key_of, sign, verify
 from tools.sshsig import SignatureFormatError, fingerprint, key_blob, signature_info
 from tools.validate import check_codeowners_handles
 from tools.versions import git_revision, last_release
+
+if TYPE_CHECKING:  # the network module is loaded only for --source github
+    from tools.github import Client
 
 
 @dataclass(frozen=True)
@@ -112,6 +109,8 @@ def resolve_pull_range(
     """BASE (default: where the pull request branched off its base branch, as GitHub's "Files
     changed" shows) and HEAD (default: the pull request's head commit), both from local git."""
     repo = open_repo(root)
+    from tools.github import fetch_pull
+
     pull = fetch_pull(client)
     fetch = "fetch it (in GitHub Actions: actions/checkout with fetch-depth: 0)"
     if head_spec is None:
@@ -142,6 +141,8 @@ def resolve_pull_range(
 
 def judge_pull_request(span: Range, client: Client) -> Verdict:
     """The verdict on BASE..HEAD with the pull request's reviews as the approvals."""
+    from tools.github import fetch_commits, fetch_pull, fetch_reviews, fetch_team_members
+
     governance = read_governance(span.base, span.head)
     change = read_change(span)
     registry = governance.registry
