@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import os
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,7 +14,9 @@ from tests.conftest import policy_command, write_tree
 from tests.gatekit import GateRepo, email, git_as, shipped_with_keys
 
 TODAY = dt.date(2026, 11, 25)
-EPOCH = str(int(dt.datetime(2026, 11, 25, 12, tzinfo=dt.UTC).timestamp()))
+MOMENT = dt.datetime(2026, 11, 25, 12, tzinfo=dt.UTC)
+"""The instant the tests' releases are cut (``SOURCE_DATE_EPOCH``)."""
+EPOCH = str(int(MOMENT.timestamp()))
 
 PROFESSIONAL = "policy/social-media/sections/professioneel-gedrag.yaml"
 MONITORING = "policy/social-media/sections/monitoring.yaml"
@@ -29,10 +32,15 @@ def note(clauses: str, body: str) -> str:
 
 
 def run_as(
-    person: str, root: Path, *args: str, today: str = EPOCH, address: str | None = None
+    person: str,
+    root: Path,
+    *args: str,
+    today: str = EPOCH,
+    address: str | None = None,
+    wrapper: Sequence[str] = (),
 ) -> subprocess.CompletedProcess[str]:
     """The ``policy`` CLI run by ``person`` (their git identity, or ``address``), on a fixed
-    day."""
+    day; ``wrapper`` runs it through another command (``faketime``)."""
     env = {
         **os.environ,
         "NO_COLOR": "1",
@@ -45,7 +53,12 @@ def run_as(
         "GIT_CONFIG_NOSYSTEM": "1",
     }
     return subprocess.run(
-        [*policy_command(), *args], cwd=root, capture_output=True, text=True, env=env, check=False
+        [*wrapper, *policy_command(), *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
     )
 
 
@@ -62,9 +75,11 @@ class ShippedRepo(GateRepo):
         files.update({f"{NOTES}/{name}.md": text for name, text in notes.items()})
         self.commit(files, author="mallory", message="change")
 
-    def release(self, *args: str, today: str = EPOCH) -> subprocess.CompletedProcess[str]:
+    def release(
+        self, *args: str, today: str = EPOCH, wrapper: Sequence[str] = ()
+    ) -> subprocess.CompletedProcess[str]:
         """``policy release`` run by Anouk (beleidsbeheer), who approves nothing."""
-        return run_as("anouk", self.root, "release", *args, today=today)
+        return run_as("anouk", self.root, "release", *args, today=today, wrapper=wrapper)
 
 
 def new_shipped_repo(root: Path, keys: dict[str, Path]) -> ShippedRepo:

@@ -15,6 +15,7 @@ import pytest
 from tests.gatekit import git_as
 from tests.releasekit import (
     EPOCH,
+    MOMENT,
     MONITORING,
     MUST_AFTER,
     MUST_BEFORE,
@@ -22,7 +23,6 @@ from tests.releasekit import (
     PROFESSIONAL,
     SHOULD_AFTER,
     SHOULD_BEFORE,
-    TODAY,
     ShippedRepo,
     new_shipped_repo,
     note,
@@ -372,7 +372,7 @@ STEPS = (
 
 
 def _request() -> Request:
-    return Request(policy="social-media", today=TODAY)
+    return Request(policy="social-media", moment=MOMENT)
 
 
 @pytest.mark.parametrize("step", STEPS)
@@ -411,7 +411,8 @@ def die(name):
     if name == step:
         os._exit(9)
 with release_lock(Path.cwd()):
-    cut(Path.cwd(), Request(policy="social-media", today=dt.date(2026, 11, 25)), on_step=die)
+    moment = dt.datetime(2026, 11, 25, 12, tzinfo=dt.UTC)
+    cut(Path.cwd(), Request(policy="social-media", moment=moment), on_step=die)
 """
 
 
@@ -452,6 +453,47 @@ def test_a_killed_release_is_finished_by_running_it_again(
     assert git_as(released.root, "anouk", "rev-parse", "social-media/v1.1.0^{commit}") == (
         git_as(released.root, "anouk", "rev-parse", "HEAD")
     )
+    # Same inputs, same instant: the same commit and tag ids as the uninterrupted release.
+    for ref in ("HEAD", "social-media/v1.1.0"):
+        assert git_as(released.root, "anouk", "rev-parse", ref) == git_as(
+            reference, "anouk", "rev-parse", ref
+        )
+
+
+# --- Reproducible: the release's dates come from SOURCE_DATE_EPOCH, not the clock ----------------
+
+
+def release_ids(repo: ShippedRepo, tag: str) -> tuple[str, str, str]:
+    """The release commit, the tag object, and the author, committer and tagger times."""
+    times = git_as(repo.root, "anouk", "log", "-1", "--format=%at %ct", tag)
+    tagger = git_as(
+        repo.root, "anouk", "for-each-ref", "--format=%(taggerdate:raw)", f"refs/tags/{tag}"
+    )
+    commit = git_as(repo.root, "anouk", "rev-parse", f"{tag}^{{commit}}")
+    tag_object = git_as(repo.root, "anouk", "rev-parse", f"refs/tags/{tag}")
+    return commit, tag_object, " ".join(f"{times} {tagger}".split())
+
+
+@pytest.mark.skipif(shutil.which("faketime") is None, reason="apt-get install faketime")
+def test_a_release_is_reproducible_whatever_the_clock_says(released: ShippedRepo) -> None:
+    """With SOURCE_DATE_EPOCH set, the commit, author and tag dates are that instant: the same
+    repository cut again with the system clock in 2031 or on 29 February 2028 (faketime) gives
+    the same commit and tag ids."""
+    minor_change(released)
+    head = git_as(released.root, "anouk", "rev-parse", "HEAD").strip()
+    first = released.release()
+    assert first.returncode == 0, first.stderr
+    ids = release_ids(released, "social-media/v1.1.0")
+    assert ids[2] == f"{EPOCH} {EPOCH} {EPOCH} +0000"
+    for fake in ("2031-06-15 08:30:00", "2028-02-29 23:59:00"):
+        clock = ["faketime", fake, "date", "+%Y"]
+        year = subprocess.run(clock, capture_output=True, text=True, check=True)
+        assert year.stdout.strip() == fake[:4]  # the fake clock is in force for the children
+        git_as(released.root, "anouk", "tag", "-d", "social-media/v1.1.0")
+        git_as(released.root, "anouk", "reset", "-q", "--hard", head)
+        again = released.release(wrapper=("faketime", fake))
+        assert again.returncode == 0, again.stderr
+        assert release_ids(released, "social-media/v1.1.0") == ids
 
 
 # --- policy.yaml keeps its author's formatting ---------------------------------------------------

@@ -7,7 +7,6 @@ unreadable input). Engines return data or raise ``UsageError``; only this module
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import sys
@@ -15,7 +14,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tools import clock
 from tools.cliargs import UsageError, build_parser
+from tools.clock import ClockError
 from tools.diagnostics import (
     Diagnostic,
     LoadError,
@@ -55,7 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         root = args.head_dir.resolve() if both_dirs else find_root(start)
         args.start = start
         return _COMMANDS[args.command](root, args)
-    except (UsageError, RevisionError, SshKeygenError) as error:
+    except (UsageError, RevisionError, SshKeygenError, ClockError) as error:
         print(f"policy: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except LoadError as error:
@@ -530,7 +531,7 @@ def _due(root: Path, args: argparse.Namespace) -> int:
                 f"policy '{policy_id}' does not load; run 'policy validate' and fix it", problems
             )
         policies.append(policy)
-    today = args.today or dt.date.today()
+    today = args.today or clock.today()
     reviews = due.find_due(policies, today, args.within)
     if args.format == "json":
         data = due.to_json(reviews, today, args.within)
@@ -565,17 +566,6 @@ def _schema(root: Path, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _today() -> dt.date:
-    """Today, or the day of ``SOURCE_DATE_EPOCH`` (reproducible builds) when it is set."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not epoch:
-        return dt.date.today()
-    try:
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
-    except (ValueError, OverflowError):
-        raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix time") from None
-
-
 def _release(root: Path, args: argparse.Namespace) -> int:
     from tools.comparison import choose_policy
     from tools.cut import (
@@ -590,7 +580,7 @@ def _release(root: Path, args: argparse.Namespace) -> int:
 
     request = Request(
         policy=choose_policy(args.policy, DirSnapshot(root)),
-        today=_today(),
+        moment=clock.now(),
         version=args.release_version,
         effective=args.effective_date,
         base=args.base,

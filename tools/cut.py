@@ -84,12 +84,17 @@ class InvalidRepositoryError(Exception):
 @dataclass(frozen=True)
 class Request:
     policy: str
-    today: dt.date
+    moment: dt.datetime
+    """When the release is cut (``tools/clock.py``): its commit and tag date, and "today"."""
     version: str | None = None
     effective: dt.date | None = None
     base: str | None = None
     """The trusted BASE of the first release's approvals (default: the repository's root)."""
     sign: bool = False
+
+    @property
+    def today(self) -> dt.date:
+        return self.moment.date()
 
 
 @contextmanager
@@ -202,12 +207,12 @@ def cut(
     release = plan(facts)
     if not release.ready:
         return release, ""
-    commit = apply(open_repo(root), release, head, request.sign, on_step)
+    commit = apply(open_repo(root), release, head, request, on_step)
     return release, f"released {release.tag} as commit {commit[:12]}\n"
 
 
 def apply(
-    repo: Repository, release: ReleasePlan, old: str, sign: bool, on_step: Step | None = None
+    repo: Repository, release: ReleasePlan, old: str, request: Request, on_step: Step | None = None
 ) -> str:
     """Write the release's commit, tag, branch and files; undo them all on any failure."""
     step = on_step or (lambda name: None)
@@ -218,9 +223,13 @@ def apply(
         for kind, paths in _kinds(release).items():
             blobs.update({path: write_blob(repo, text) for path, text in paths})
             step(f"{kind}-written")
-        commit = write_commit(repo, old, blobs, list(release.deletes), release.message)
+        commit = write_commit(
+            repo, old, blobs, list(release.deletes), release.message, request.moment
+        )
         step("commit-made")
-        tag_object = create_tag(repo, release.tag, commit, release.tag_message, sign=sign)
+        tag_object = create_tag(
+            repo, release.tag, commit, release.tag_message, request.moment, sign=request.sign
+        )
         done.append("tag")
         step("tag-made")
         move_head(repo, commit, old, f"policy release: {release.tag}")

@@ -7,6 +7,7 @@ tree, so files equal on both sides of a diff are recognised without reading them
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import os
@@ -19,6 +20,7 @@ from git.objects import Blob, Commit, Tree
 from gitdb import IStream
 
 from tools.approvals import ChangedPath, Contribution
+from tools.clock import git_date
 from tools.snapshot import RevisionError, SnapshotError
 
 Repository = git.Repo
@@ -340,11 +342,24 @@ def write_blob(repo: git.Repo, text: str) -> str:
     return str(repo.odb.store(IStream(Blob.type, len(data), io.BytesIO(data))).hexsha.decode())
 
 
+def _dated(moment: dt.datetime) -> dict[str, str]:
+    """git's environment for an author, committer and tagger date of ``moment``: the same
+    instant gives the same commit and tag ids (reproducible releases)."""
+    when = git_date(moment)
+    return {"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
+
+
 def write_commit(
-    repo: git.Repo, parent: str, blobs: dict[str, str], deletes: list[str], message: str
+    repo: git.Repo,
+    parent: str,
+    blobs: dict[str, str],
+    deletes: list[str],
+    message: str,
+    moment: dt.datetime,
 ) -> str:
     """A new commit on ``parent`` with ``blobs`` (path -> blob id) and ``deletes`` applied,
-    made from objects only: no ref, index or working-tree file changes. Returns its id."""
+    dated ``moment``, made from objects only: no ref, index or working-tree file changes.
+    Returns its id."""
     handle, index = tempfile.mkstemp(prefix="policy-release-index.", dir=repo.git_dir)
     os.close(handle)
     env = {"GIT_INDEX_FILE": index}
@@ -357,15 +372,17 @@ def write_commit(
         tree = repo.git.write_tree(env=env)
     finally:
         Path(index).unlink(missing_ok=True)
-    sha: str = repo.git.commit_tree(tree, "-p", parent, "-m", message)
+    sha: str = repo.git.commit_tree(tree, "-p", parent, "-m", message, env=_dated(moment))
     return sha.strip()
 
 
-def create_tag(repo: git.Repo, name: str, commit: str, message: str, *, sign: bool) -> str:
-    """An annotated tag (signed when asked, or when git's ``tag.gpgSign`` says so); git refuses
-    a tag that exists. Returns the tag object's id."""
+def create_tag(
+    repo: git.Repo, name: str, commit: str, message: str, moment: dt.datetime, *, sign: bool
+) -> str:
+    """An annotated tag dated ``moment`` (signed when asked, or when git's ``tag.gpgSign`` says
+    so); git refuses a tag that exists. Returns the tag object's id."""
     flags = ["-s"] if sign else ["-a"]
-    repo.git.tag(*flags, "-m", message, "--", name, commit)
+    repo.git.tag(*flags, "-m", message, "--", name, commit, env=_dated(moment))
     return str(repo.git.rev_parse(f"refs/tags/{name}")).strip()
 
 
