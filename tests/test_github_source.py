@@ -309,6 +309,18 @@ def test_commit_author_cannot_approve_their_path(api: FakeGitHub, gate: GateRepo
     ]
 
 
+def test_a_file_named_like_a_commit_header_hides_no_author(api: FakeGitHub, gate: GateRepo) -> None:
+    """Mohamed's commit also adds a file named "\\x01" + an older commit id, deleted again: his
+    review still does not count for the file he wrote."""
+    older = git_as(gate.root, "anouk", "rev-parse", "base").strip()
+    hostile = "\x01" + older
+    gate.commit({MONITORING: monitoring("Mohamed schreef dit."), hostile: "x\n"}, author="mohamed")
+    gate.commit({hostile: None}, author="mohamed")
+    verdict = judge(api, gate, [approved(1, "mohamed", head_of(gate))])
+    assert missing(verdict)["hr"] == 1
+    assert any(r.startswith(f"{email('mohamed')}: self-approval") for r in reasons(verdict))
+
+
 def test_commit_author_is_known_by_github_login_too(api: FakeGitHub, gate: GateRepo) -> None:
     """A commit under another e-mail address that GitHub links to the reviewer is theirs."""
     (gate.root / MONITORING).write_text(monitoring("Privé geschreven."), encoding="utf-8")

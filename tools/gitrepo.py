@@ -13,6 +13,7 @@ import io
 import os
 import re
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import git
@@ -158,22 +159,40 @@ def tracked_paths(root: Path) -> list[str]:
     return sorted(path for path in listing.split("\0") if path)
 
 
-def _raw_entries(output: str) -> list[tuple[str, str]]:
-    """(metadata, path) pairs of ``--raw -z`` output; other fields (commit ids) are kept as
-    (id, '') so callers can tell which commit the entries that follow belong to."""
+_COMMIT_HEADER = re.compile(r"\n*\x01([0-9a-f]{40}|[0-9a-f]{64})")
+"""A commit header of ``--format=%x01%H`` (sha-1 or sha-256), after git's newline."""
+
+
+def raw_entries(output: str) -> Iterator[tuple[str, str, str]]:
+    """(commit, metadata, path) per entry of ``--raw -z --no-renames`` output, with commit ''
+    where the output has no headers (``diff-tree`` of two trees); a commit without entries
+    yields (commit, '', '').
+
+    The parse consumes exactly the fields git writes: a header, then per entry a ``:``
+    metadata field and the one path after it. A path is never looked at for anything else,
+    so no file name (any byte but NUL) can pass for a header or an entry. Output of any other
+    shape fails closed."""
     fields = output.split("\0")
-    pairs: list[tuple[str, str]] = []
-    index = 0
+    commit, listed, index = "", True, 0
     while index < len(fields):
         field = fields[index]
-        if field.startswith(":"):
-            pairs.append((field, fields[index + 1]))
-            index += 2
-        else:
-            if field:
-                pairs.append((field, ""))
-            index += 1
-    return pairs
+        index += 1
+        if not field.strip("\n"):
+            continue
+        if field.lstrip("\n").startswith(":"):
+            if index >= len(fields):
+                raise RevisionError("git's --raw output ends inside an entry; run it again")
+            yield commit, field.lstrip("\n"), fields[index]
+            listed, index = True, index + 1
+            continue
+        header = _COMMIT_HEADER.fullmatch(field)
+        if header is None:
+            raise RevisionError(f"unexpected field in git's --raw output: {field[:60]!r}")
+        if not listed:
+            yield commit, "", ""
+        commit, listed = header.group(1), False
+    if not listed:
+        yield commit, "", ""
 
 
 def changed_paths(repo: git.Repo, base: Commit, head: Commit) -> list[ChangedPath]:
@@ -183,41 +202,39 @@ def changed_paths(repo: git.Repo, base: Commit, head: Commit) -> list[ChangedPat
         "-r", "--no-renames", "--raw", "-z", base.hexsha, head.hexsha, strip_newline_in_stdout=False
     )
     found = []
-    for meta, path in _raw_entries(output):
-        if path:
-            old_mode, new_mode, _, _, status = meta[1:].split(" ")
-            found.append(ChangedPath(path, int(old_mode, 8), int(new_mode, 8), status[0]))
+    for _, meta, path in raw_entries(output):
+        old_mode, new_mode, _, _, status = meta[1:].split(" ")
+        found.append(ChangedPath(path, int(old_mode, 8), int(new_mode, 8), status[0]))
     return sorted(found, key=lambda change: change.path)
 
 
 _CO_AUTHOR = re.compile(r"^\s*co-authored-by:.*<([^<>]+)>\s*$", re.IGNORECASE | re.MULTILINE)
 
 
-def contributions(repo: git.Repo, base: Commit, head: Commit) -> list[Contribution]:
-    """Every commit reachable from HEAD and not from BASE, merges and side branches included."""
+def contributions(repo: git.Repo, base: Commit | None, head: Commit) -> list[Contribution]:
+    """Every commit reachable from HEAD and not from BASE (from HEAD's roots when BASE is None:
+    the empty tree), merges and side branches included."""
     # -c lists, for a merge, the paths that differ from every parent: what the merge itself
-    # wrote, not what it brought in from either side.
+    # wrote, not what it brought in from either side. --root: a root commit's files count.
+    span = f"{base.hexsha}..{head.hexsha}" if base is not None else head.hexsha
     output = repo.git.log(
         "--format=%x01%H",
         "-c",
         "--raw",
         "-z",
+        "--root",
         "--no-renames",
         "--no-color",
         "--no-ext-diff",
-        f"{base.hexsha}..{head.hexsha}",
+        span,
+        "--",
         strip_newline_in_stdout=False,
     )
     touched: dict[str, set[str]] = {}
-    current = ""
-    fields = output.split("\0")
-    for index, field in enumerate(fields):
-        token = field.lstrip("\n")
-        if token.startswith("\x01"):
-            current = token[1:].strip()
-            touched[current] = set()
-        elif token.startswith(":") and index + 1 < len(fields):
-            touched[current].add(fields[index + 1])
+    for sha, _, path in raw_entries(output):
+        touched.setdefault(sha, set())
+        if path:
+            touched[sha].add(path)
     found = []
     for sha, paths in touched.items():
         commit = repo.commit(sha)
