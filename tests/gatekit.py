@@ -162,13 +162,15 @@ class GateRepo:
         *,
         key: str | None = None,
         department: str | None = None,
-        base: str = "base",
+        base: str | None = "base",
         commit: bool = True,
+        policy: str | None = None,
     ) -> Approved:
-        """``policy approve`` by ``person``, then the record committed by that person."""
+        """``policy approve`` by ``person``, then the record committed by that person (BASE
+        None: the policy's last release, or its first release)."""
         done = approve(
             self.root,
-            resolve_range(self.root, base, None, None),
+            resolve_range(self.root, base, None, policy),
             key=self.keys[key or person],
             departments=(department,) if department else (),
         )
@@ -228,16 +230,17 @@ def forge(
     organisation: str = "Test B.V.",
     name: str = "forged.json",
     tamper: Mapping[str, str | None] | None = None,
+    made_against: str | None = None,
 ) -> None:
-    """Write and commit a record made by hand: any approver, key, namespace or content, and
-    optionally files changed after signing (``tamper``)."""
+    """Write and commit a record made by hand: any approver, key, namespace, content or BASE
+    it claims to be made against, and optionally files changed after signing (``tamper``)."""
     span = resolve_range(repo.root, "base", None, None)
     states = dict(files) if files is not None else dict(read_change(span).states)
     approval = new_approval(
         organisation=organisation,
         department=department,
         approver=email(approver),
-        base=span.base.commit.hexsha,
+        base=made_against or span.base_id,
         head=span.head.commit.hexsha,
         files=states,
     )

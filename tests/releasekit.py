@@ -12,6 +12,7 @@ from pathlib import Path
 
 from tests.conftest import policy_command, write_tree
 from tests.gatekit import GateRepo, email, git_as, shipped_with_keys
+from tools.gate import Approved
 
 TODAY = dt.date(2026, 11, 25)
 MOMENT = dt.datetime(2026, 11, 25, 12, tzinfo=dt.UTC)
@@ -75,6 +76,21 @@ class ShippedRepo(GateRepo):
         files.update({f"{NOTES}/{name}.md": text for name, text in notes.items()})
         self.commit(files, author="mallory", message="change")
 
+    def approve(  # type: ignore[override]
+        self, person: str, *, department: str | None = None, commit: bool = True
+    ) -> Approved:
+        """``policy approve`` of everything since the last release (before the first: of
+        every file), as a department member would run it."""
+        return super().approve(
+            person, department=department, base=None, commit=commit, policy="social-media"
+        )
+
+    def approve_first_release(self) -> None:
+        """Every department that owns files approves the first release, each for what it
+        owns (read from the trust root)."""
+        for person in FIRST_APPROVERS:
+            self.approve(person)
+
     def release(
         self, *args: str, today: str = EPOCH, wrapper: Sequence[str] = ()
     ) -> subprocess.CompletedProcess[str]:
@@ -82,12 +98,29 @@ class ShippedRepo(GateRepo):
         return run_as("anouk", self.root, "release", *args, today=today, wrapper=wrapper)
 
 
-def new_shipped_repo(root: Path, keys: dict[str, Path]) -> ShippedRepo:
-    """The shipped policy, every member with a key, committed (the trust root)."""
+FIRST_APPROVERS = (
+    "anouk.mulder",  # beleidsbeheer: the governance files and everything not named
+    "sanne.devries",  # communicatie
+    "lotte.bakker",  # marketing
+    "eva.visser",  # hr
+    "pieter.vandijk",  # juridisch
+    "fatima.yilmaz",  # ondernemingsraad
+)
+"""One member of each department of the shipped registry."""
+
+
+def new_shipped_repo(
+    root: Path, keys: dict[str, Path], *, first_approved: bool = True
+) -> ShippedRepo:
+    """The shipped policy, every member with a key, committed (the trust root); with
+    ``first_approved``, every department's approval of the first release committed too."""
     root.mkdir(parents=True)
     write_tree(root, {f"{NOTES}/.gitkeep": ""})
     shipped_with_keys(root, keys)
-    return ShippedRepo(root, keys)
+    repo = ShippedRepo(root, keys)
+    if first_approved:
+        repo.approve_first_release()
+    return repo
 
 
 def repository_state(root: Path) -> dict[str, str]:

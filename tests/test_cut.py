@@ -15,6 +15,7 @@ import pytest
 from tests.gatekit import git_as
 from tests.releasekit import (
     EPOCH,
+    FIRST_APPROVERS,
     MOMENT,
     MONITORING,
     MUST_AFTER,
@@ -300,24 +301,74 @@ def test_bad_arguments_are_one_line_errors(
     assert message in done.stderr and "Traceback" not in done.stderr
 
 
-def test_base_is_for_the_first_release_only(released: ShippedRepo) -> None:
-    """--base cannot pick an easier BASE once a release exists."""
+def test_trust_root_is_for_the_first_release_only(released: ShippedRepo) -> None:
+    """--trust-root (or its old name --base) cannot pick an easier BASE once a release exists."""
     minor_change(released)
-    done = released.release("--base", "HEAD")
-    assert done.returncode == 2
-    assert "--base is for a first release only" in done.stderr
+    for option in ("--trust-root", "--base"):
+        done = released.release(option, "HEAD")
+        assert done.returncode == 2
+        assert "--trust-root is for a first release only" in done.stderr
 
 
-def test_first_release_is_judged_from_its_trust_root(shipped: ShippedRepo) -> None:
-    """Before the first release, changes since the root commit need approval, unless --base
-    names a later trusted commit."""
-    shipped.commit({PROFESSIONAL: shipped.edit(PROFESSIONAL, SHOULD_BEFORE, SHOULD_AFTER)})
-    from_root = shipped.release("--dry-run")
-    assert from_root.returncode == 1
-    assert "error[not-approved]" in from_root.stderr and "hr (1 more)" in from_root.stderr
-    trusted = shipped.release("--dry-run", "--base", "HEAD")
-    assert trusted.returncode == 0, trusted.stderr
-    assert "approvals" in trusted.stdout and ": complete" in trusted.stdout
+@pytest.fixture
+def unapproved(tmp_path: Path, keys: dict[str, Path]) -> ShippedRepo:
+    """The shipped policy before its first release, approved by nobody."""
+    return new_shipped_repo(tmp_path / "unapproved", keys, first_approved=False)
+
+
+def test_the_first_release_needs_every_owner_whatever_the_trust_root(
+    unapproved: ShippedRepo,
+) -> None:
+    """The attack: with the trust root at HEAD (the old README recipe), root..HEAD is empty and
+    1.0.0 was "approved" by nobody. A first release is judged from nothing: every file needs
+    its owners, read from the trust root."""
+    for args in ((), ("--trust-root", "HEAD"), ("--base", "HEAD")):
+        done = unapproved.release("--dry-run", *args)
+        assert done.returncode == 1, done.stdout
+        assert "error[not-approved]" in done.stderr
+        for department in ("beleidsbeheer", "communicatie", "hr", "juridisch", "marketing"):
+            assert f"{department} (1 more)" in done.stderr
+        assert "ondernemingsraad (1 more)" in done.stderr
+    assert unapproved.release().returncode == 1
+    assert tags(unapproved) == ["base"]
+
+
+def test_departments_approve_the_first_release_through_the_cli(unapproved: ShippedRepo) -> None:
+    """The README's recipe: each department's member runs `policy approve` (no BASE: the first
+    release), commits the record, and `policy release` then cuts 1.0.0."""
+    for person in FIRST_APPROVERS:
+        key = unapproved.keys[person]
+        done = run_as(person, unapproved.root, "approve", "--key", str(key))
+        assert done.returncode == 0, done.stderr
+        git_as(unapproved.root, person, "add", "-A")
+        git_as(unapproved.root, person, "commit", "-q", "-m", f"approval by {person}")
+    report = run_as("anouk", unapproved.root, "approvals")
+    assert report.returncode == 0, report.stdout
+    assert "first release" in report.stdout
+    done = unapproved.release()
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "social-media/v1.0.0" in tags(unapproved)
+
+
+def test_an_edit_after_the_first_release_was_approved_makes_it_stale(
+    unapproved: ShippedRepo,
+) -> None:
+    unapproved.approve_first_release()
+    unapproved.commit({PROFESSIONAL: unapproved.edit(PROFESSIONAL, SHOULD_BEFORE, SHOULD_AFTER)})
+    done = unapproved.release("--dry-run")
+    assert done.returncode == 1
+    assert "still to approve: hr (1 more)" in done.stderr
+    report = run_as("anouk", unapproved.root, "approvals")
+    assert report.returncode == 1 and "stale: the file changed after the approval" in report.stdout
+
+
+def test_the_first_release_is_judged_by_the_trust_roots_rules(unapproved: ShippedRepo) -> None:
+    """Making yourself owner of everything after the trust root changes nothing."""
+    unapproved.commit({"CODEOWNERS": "* @voorbeeld/marketing\n"}, author="lotte.bakker")
+    unapproved.approve("lotte.bakker", department="marketing")
+    done = unapproved.release("--dry-run")
+    assert done.returncode == 1
+    assert "hr (1 more)" in done.stderr and "juridisch (1 more)" in done.stderr
 
 
 def test_a_second_release_at_the_same_time_fails_cleanly(released: ShippedRepo) -> None:

@@ -29,6 +29,7 @@ from tests.gatekit import (
     registry,
     shipped_with_keys,
 )
+from tools.approvalrecords import APPROVALS_FOLDER
 from tools.gate import approve, judge, resolve_range
 from tools.snapshot import RevisionError
 
@@ -191,6 +192,66 @@ def test_evil_merge_edit_counts_as_authored_by_the_merger(
     verdict = repo.verdict()
     assert missing(verdict)["hr"] == 1
     assert any(r.startswith(f"{email('eva')}: self-approval") for r in reasons(verdict))
+
+
+# --- Replay: an approval counts only for a change judged from a BASE its approver had seen ------
+
+
+def replay_scene(gate: GateRepo, *, clean: bool) -> None:
+    """Release 1 (tag r1): the monitoring text CHANGED, approved by Eva and Fatima. Release 2
+    (tag r2): another text, approved by Mohamed and Joost (with ``clean``, the records of
+    release 1 left the folder before it). Then Mallory puts CHANGED back, approved by nobody."""
+    gate.approve("eva")
+    gate.approve("fatima")
+    git_as(gate.root, "anouk", "tag", "r1")
+    old = sorted((gate.root / APPROVALS_FOLDER).glob("*.json"))
+    saved = {path.name: path.read_text(encoding="utf-8") for path in old}
+    gate.commit({MONITORING: monitoring("We kijken nooit mee.")})
+    gate.approve("mohamed", base="r1")
+    gate.approve("joost", base="r1")
+    if clean:
+        gate.commit({f"{APPROVALS_FOLDER}/{name}": None for name in saved}, author="anouk")
+    git_as(gate.root, "anouk", "tag", "r2")
+    assert gate.verdict(base="r1").complete
+    revert: dict[str, str | None] = {MONITORING: CHANGED}
+    # The old records are brought back under other names (or stay where they were).
+    revert.update({f"{APPROVALS_FOLDER}/copy-{name}": text for name, text in saved.items()})
+    gate.commit(revert)
+
+
+@pytest.mark.parametrize("clean", [False, True])
+def test_an_old_approval_cannot_bring_back_replaced_text(gate: GateRepo, clean: bool) -> None:
+    """The attack: the exact content of an earlier, approved change comes back, and so do the
+    approvals of it. They approved that earlier change, not this one."""
+    replay_scene(gate, clean=clean)
+    verdict = gate.verdict(base="r2")
+    assert not verdict.complete
+    assert missing(verdict) == {"hr": 1, "or[Ondernemingsraad]": 1}
+    replayed = [r for r in reasons(verdict) if "replayed" in r]
+    assert {email("eva"), email("fatima")} <= {r.split(":")[0] for r in replayed}
+    expected = "before BASE" if clean else "BASE already holds this record"
+    assert all(expected in r for r in replayed if r.startswith(email("eva")))
+    gate.approve("eva", base="r2")
+    gate.approve("fatima", base="r2")
+    assert gate.verdict(base="r2").complete
+
+
+def test_an_approval_made_against_a_later_commit_counts(gate: GateRepo) -> None:
+    """A record made against a commit after BASE (main moved on; the change was rebased or
+    squashed onto it) still approves its content."""
+    later = gate.commit({"README.md": "moved on\n"}, author="anouk")
+    gate.commit({MONITORING: monitoring("We kijken soms mee, echt.")})
+    forge(gate, key="eva", approver="eva", department="hr", made_against=later, name="e.json")
+    forge(gate, key="fatima", approver="fatima", department="or", made_against=later)
+    verdict = judge(gate.root, resolve_range(gate.root, "base", None, None))
+    assert missing(verdict)["hr"] == 0 and missing(verdict)["or[Ondernemingsraad]"] == 0
+
+
+def test_an_approval_made_against_an_unknown_commit_counts_for_nothing(gate: GateRepo) -> None:
+    forge(gate, key="eva", approver="eva", department="hr", made_against="f" * 40)
+    verdict = gate.verdict()
+    assert missing(verdict)["hr"] == 1
+    assert any("unknown BASE" in r for r in reasons(verdict))
 
 
 # --- Who may approve ---------------------------------------------------------------------------
@@ -619,7 +680,8 @@ def test_cli_approvals_output_is_deterministic(gate: GateRepo) -> None:
     [
         (["approvals", "no-such-ref"], "unknown revision 'no-such-ref'"),
         (["approvals", "--", "-x"], "is not a revision"),
-        (["approvals"], "no release yet"),
+        (["approvals", "--trust-root", "no-such-ref"], "unknown revision 'no-such-ref'"),
+        (["approvals", "base", "--trust-root", "base"], "for a first release only"),
         (["approve", "base", "--key", "/nonexistent/key"], "cannot read the public key"),
     ],
 )

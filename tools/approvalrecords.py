@@ -46,6 +46,11 @@ def render_record(approval: Approval, signature: str) -> str:
     return json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+def record_digest(record: ApprovalRecord) -> str:
+    """What identifies a record whatever its file is called: the digest of what was signed."""
+    return hashlib.sha256(signed_message(record.approval)).hexdigest()
+
+
 def record_name(approval: Approval) -> str:
     """A file name that says who approved what, and differs for every approved content."""
     person = re.sub(r"[^a-z0-9]+", "-", approval.approver.split("@")[0].lower()).strip("-")

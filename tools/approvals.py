@@ -11,8 +11,15 @@ GitHub pull-request reviews (``tools/reviews.py``).
 - A record counts for a path only if its signature verifies against a key that a member of
   that department has at BASE (and that is revoked neither at BASE nor at HEAD: revoking can
   only take approvals away), and it approves exactly the path's content at HEAD.
+- A record counts only for a change judged from a BASE its approver had seen (the replay rule):
+  one that BASE already held, or one made against a BASE that is an ancestor of this BASE
+  (an earlier release), approves nothing, even where it names the exact content at HEAD. So
+  an old approval of a clause's earlier text cannot bring that text back after the owners
+  replaced it; merges, squashes and rebases keep a record's BASE and so keep it counting.
 - A person counts once per requirement, however many keys or records; nobody counts for a path
   they authored, committed or co-authored in BASE..HEAD.
+- A first release is judged from nothing: every file at HEAD is new and needs its owners,
+  with the rules of the trust root.
 - Unowned, non-canonical or colliding paths, symbolic links and submodules, and any error in
   the BASE configuration make the verdict incomplete.
 """
@@ -23,6 +30,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 from schema.models import ApprovalRecord, Registry
 from tools.diagnostics import Diagnostic
@@ -88,6 +96,12 @@ class Governance:
     """Revoked key blobs from the BASE and HEAD registries."""
 
 
+BaseRelation = Literal["same", "earlier", "other", "unknown"]
+"""A record's BASE against the judged BASE: the same commit; an ancestor of it (made before
+it, e.g. for an earlier release); neither (e.g. a later commit of the main branch); a commit
+this repository does not have."""
+
+
 @dataclass(frozen=True)
 class SignedApproval:
     """A record file at HEAD, read and its signature checked by the shell."""
@@ -100,6 +114,10 @@ class SignedApproval:
     """The public key the signature names."""
     signature_ok: bool = False
     """ssh-keygen verified the signature over the record with ``key``."""
+    at_base: bool = False
+    """BASE already held this record (under any name): it approved an earlier change."""
+    made_from: BaseRelation = "same"
+    """How the BASE the record was made against relates to the BASE of this judgement."""
 
 
 @dataclass(frozen=True)
@@ -331,6 +349,25 @@ def _record_problem(
         return f"another organisation: the record is for '{approval.organisation}'"
     if approval.department not in memberships.get(approver, set()):
         return f"not a member: {approver} is not in {approval.department} at BASE"
+    return _replay_problem(signed)
+
+
+def _replay_problem(signed: SignedApproval) -> str | None:
+    """Why a genuine record approves nothing here because it was made for an earlier change."""
+    assert signed.record is not None
+    made_from = signed.record.approval.base[:12]
+    if signed.at_base:
+        return "replayed: BASE already holds this record; it approved an earlier change"
+    if signed.made_from == "earlier":
+        return (
+            f"replayed: made against {made_from}, before BASE; it approved an earlier change, "
+            "so the approver must approve this one"
+        )
+    if signed.made_from == "unknown":
+        return (
+            f"unknown BASE: the commit it was made against ({made_from}) is not in this "
+            "repository; fetch it, or approve again"
+        )
     return None
 
 

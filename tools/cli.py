@@ -370,7 +370,8 @@ def _approvals(root: Path, args: argparse.Namespace) -> int:
             policy = _policy_for_versions(root, args)
         else:
             policy = _only_policy(root, args.policy, args.head)
-        verdict = judge(root, resolve_range(root, args.base, args.head, policy))
+        span = resolve_range(root, args.base, args.head, policy, trust_root=args.trust_root)
+        verdict = judge(root, span)
     render = {
         "text": approvalreport.render_text,
         "markdown": approvalreport.render_markdown,
@@ -426,7 +427,7 @@ def _approve(root: Path, args: argparse.Namespace) -> int:
         policy = _only_policy(root, args.policy, "HEAD")
     done = approve(
         root,
-        resolve_range(root, args.base, None, policy),
+        resolve_range(root, args.base, None, policy, trust_root=args.trust_root),
         key=args.key,
         departments=tuple(args.department),
     )
@@ -583,7 +584,7 @@ def _release(root: Path, args: argparse.Namespace) -> int:
         moment=clock.now(),
         version=args.release_version,
         effective=args.effective_date,
-        base=args.base,
+        trust_root=args.trust_root,
         sign=args.sign,
     )
     try:

@@ -22,6 +22,12 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
+_TRUST_ROOT_HELP = (
+    "before the first release, without BASE: the commit whose CODEOWNERS and registry judge "
+    "it (default: the repository's root commit)"
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="policy", description="Validate, diff and release policies kept as YAML.")
     parser.add_argument("--version", action="version", version=f"policy {__version__}")
@@ -82,61 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     owners.add_argument("--format", choices=("text", "json"), default="text")
     owners.add_argument("--check", action="store_true", help="lint instead of listing")
 
-    approve = commands.add_parser(
-        "approve",
-        help="sign your approval of the content at HEAD",
-        description="Record, as a signed file in changelog/approvals/, that you approve the "
-        "files changed between BASE and HEAD with exactly their content at HEAD. Commit the "
-        "file; it counts for as long as those files keep that content.",
-    )
-    approve.add_argument("base", nargs="?", metavar="BASE", help="default: the last release")
-    approve.add_argument(
-        "--department", action="append", default=[], metavar="ID", help="(repeatable)"
-    )
-    approve.add_argument("--key", type=Path, metavar="FILE", help="your SSH key")
-    approve.add_argument(
-        "--policy", metavar="ID", help="the policy (needed when there are several)"
-    )
-    approvals = commands.add_parser(
-        "approvals",
-        help="who must approve BASE..HEAD, who did, what is missing",
-        description="Exit 0 when every required department has approved, 1 when not.",
-    )
-    approvals.add_argument(
-        "base",
-        nargs="?",
-        metavar="BASE",
-        help="default: the last release (--source github: where the pull request branched off)",
-    )
-    approvals.add_argument(
-        "head", nargs="?", metavar="HEAD", help="default: HEAD (--source github: the PR's head)"
-    )
-    approvals.add_argument(
-        "--policy", metavar="ID", help="the policy (needed when there are several)"
-    )
-    approvals.add_argument("--format", choices=("text", "markdown", "json"), default="text")
-    approvals.add_argument(
-        "--source",
-        choices=("git", "github"),
-        default="git",
-        help="the approvals: signed records in git (default) or the pull request's reviews",
-    )
-    approvals.add_argument(
-        "--pr",
-        type=_pull_number,
-        metavar="N",
-        help="--source github: the pull request (default: from GITHUB_EVENT_PATH)",
-    )
-    approvals.add_argument(
-        "--repo",
-        metavar="OWNER/NAME",
-        help="--source github: the repository (default: GITHUB_REPOSITORY)",
-    )
-    approvals.add_argument(
-        "--api-url",
-        metavar="URL",
-        help="--source github: the REST API (default: GITHUB_API_URL, else api.github.com)",
-    )
+    _add_gate_parsers(commands)
     _add_site_parsers(commands)
     _add_release_parsers(commands)
     report = commands.add_parser(
@@ -178,6 +130,72 @@ def build_parser() -> argparse.ArgumentParser:
         help="only check that the files are up to date (exit 1 when stale)",
     )
     return parser
+
+
+def _add_gate_parsers(commands: argparse._SubParsersAction[_Parser]) -> None:
+    approve = commands.add_parser(
+        "approve",
+        help="sign your approval of the content at HEAD",
+        description="Record, as a signed file in changelog/approvals/, that you approve the "
+        "files changed between BASE and HEAD with exactly their content at HEAD. Commit the "
+        "file; it counts for as long as those files keep that content.",
+    )
+    approve.add_argument("base", nargs="?", metavar="BASE", help="default: the last release")
+    approve.add_argument(
+        "--department", action="append", default=[], metavar="ID", help="(repeatable)"
+    )
+    approve.add_argument("--key", type=Path, metavar="FILE", help="your SSH key")
+    approve.add_argument("--trust-root", metavar="REV", help=_TRUST_ROOT_HELP)
+    approve.add_argument(
+        "--policy", metavar="ID", help="the policy (needed when there are several)"
+    )
+    approvals = commands.add_parser(
+        "approvals",
+        help="who must approve BASE..HEAD, who did, what is missing",
+        description="Exit 0 when every required department has approved, 1 when not.",
+    )
+    approvals.add_argument(
+        "base",
+        nargs="?",
+        metavar="BASE",
+        help="default: the last release (--source github: where the pull request branched off)",
+    )
+    approvals.add_argument(
+        "head", nargs="?", metavar="HEAD", help="default: HEAD (--source github: the PR's head)"
+    )
+    approvals.add_argument("--trust-root", metavar="REV", help=_TRUST_ROOT_HELP)
+    approvals.add_argument(
+        "--release",
+        metavar="X.Y.Z",
+        help="re-verify the approvals archived in this release (offline; exit 1 if any no "
+        "longer verifies)",
+    )
+    approvals.add_argument(
+        "--policy", metavar="ID", help="the policy (needed when there are several)"
+    )
+    approvals.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    approvals.add_argument(
+        "--source",
+        choices=("git", "github"),
+        default="git",
+        help="the approvals: signed records in git (default) or the pull request's reviews",
+    )
+    approvals.add_argument(
+        "--pr",
+        type=_pull_number,
+        metavar="N",
+        help="--source github: the pull request (default: from GITHUB_EVENT_PATH)",
+    )
+    approvals.add_argument(
+        "--repo",
+        metavar="OWNER/NAME",
+        help="--source github: the repository (default: GITHUB_REPOSITORY)",
+    )
+    approvals.add_argument(
+        "--api-url",
+        metavar="URL",
+        help="--source github: the REST API (default: GITHUB_API_URL, else api.github.com)",
+    )
 
 
 def _add_site_parsers(commands: argparse._SubParsersAction[_Parser]) -> None:
@@ -236,10 +254,12 @@ def _add_release_parsers(commands: argparse._SubParsersAction[_Parser]) -> None:
         "today, or today plus the notice period for a material change)",
     )
     release.add_argument(
+        "--trust-root",
         "--base",
+        dest="trust_root",
         metavar="REV",
         help="first release only: the commit whose CODEOWNERS and registry the approvals are "
-        "judged by (default: the repository's root commit)",
+        "judged by (default: the repository's root commit); every file is judged as new",
     )
     release.add_argument("--sign", action="store_true", help="sign the tag (git tag -s)")
     release.add_argument("--dry-run", action="store_true", help="print the plan, change nothing")

@@ -31,7 +31,7 @@ from filelock import FileLock, Timeout
 from tools.changelog import changelog_path
 from tools.comparison import gather
 from tools.diagnostics import Diagnostic
-from tools.gate import Range, judge
+from tools.gate import Range, first_release_range, judge
 from tools.gitrepo import (
     GitSnapshot,
     Repository,
@@ -44,7 +44,6 @@ from tools.gitrepo import (
     move_head,
     open_repo,
     parent_of,
-    root_commits,
     tag_names,
     tag_target,
     tree_of,
@@ -88,8 +87,8 @@ class Request:
     """When the release is cut (``tools/clock.py``): its commit and tag date, and "today"."""
     version: str | None = None
     effective: dt.date | None = None
-    base: str | None = None
-    """The trusted BASE of the first release's approvals (default: the repository's root)."""
+    trust_root: str | None = None
+    """Where a first release's rules are read (default: the repository's root commit)."""
     sign: bool = False
 
     @property
@@ -132,18 +131,22 @@ def gather_facts(root: Path, request: Request) -> tuple[Facts, str]:
         raise InvalidRepositoryError(list(report.diagnostics))
     found = gather(root, None, "HEAD", policy, cache)
     release = last_release(root, policy)
-    if release is not None and request.base is not None:
+    if release is not None and request.trust_root is not None:
         raise RevisionError(
-            f"--base is for a first release only; '{policy}' is judged from its last release "
-            f"{release.version_text}"
+            f"--trust-root is for a first release only; '{policy}' is judged from its last "
+            f"release {release.version_text}"
         )
     note_problems = list(found.note_problems) + check_notes(
         found.since_release, found.since_release, found.notes, found.versions
     )
     verdict, gate_error = None, None
     try:
-        base = GitSnapshot(repo, release.tag if release else _first_base(repo, request.base))
-        verdict = judge(root, Range(base, head), excluded=_releaser(repo))
+        span = (
+            Range.between(GitSnapshot(repo, release.tag), head)
+            if release
+            else first_release_range(repo, head, request.trust_root)
+        )
+        verdict = judge(root, span, excluded=_releaser(repo))
     except (SshKeygenError, RevisionError) as error:
         gate_error = f"the approval gate cannot run: {error}"
     facts = Facts(
@@ -167,18 +170,6 @@ def gather_facts(root: Path, request: Request) -> tuple[Facts, str]:
         effective=request.effective,
     )
     return facts, head.commit.hexsha
-
-
-def _first_base(repo: Repository, base: str | None) -> str:
-    if base is not None:
-        return base
-    roots = root_commits(repo, "HEAD")
-    if len(roots) != 1:
-        raise RevisionError(
-            "the history has several root commits, so the first release has no obvious trusted "
-            "BASE; give --base: the commit whose CODEOWNERS and departments.yaml you trust"
-        )
-    return roots[0]
 
 
 def _releaser(repo: Repository) -> frozenset[str]:

@@ -16,18 +16,20 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from schema.models import Registry
+from schema.models import ApprovalRecord, Registry
 from tools.approvalrecords import (
     APPROVALS_FOLDER,
     NAMESPACE,
     is_record_path,
     new_approval,
     read_record,
+    record_digest,
     record_name,
     render_record,
     signed_message,
 )
 from tools.approvals import (
+    BaseRelation,
     Change,
     Governance,
     SignedApproval,
@@ -40,6 +42,7 @@ from tools.diagnostics import Diagnostic
 from tools.diff import PolicyDiff, diff_policies
 from tools.files import write_atomic
 from tools.gitrepo import (
+    EMPTY_TREE,
     GitSnapshot,
     Repository,
     changed_paths,
@@ -49,6 +52,7 @@ from tools.gitrepo import (
     merge_base,
     open_repo,
     resolve_commit,
+    root_commits,
     signing_key_setting,
 )
 from tools.loader import ParseCache, load_policy, load_registry
@@ -66,40 +70,80 @@ if TYPE_CHECKING:  # the network module is loaded only for --source github
 
 @dataclass(frozen=True)
 class Range:
-    base: GitSnapshot
+    """What the gate judges: BASE..HEAD, with the rules read from ``trust``."""
+
+    base: GitSnapshot | None
+    """What the change is judged from; None: nothing, so every file at HEAD is new (a first
+    release)."""
     head: GitSnapshot
+    trust: GitSnapshot
+    """Where CODEOWNERS and the registry are read: BASE, or a first release's trust root."""
+
+    @classmethod
+    def between(cls, base: GitSnapshot, head: GitSnapshot) -> Range:
+        return cls(base, head, base)
 
     @property
     def repo(self) -> Repository:
-        return self.base.repo
+        return self.head.repo
+
+    @property
+    def base_id(self) -> str:
+        """BASE's commit id; git's empty tree for a first release."""
+        return self.base.commit.hexsha if self.base is not None else EMPTY_TREE
+
+    @property
+    def base_label(self) -> str:
+        if self.base is None:
+            return f"nothing (first release; rules from {self.trust.label})"
+        return self.base.label
 
 
 def resolve_range(
-    root: Path, base_spec: str | None, head_spec: str | None, policy: str | None
+    root: Path,
+    base_spec: str | None,
+    head_spec: str | None,
+    policy: str | None,
+    *,
+    trust_root: str | None = None,
 ) -> Range:
     """BASE (default: the policy's last release) and HEAD (default: the HEAD commit); either may
-    be a release version of ``policy`` (``1.2.0``)."""
+    be a release version of ``policy`` (``1.2.0``). A policy with no release yet is judged as
+    a first release: from nothing, with the rules of the trust root."""
     repo = open_repo(root)
+    head = GitSnapshot(repo, git_revision(root, head_spec or "HEAD", policy))
     if base_spec is None:
         if policy is None:
             raise RevisionError("give BASE or the policy whose last release is BASE")
         release = last_release(root, policy)
         if release is None:
-            raise RevisionError(
-                f"'{policy}' has no release yet, so there is no trusted BASE; give BASE: the "
-                "commit whose CODEOWNERS and departments.yaml you trust (e.g. main)"
-            )
+            return first_release_range(repo, head, trust_root)
         base_spec = release.tag
-    base = GitSnapshot(repo, git_revision(root, base_spec, policy))
-    head = GitSnapshot(repo, git_revision(root, head_spec or "HEAD", policy))
-    return Range(base, head)
+    elif trust_root is not None:
+        raise RevisionError("--trust-root is for a first release only, without BASE")
+    return Range.between(GitSnapshot(repo, git_revision(root, base_spec, policy)), head)
+
+
+def first_release_range(repo: Repository, head: GitSnapshot, trust_root: str | None) -> Range:
+    """A first release: everything at HEAD is new and needs its owners' approval, read from
+    the trust root (``trust_root``, else the single root commit HEAD descends from)."""
+    if trust_root is None:
+        roots = root_commits(repo, head.commit.hexsha)
+        if len(roots) != 1:
+            raise RevisionError(
+                "the history has several root commits, so a first release has no obvious trust "
+                "root; give --trust-root: the commit whose CODEOWNERS and departments.yaml you "
+                "trust"
+            )
+        trust_root = roots[0]
+    return Range(None, head, GitSnapshot(repo, trust_root))
 
 
 def judge(root: Path, span: Range, *, excluded: frozenset[str] = frozenset()) -> Verdict:
     """The verdict on BASE..HEAD."""
-    governance = read_governance(span.base, span.head)
+    governance = read_governance(span.trust, span.head)
     change = read_change(span, excluded)
-    approvals = [read_approval(span.head, path) for path in record_paths(span.head)]
+    approvals = read_approvals(span)
     return _with_history(span, evaluate(change, governance, approvals))
 
 
@@ -136,14 +180,14 @@ def resolve_pull_range(
         base.label = f"#{pull.number} base"
     else:
         base = GitSnapshot(repo, base_spec)
-    return Range(base, head)
+    return Range.between(base, head)
 
 
 def judge_pull_request(span: Range, client: Client) -> Verdict:
     """The verdict on BASE..HEAD with the pull request's reviews as the approvals."""
     from tools.github import fetch_commits, fetch_pull, fetch_reviews, fetch_team_members
 
-    governance = read_governance(span.base, span.head)
+    governance = read_governance(span.trust, span.head)
     change = read_change(span)
     registry = governance.registry
     if registry is None:
@@ -179,25 +223,20 @@ def _states_at(
 
 
 def _with_history(span: Range, verdict: Verdict) -> Verdict:
-    """The verdict, closed when BASE is not an ancestor of HEAD."""
-    if not is_ancestor(span.repo, span.base.commit, span.head.commit):
+    """The verdict, closed when BASE (or the trust root) is not an ancestor of HEAD."""
+    start = span.base if span.base is not None else span.trust
+    if not is_ancestor(span.repo, start.commit, span.head.commit):
+        what = "BASE" if span.base is not None else "the trust root"
         problem = Diagnostic(
             "",
             0,
             0,
             "not-an-ancestor",
-            f"BASE {span.base.label} is not an ancestor of HEAD {span.head.label}, so who wrote "
+            f"{what} {start.label} is not an ancestor of HEAD {span.head.label}, so who wrote "
             "the change cannot be known",
             "use a BASE that HEAD builds on (fetch the full history in CI)",
         )
-        verdict = Verdict(
-            verdict.base,
-            verdict.head,
-            verdict.required,
-            verdict.ignored,
-            (problem, *verdict.problems),
-            verdict.people,
-        )
+        verdict = replace(verdict, problems=(problem, *verdict.problems))
     return verdict
 
 
@@ -237,21 +276,71 @@ def read_governance(base: GitSnapshot, head: GitSnapshot) -> Governance:
 
 
 def read_change(span: Range, excluded: frozenset[str] = frozenset()) -> Change:
+    base = span.base.commit if span.base is not None else None
     paths = tuple(
-        c
-        for c in changed_paths(span.repo, span.base.commit, span.head.commit)
-        if not is_record_path(c.path)
+        c for c in changed_paths(span.repo, base, span.head.commit) if not is_record_path(c.path)
     )
     return Change(
-        base=f"{span.base.label} ({span.base.commit.hexsha[:12]})",
+        base=f"{span.base_label} ({span.base_id[:12]})",
         head=f"{span.head.label} ({span.head.commit.hexsha[:12]})",
         paths=paths,
         states={c.path: span.head.state(c.path) for c in paths},
         head_files=tuple(span.head.files("")),
-        contributions=tuple(contributions(span.repo, span.base.commit, span.head.commit)),
+        contributions=tuple(contributions(span.repo, base, span.head.commit)),
         clauses=_clauses(span, {c.path for c in paths}),
         excluded=frozenset(e.casefold() for e in excluded),
     )
+
+
+def read_approvals(span: Range) -> list[SignedApproval]:
+    """The records at HEAD, each with what the replay rule needs: whether BASE already held
+    it, and how the BASE it was made against relates to this BASE."""
+    seen = (
+        {record_digest(r) for r in _records(span.base) if r is not None}
+        if span.base is not None
+        else set()
+    )
+    relations: dict[str, BaseRelation] = {}
+    found = []
+    for signed in (read_approval(span.head, path) for path in record_paths(span.head)):
+        if signed.record is None:
+            found.append(signed)
+            continue
+        made_from = signed.record.approval.base
+        if made_from not in relations:
+            relations[made_from] = _relation(span, made_from)
+        found.append(
+            replace(
+                signed,
+                at_base=record_digest(signed.record) in seen,
+                made_from=relations[made_from],
+            )
+        )
+    return found
+
+
+def _records(snapshot: GitSnapshot) -> list[ApprovalRecord | None]:
+    found = []
+    for path in record_paths(snapshot):
+        try:
+            record = read_record(snapshot.read(path))
+        except SnapshotError:
+            continue
+        found.append(record if not isinstance(record, str) else None)
+    return found
+
+
+def _relation(span: Range, made_from: str) -> BaseRelation:
+    """How the BASE a record was made against relates to this BASE (``approvals.BaseRelation``)."""
+    if span.base is None or made_from == span.base_id:
+        return "same"
+    if made_from == EMPTY_TREE:
+        return "earlier"
+    try:
+        earlier = resolve_commit(span.repo, made_from)
+    except RevisionError:
+        return "unknown"
+    return "earlier" if is_ancestor(span.repo, earlier, span.base.commit) else "other"
 
 
 def record_paths(snapshot: GitSnapshot) -> list[str]:
@@ -310,7 +399,7 @@ def approve(
         )
     change = read_change(span)
     if not change.paths:
-        raise RevisionError(f"nothing to approve: HEAD changes nothing since {span.base.label}")
+        raise RevisionError(f"nothing to approve: HEAD changes nothing since {span.base_label}")
     key_path = key or default_key(span.repo)
     public = public_key_of(key_path)
     try:
@@ -322,7 +411,7 @@ def approve(
         raise RevisionError("policy/departments.yaml does not load; run 'policy validate'")
     registry = registry_file.model
     email, member_of = _key_owner(registry, blob, fingerprint(blob))
-    chosen = departments or _needed_from(span.base, member_of, change)
+    chosen = departments or _needed_from(span.trust, member_of, change)
     for department in chosen:
         if department not in member_of:
             raise RevisionError(
@@ -335,7 +424,7 @@ def approve(
             organisation=registry.organisation,
             department=department,
             approver=email,
-            base=span.base.commit.hexsha,
+            base=span.base_id,
             head=span.head.commit.hexsha,
             files=change.states,
         )
@@ -432,7 +521,7 @@ def _clauses(span: Range, changed: set[str]) -> dict[str, tuple[str, ...]]:
         # Section files the change does not touch hold no changed clause: left unread, so
         # the cost follows the change, not the size of the policy.
         same = {p for p in span.head.files(f"policy/{policy}/sections") if p not in changed}
-        base, _ = load_policy(span.base, policy, cache, skip=same)
+        base = load_policy(span.base, policy, cache, skip=same)[0] if span.base else None
         head, _ = load_policy(span.head, policy, cache, skip=same)
         if head is None and base is None:
             continue  # does not load: 'policy validate' says why; paths still need approval

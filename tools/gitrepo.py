@@ -27,6 +27,9 @@ from tools.snapshot import RevisionError, SnapshotError
 Repository = git.Repo
 """A repository, for modules that pass one along without importing GitPython."""
 
+EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+"""git's id of the empty tree: what a first release is judged from."""
+
 _SYMLINK_MODE = 0o120000
 _SUBMODULE_MODE = 0o160000
 
@@ -195,11 +198,13 @@ def raw_entries(output: str) -> Iterator[tuple[str, str, str]]:
         yield commit, "", ""
 
 
-def changed_paths(repo: git.Repo, base: Commit, head: Commit) -> list[ChangedPath]:
-    """Every path that differs between the two trees: added, deleted, modified, type or mode
-    changed; a rename is its two sides. Paths come from git as bytes-exact UTF-8 (``-z``)."""
+def changed_paths(repo: git.Repo, base: Commit | None, head: Commit) -> list[ChangedPath]:
+    """Every path that differs between the two trees (BASE None: the empty tree): added,
+    deleted, modified, type or mode changed; a rename is its two sides. Paths come from git
+    as bytes-exact UTF-8 (``-z``)."""
+    start = base.hexsha if base is not None else EMPTY_TREE
     output = repo.git.diff_tree(
-        "-r", "--no-renames", "--raw", "-z", base.hexsha, head.hexsha, strip_newline_in_stdout=False
+        "-r", "--no-renames", "--raw", "-z", start, head.hexsha, strip_newline_in_stdout=False
     )
     found = []
     for _, meta, path in raw_entries(output):
