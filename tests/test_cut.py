@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -30,7 +31,9 @@ from tests.releasekit import (
     repository_state,
     run_as,
 )
+from tools.approvalrecords import APPROVALS_FOLDER
 from tools.cut import ReleaseError, Request, cut, release_lock
+from tools.gitrepo import EMPTY_TREE
 
 POLICY_YAML = "policy/social-media/policy.yaml"
 
@@ -145,8 +148,120 @@ def test_first_minor_and_major_release_of_the_shipped_policy(shipped: ShippedRep
         < changelog.index("## [1.0.0]")
     )
     assert git_as(shipped.root, "anouk", "status", "--porcelain") == ""
-    text = run_as("anouk", shipped.root, "history")
-    assert text.stdout.splitlines()[-1].startswith("2.0.0      2026-11-25  major   2027-02-01")
+    text = run_as("anouk", shipped.root, "history").stdout.splitlines()
+    assert text[-2].startswith("2.0.0      2026-11-25  major   2027-02-01")
+    assert text[-1].split() == [
+        "approved",
+        "by",
+        "eva.visser@voorbeeld.nl",
+        "(hr),",
+        "fatima.yilmaz@voorbeeld.nl",
+        "(ondernemingsraad),",
+        "sanne.devries@voorbeeld.nl",
+        "(communicatie)",
+    ]
+
+
+# --- Each release keeps the evidence it relied on ------------------------------------------------
+
+
+def evidence(repo: ShippedRepo, version: str) -> dict[str, Any]:
+    path = repo.root / f"changelog/social-media/{version}.approvals.json"
+    found: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return found
+
+
+def test_a_release_archives_the_approvals_it_relied_on(released: ShippedRepo) -> None:
+    """The records that counted move into the release commit, with approver, department, key
+    fingerprint and the signed content; the folder keeps only records not used yet."""
+    first = evidence(released, "1.0.0")
+    assert {(a["approver"].split("@")[0], a["department"]) for a in first["approvals"]} == {
+        (person, department)
+        for person, department in zip(
+            FIRST_APPROVERS,
+            ("beleidsbeheer", "communicatie", "marketing", "hr", "juridisch", "ondernemingsraad"),
+            strict=True,
+        )
+    }
+    assert (
+        first["base"] == EMPTY_TREE
+        and first["trust_root"] == git_as(released.root, "anouk", "rev-parse", "base").strip()
+    )
+    assert not list((released.root / APPROVALS_FOLDER).glob("*.json"))
+    minor_change(released)
+    released.approve("pieter.vandijk", department="juridisch")  # not needed: nothing of theirs
+    assert released.release().returncode == 0
+    second = evidence(released, "1.1.0")
+    hr = next(a for a in second["approvals"] if a["department"] == "hr")
+    assert hr["key"].startswith("SHA256:")
+    assert hr["counted_for"] == [PROFESSIONAL]
+    assert hr["record"]["approval"]["files"][PROFESSIONAL].startswith("100644 sha256:")
+    left = sorted(p.name for p in (released.root / APPROVALS_FOLDER).glob("*.json"))
+    assert len(left) == 1 and left[0].startswith("juridisch--pieter")  # kept: not used yet
+    notes = (released.root / "changelog/social-media/1.1.0.md").read_text(encoding="utf-8")
+    assert notes.endswith(
+        "## Goedgekeurd door\n\n- Eva Visser (hr)\n- Sanne de Vries (communicatie)\n"
+    )
+
+
+def test_an_auditor_reverifies_a_release_offline(released: ShippedRepo) -> None:
+    """`policy approvals --release` judges the archived records again: exit 0 while they
+    verify, 1 once the archive no longer matches what was signed."""
+    minor_change(released)
+    assert released.release().returncode == 0
+    for version in ("1.0.0", "1.1.0"):
+        check = run_as("anouk", released.root, "approvals", "--release", version)
+        assert check.returncode == 0, check.stdout + check.stderr
+        assert ": complete" in check.stdout
+    path = released.root / "changelog/social-media/1.1.0.approvals.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["approvals"][0]["record"]["approval"]["files"][PROFESSIONAL] = "100644 sha256:" + "0" * 64
+    path.write_text(json.dumps(data), encoding="utf-8")
+    git_as(released.root, "anouk", "commit", "-qa", "--amend", "--no-edit")
+    git_as(released.root, "anouk", "tag", "-f", "social-media/v1.1.0")
+    tampered = run_as("anouk", released.root, "approvals", "--release", "1.1.0")
+    assert tampered.returncode == 1
+    assert "bad signature" in tampered.stdout and "INCOMPLETE" in tampered.stdout
+    for args, message in (
+        (["--release", "9.9.9"], "unknown revision"),
+        (["--release", "1.x"], "is not a version"),
+        (["base", "--release", "1.0.0"], "--release takes no BASE"),
+    ):
+        done = run_as("anouk", released.root, "approvals", *args)
+        assert done.returncode == 2 and message in done.stderr, done.stderr
+        assert "Traceback" not in done.stderr
+
+
+def test_an_old_approval_cannot_undo_a_later_approved_change(released: ShippedRepo) -> None:
+    """Issue 13's attack end to end: Piet (Mallory here) changes a clause to v1, approved, 1.1.0;
+    to v2, approved by others, 1.2.0; then puts v1 back with the old records restored from
+    history. The gate stays closed: those records approved an earlier change."""
+    minor_change(released)  # v1, approved by Eva (hr) and Sanne (communicatie)
+    assert released.release().returncode == 0
+    v1_records = {
+        name: git_as(released.root, "anouk", "show", f"HEAD^:{APPROVALS_FOLDER}/{name}")
+        for name in git_as(
+            released.root, "anouk", "ls-tree", "--name-only", f"HEAD^:{APPROVALS_FOLDER}"
+        ).split()
+    }
+    v1 = (released.root / PROFESSIONAL).read_text(encoding="utf-8")
+    note_v1 = git_as(released.root, "anouk", "show", f"HEAD^:{NOTES}/werktijd.md")
+    released.change(
+        PROFESSIONAL,
+        SHOULD_AFTER,
+        SHOULD_AFTER.replace("beperkt", "zelden"),
+        notes={"zelden": note("[sm-016]", "Gebruik sociale media onder werktijd *zelden*.")},
+    )
+    released.approve("mohamed.elamrani")
+    released.approve("daan.jansen")
+    assert released.release().returncode == 0
+    revert = {PROFESSIONAL: v1, f"{NOTES}/werktijd.md": note_v1}
+    revert.update({f"{APPROVALS_FOLDER}/{name}": text for name, text in v1_records.items()})
+    released.commit(revert, author="mallory", message="terug naar v1")
+    gate = run_as("anouk", released.root, "approvals")
+    assert gate.returncode == 1, gate.stdout
+    assert "replayed" in gate.stdout
+    assert released.release().returncode == 1
 
 
 def test_a_release_version_works_where_a_revision_does(released: ShippedRepo) -> None:

@@ -159,7 +159,9 @@ def test_cli_history_text_and_json(mini_repo: Callable[..., Path]) -> None:
         "date",
         "impact",
         "effective",
+        "approved_by",
     }
+    assert data["releases"][0]["approved_by"] == []  # tagged by hand: no archived evidence
     empty = run_policy("history", cwd=git_free(root))
     assert empty.stdout == "mini: no releases yet\n"
 

@@ -149,6 +149,17 @@ class Ignored:
 
 
 @dataclass(frozen=True)
+class Counted:
+    """An approval that counted: the evidence a release relies on."""
+
+    file: str
+    approver: str
+    department: str
+    paths: tuple[str, ...]
+    """The changed paths it counted for."""
+
+
+@dataclass(frozen=True)
 class Verdict:
     base: str
     head: str
@@ -157,6 +168,8 @@ class Verdict:
     problems: tuple[Diagnostic, ...]
     people: Mapping[str, str]
     """E-mail address to name, for everyone named in the verdict."""
+    counted: tuple[Counted, ...] = ()
+    """The approvals that counted for some requirement, by source and department."""
 
     @property
     def complete(self) -> bool:
@@ -250,7 +263,19 @@ def evaluate_approvals(
         tuple(sorted(set(skipped), key=lambda i: (i.file, i.reason, i.department, i.approver))),
         tuple(sorted(set(problems))),
         names,
+        _counted(valid, uses),
     )
+
+
+def _counted(
+    valid: Sequence[Approval], uses: Mapping[_Key, set[tuple[str, str]]]
+) -> tuple[Counted, ...]:
+    found = {
+        Counted(a.file, a.approver, a.department, tuple(sorted({p for p, _ in uses[_key(a)]})))
+        for a in valid
+        if uses.get(_key(a))
+    }
+    return tuple(sorted(found, key=lambda c: (c.file, c.department)))
 
 
 _Key = tuple[str, str]

@@ -360,7 +360,9 @@ def _approvals(root: Path, args: argparse.Namespace) -> int:
     from tools.gate import judge, resolve_range
 
     github_only = [o for o in ("pr", "repo", "api_url") if getattr(args, o) is not None]
-    if args.source == "github":
+    if args.release is not None:
+        verdict = _archived_verdict(root, args)
+    elif args.source == "github":
         verdict = _github_verdict(root, args)
     elif github_only:
         options = ", ".join("--" + o.replace("_", "-") for o in github_only)
@@ -379,6 +381,17 @@ def _approvals(root: Path, args: argparse.Namespace) -> int:
     }[args.format]
     print(render(verdict), end="")
     return EXIT_OK if verdict.complete else EXIT_PROBLEMS
+
+
+def _archived_verdict(root: Path, args: argparse.Namespace) -> Verdict:
+    """``--release VERSION``: the release's archived evidence, verified again."""
+    from tools.gate import verify_release
+
+    if args.base or args.head or args.source != "git" or args.trust_root:
+        raise UsageError("--release takes no BASE, HEAD, --trust-root or --source github")
+    version = args.release.removeprefix("v")
+    policy = _only_policy(root, args.policy, None)
+    return verify_release(root, policy, version)
 
 
 def _policy_for_versions(root: Path, args: argparse.Namespace) -> str | None:
@@ -628,10 +641,11 @@ def _release(root: Path, args: argparse.Namespace) -> int:
 
 def _history(root: Path, args: argparse.Namespace) -> int:
     from tools.comparison import choose_policy
-    from tools.history import release_history
+    from tools.history import release_approvers, release_history
 
     policy = choose_policy(args.policy, DirSnapshot(root))
     records = release_history(root, policy)
+    approvers = {r.version: release_approvers(root, r) for r in records}
     if args.format == "json":
         rows = [
             {
@@ -643,6 +657,10 @@ def _history(root: Path, args: argparse.Namespace) -> int:
                 "date": r.date.isoformat(),
                 "impact": str(r.impact),
                 "effective": r.effective.isoformat(),
+                "approved_by": [
+                    {"approver": email, "department": department}
+                    for email, department in approvers[r.version]
+                ],
             }
             for r in records
         ]
@@ -658,6 +676,9 @@ def _history(root: Path, args: argparse.Namespace) -> int:
             f"{r.version:<10} {r.date.isoformat()}  {r.impact!s:<6}  "
             f"{r.effective.isoformat()}  {tag}"
         )
+        if approvers[r.version]:
+            who = ", ".join(f"{email} ({department})" for email, department in approvers[r.version])
+            print(f"{'':<10} approved by {who}")
     return EXIT_OK
 
 

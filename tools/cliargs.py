@@ -166,6 +166,7 @@ def _add_gate_parsers(commands: argparse._SubParsersAction[_Parser]) -> None:
     approvals.add_argument("--trust-root", metavar="REV", help=_TRUST_ROOT_HELP)
     approvals.add_argument(
         "--release",
+        type=_semver,
         metavar="X.Y.Z",
         help="re-verify the approvals archived in this release (offline; exit 1 if any no "
         "longer verifies)",

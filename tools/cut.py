@@ -31,7 +31,7 @@ from filelock import FileLock, Timeout
 from tools.changelog import changelog_path
 from tools.comparison import gather
 from tools.diagnostics import Diagnostic
-from tools.gate import Range, first_release_range, judge
+from tools.gate import Range, Records, first_release_range, judge_with_records
 from tools.gitrepo import (
     GitSnapshot,
     Repository,
@@ -139,14 +139,16 @@ def gather_facts(root: Path, request: Request) -> tuple[Facts, str]:
     note_problems = list(found.note_problems) + check_notes(
         found.since_release, found.since_release, found.notes, found.versions
     )
-    verdict, gate_error = None, None
+    verdict, gate_error, judged = None, None, None
+    records: Records = {}
     try:
         span = (
             Range.between(GitSnapshot(repo, release.tag), head)
             if release
             else first_release_range(repo, head, request.trust_root)
         )
-        verdict = judge(root, span, excluded=_releaser(repo))
+        verdict, records = judge_with_records(span, excluded=_releaser(repo))
+        judged = (span.base_id, span.trust.commit.hexsha, span.head.commit.hexsha)
     except (SshKeygenError, RevisionError) as error:
         gate_error = f"the approval gate cannot run: {error}"
     facts = Facts(
@@ -168,6 +170,8 @@ def gather_facts(root: Path, request: Request) -> tuple[Facts, str]:
         gate_error=gate_error,
         version=request.version,
         effective=request.effective,
+        judged=judged,
+        records=records,
     )
     return facts, head.commit.hexsha
 

@@ -40,6 +40,8 @@ from tools.approvals import (
 from tools.codeowners import CODEOWNERS_PATH, parse_codeowners
 from tools.diagnostics import Diagnostic
 from tools.diff import PolicyDiff, diff_policies
+from tools.evidence import evidence_path, is_evidence_path, record_bytes
+from tools.evidence import read as read_evidence
 from tools.files import write_atomic
 from tools.gitrepo import (
     EMPTY_TREE,
@@ -57,12 +59,13 @@ from tools.gitrepo import (
 )
 from tools.loader import ParseCache, load_policy, load_registry
 from tools.owners import OTHER_LOCATIONS, compile_rules, owners_of
+from tools.releaseid import release_tag
 from tools.reviews import review_approvals, review_authorship, reviewed_commits, team_handles
 from tools.snapshot import RevisionError, SnapshotError
 from tools.sshkeygen import SshKeygenError, public_key_of, sign, verify
 from tools.sshsig import SignatureFormatError, fingerprint, key_blob, signature_info
 from tools.validate import check_codeowners_handles
-from tools.versions import git_revision, last_release
+from tools.versions import git_revision, last_release, releases
 
 if TYPE_CHECKING:  # the network module is loaded only for --source github
     from tools.github import Client
@@ -141,10 +144,95 @@ def first_release_range(repo: Repository, head: GitSnapshot, trust_root: str | N
 
 def judge(root: Path, span: Range, *, excluded: frozenset[str] = frozenset()) -> Verdict:
     """The verdict on BASE..HEAD."""
+    return judge_with_records(span, excluded=excluded)[0]
+
+
+Records = dict[str, tuple[ApprovalRecord, str]]
+"""Source (record file, or ``<archive>#<n>``) -> its verified record and key fingerprint."""
+
+
+def judge_with_records(
+    span: Range, *, excluded: frozenset[str] = frozenset()
+) -> tuple[Verdict, Records]:
+    """The verdict on BASE..HEAD, and the records it read: the evidence a release keeps."""
+    return _judge_records(span, with_replay_facts(span, read_approvals(span.head)), excluded)
+
+
+def _records_of(approvals: list[SignedApproval]) -> Records:
+    return {
+        a.file: (a.record, fingerprint(a.key))
+        for a in approvals
+        if a.record is not None and a.key is not None and a.signature_ok
+    }
+
+
+def verify_release(root: Path, policy: str, version: str) -> Verdict:
+    """The approvals archived in a release, judged again offline: the same change (the
+    release's BASE..the commit it was cut from), the rules and keys of that BASE, and only the
+    archived records as approvals."""
+    repo = open_repo(root)
+    tag = release_tag(policy, version)
+    released = GitSnapshot(repo, tag)
+    path = evidence_path(policy, version)
+    try:
+        found = read_evidence(released.read(path))
+    except KeyError:
+        raise RevisionError(
+            f"{tag} holds no {path}: it was released before releases kept their evidence; "
+            "read its approvals from the history of changelog/approvals/"
+        ) from None
+    if isinstance(found, str):
+        raise RevisionError(f"{path} at {tag}: {found}")
+    span = Range(
+        None if found.base == EMPTY_TREE else GitSnapshot(repo, found.base),
+        GitSnapshot(repo, found.head),
+        GitSnapshot(repo, found.trust_root),
+    )
+    archived = [
+        read_signed(f"{path}#{n}", record_bytes(a.record)) for n, a in enumerate(found.approvals)
+    ]
+    verdict, _ = _judge_records(span, with_replay_facts(span, archived))
+    problems = _evidence_problems(root, policy, version, released, span)
+    return replace(verdict, problems=(*problems, *verdict.problems)) if problems else verdict
+
+
+def _judge_records(
+    span: Range, approvals: list[SignedApproval], excluded: frozenset[str] = frozenset()
+) -> tuple[Verdict, Records]:
     governance = read_governance(span.trust, span.head)
-    change = read_change(span, excluded)
-    approvals = read_approvals(span)
-    return _with_history(span, evaluate(change, governance, approvals))
+    verdict = evaluate(read_change(span, excluded), governance, approvals)
+    return _with_history(span, verdict), _records_of(approvals)
+
+
+def _evidence_problems(
+    root: Path, policy: str, version: str, released: GitSnapshot, span: Range
+) -> list[Diagnostic]:
+    """The archive must describe this release: cut from HEAD, judged from the release before."""
+    problems = []
+    parents = released.commit.parents
+    if len(parents) != 1 or parents[0].hexsha != span.head.commit.hexsha:
+        problems.append(_evidence_problem("the release commit was not cut from its HEAD"))
+    earlier = [r for r in releases(root, policy) if r.version < _version_tuple(version)]
+    expected = resolve_commit(span.repo, earlier[-1].tag).hexsha if earlier else EMPTY_TREE
+    if span.base_id != expected:
+        problems.append(
+            _evidence_problem(
+                f"it was judged from {span.base_id[:12]}, not from the release before it "
+                f"({expected[:12]})"
+            )
+        )
+    return problems
+
+
+def _version_tuple(version: str) -> tuple[int, int, int]:
+    major, minor, patch = (int(part) for part in version.split("."))
+    return major, minor, patch
+
+
+def _evidence_problem(message: str) -> Diagnostic:
+    return Diagnostic(
+        "", 0, 0, "bad-evidence", f"the archived evidence: {message}", "ask who cut the release"
+    )
 
 
 def resolve_pull_range(
@@ -292,17 +380,25 @@ def read_change(span: Range, excluded: frozenset[str] = frozenset()) -> Change:
     )
 
 
-def read_approvals(span: Range) -> list[SignedApproval]:
-    """The records at HEAD, each with what the replay rule needs: whether BASE already held
-    it, and how the BASE it was made against relates to this BASE."""
-    seen = (
-        {record_digest(r) for r in _records(span.base) if r is not None}
-        if span.base is not None
-        else set()
-    )
+def read_approvals(snapshot: GitSnapshot) -> list[SignedApproval]:
+    """The records in a commit: the files in ``changelog/approvals/`` and those archived in
+    releases (``changelog/<policy>/<version>.approvals.json``), each signature checked."""
+    found = [read_approval(snapshot, path) for path in record_paths(snapshot)]
+    for path, index, record in _archived(snapshot):
+        found.append(read_signed(f"{path}#{index}", record_bytes(record)))
+    return found
+
+
+def with_replay_facts(span: Range, approvals: list[SignedApproval]) -> list[SignedApproval]:
+    """Each record with what the replay rule needs: whether BASE already held it (as a file or
+    archived), and how the BASE it was made against relates to this BASE."""
+    seen = set()
+    if span.base is not None:
+        seen = {record_digest(r) for r in _records(span.base) if r is not None}
+        seen |= {record_digest(r) for _, _, r in _archived(span.base)}
     relations: dict[str, BaseRelation] = {}
     found = []
-    for signed in (read_approval(span.head, path) for path in record_paths(span.head)):
+    for signed in approvals:
         if signed.record is None:
             found.append(signed)
             continue
@@ -316,6 +412,23 @@ def read_approvals(span: Range) -> list[SignedApproval]:
                 made_from=relations[made_from],
             )
         )
+    return found
+
+
+def _archived(snapshot: GitSnapshot) -> list[tuple[str, int, ApprovalRecord]]:
+    """(archive, index, record) of every record archived in a release in this commit; an
+    archive that does not read holds none (``policy validate`` is not its judge: the gate only
+    loses approvals by it)."""
+    found = []
+    for path in snapshot.files("changelog"):
+        if not is_evidence_path(path):
+            continue
+        try:
+            evidence = read_evidence(snapshot.read(path))
+        except SnapshotError:
+            continue
+        if not isinstance(evidence, str):
+            found += [(path, n, a.record) for n, a in enumerate(evidence.approvals)]
     return found
 
 
@@ -350,18 +463,24 @@ def record_paths(snapshot: GitSnapshot) -> list[str]:
 def read_approval(snapshot: GitSnapshot, path: str) -> SignedApproval:
     """A record file, with its signature checked by ssh-keygen against the key it names."""
     try:
-        found = read_record(snapshot.read(path))
+        data = snapshot.read(path)
     except SnapshotError as error:
         return SignedApproval(path, None, str(error))
+    return read_signed(path, data)
+
+
+def read_signed(source: str, data: bytes) -> SignedApproval:
+    """A record's bytes, with its signature checked by ssh-keygen against the key it names."""
+    found = read_record(data)
     if isinstance(found, str):
-        return SignedApproval(path, None, found)
+        return SignedApproval(source, None, found)
     try:
         info = signature_info(found.signature)
     except SignatureFormatError as error:
-        return SignedApproval(path, found, f"unreadable signature: {error}")
+        return SignedApproval(source, found, f"unreadable signature: {error}")
     if info.namespace != NAMESPACE:
         return SignedApproval(
-            path, found, f"signed for another purpose (namespace '{info.namespace}')", info.key
+            source, found, f"signed for another purpose (namespace '{info.namespace}')", info.key
         )
     good = verify(
         signed_message(found.approval),
@@ -370,7 +489,7 @@ def read_approval(snapshot: GitSnapshot, path: str) -> SignedApproval:
         principal=found.approval.approver,
         namespace=NAMESPACE,
     )
-    return SignedApproval(path, found, None, info.key, good)
+    return SignedApproval(source, found, None, info.key, good)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from tools.diff import diff_policies
+from tools.evidence import evidence_path
+from tools.evidence import read as read_evidence
 from tools.gitrepo import GitSnapshot, commit_facts, commits_with_trailer, open_repo
 from tools.impact import Impact
 from tools.loader import ParseCache, Policy, load_policy, same_sections
@@ -33,7 +35,7 @@ from tools.releaseid import (
     release_tag,
 )
 from tools.releasenotes import version_key
-from tools.snapshot import RevisionError
+from tools.snapshot import RevisionError, SnapshotError
 from tools.versions import releases
 
 
@@ -72,6 +74,17 @@ def release_history(root: Path, policy_id: str) -> list[ReleaseRecord]:
             )
         )
     return records
+
+
+def release_approvers(root: Path, record: ReleaseRecord) -> tuple[tuple[str, str], ...]:
+    """(e-mail address, department) of who approved a release, from the evidence archived in
+    its release commit; none for a release made before releases kept their evidence."""
+    snapshot = GitSnapshot(open_repo(root), record.commit)
+    try:
+        found = read_evidence(snapshot.read(evidence_path(record.policy, record.version)))
+    except (KeyError, SnapshotError):
+        return ()
+    return () if isinstance(found, str) else found.approvers
 
 
 def clause_versions(

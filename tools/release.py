@@ -18,13 +18,15 @@ when the whole repository is meant):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
+from schema.models import ApprovalRecord
 from tools.approvals import Verdict
 from tools.changelog import ChangelogError, add_release, changelog_path, release_files
 from tools.diagnostics import Diagnostic, sort_diagnostics
 from tools.diff import PolicyDiff
+from tools.evidence import Evidence, collect, evidence_path, render, used_record_files
 from tools.htmlpage import render_page
 from tools.impact import Impact
 from tools.loader import Policy
@@ -72,6 +74,10 @@ class Facts:
     """The version asked for (``--version``); None: computed from the changes."""
     effective: dt.date | None = None
     """The date asked for (``--effective-date``); None: the default."""
+    judged: tuple[str, str, str] | None = None
+    """(BASE, trust root, HEAD) commit ids the gate judged: where the evidence says it was."""
+    records: Mapping[str, tuple[ApprovalRecord, str]] = field(default_factory=dict)
+    """The verified records the gate read, by source, with their key fingerprints."""
 
 
 @dataclass(frozen=True)
@@ -109,9 +115,14 @@ def plan(facts: Facts) -> ReleasePlan:
     effective, date_problems = _effective(facts, notes.impact)
     if facts.since_release.changes:  # else the version clashes are only noise
         blockers += version_problems + date_problems
-    notes = replace(notes, version=version, effective=effective)
+    evidence = _evidence(facts, version)
+    notes = replace(
+        notes, version=version, effective=effective, approvers=_approvers(facts, evidence)
+    )
     markdown = render_markdown(notes)
     writes, write_problems = _writes(facts, notes, markdown)
+    if evidence is not None:
+        writes = tuple(sorted([*writes, (evidence_path(facts.policy, version), render(evidence))]))
     blockers += write_problems
     tag = release_tag(facts.policy, version)
     title = release_title(notes)
@@ -130,11 +141,38 @@ def plan(facts: Facts) -> ReleasePlan:
         notes=notes,
         markdown=markdown,
         writes=writes,
-        deletes=tuple(sorted(note.path for note in facts.notes)),
+        deletes=tuple(
+            sorted(
+                {note.path for note in facts.notes}
+                | set(used_record_files(evidence.approvals if evidence else ()))
+            )
+        ),
         message=message,
         tag_message=f"{title} ({notes.impact}), geldt vanaf {effective.isoformat()}\n",
         blockers=tuple(sort_diagnostics(blockers)),
         verdict=facts.verdict,
+    )
+
+
+def _evidence(facts: Facts, version: str) -> Evidence | None:
+    """The approvals the release relies on, to be archived in it."""
+    if facts.verdict is None or facts.judged is None:
+        return None
+    base, trust_root, head = facts.judged
+    approvals = collect(facts.verdict, facts.records)
+    return Evidence(facts.policy, version, base, trust_root, head, approvals)
+
+
+def _approvers(facts: Facts, evidence: Evidence | None) -> tuple[str, ...]:
+    """``Name (department)`` of each approver, for the release notes."""
+    if evidence is None or facts.verdict is None:
+        return ()
+    names = facts.verdict.people
+    return tuple(
+        f"{names.get(email, email)} ({department})"
+        for email, department in sorted(
+            evidence.approvers, key=lambda pair: (names.get(pair[0], pair[0]), pair[1])
+        )
     )
 
 

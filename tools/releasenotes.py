@@ -114,6 +114,8 @@ class ReleaseNotes:
     removed: tuple[Entry, ...]
     general: tuple[str, ...]
     """Bodies of notes that name no clause: about the policy as a whole."""
+    approvers: tuple[str, ...] = ()
+    """Who approved the release, as ``Name (department)``: from its archived evidence."""
 
 
 def plan_release(
@@ -330,6 +332,9 @@ def render_markdown(notes: ReleaseNotes) -> str:
                 lines += _entry_lines(entry, group)
     if not (notes.new or notes.changed or notes.removed):
         lines += ["", "Er zijn geen artikelen gewijzigd."]
+    if notes.approvers:
+        lines += ["", "## Goedgekeurd door", ""]
+        lines += [f"- {escape_text(who)}" for who in notes.approvers]
     return "\n".join(lines) + "\n"
 
 
