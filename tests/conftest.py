@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import subprocess
@@ -131,12 +132,20 @@ def policy_command() -> list[str]:
     return [script] if script else [sys.executable, "-m", "tools"]
 
 
-def run_policy(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """Run the ``policy`` CLI in a subprocess, as a user would."""
+def run_policy(*args: str, cwd: Path, today: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the ``policy`` CLI in a subprocess, as a user would; ``today`` (``2027-02-01``): the
+    day its clock reads (``SOURCE_DATE_EPOCH``, noon UTC)."""
     env = {**os.environ, "NO_COLOR": "1"}
+    if today is not None:
+        env["SOURCE_DATE_EPOCH"] = day_epoch(today)
     return subprocess.run(
         [*policy_command(), *args], cwd=cwd, capture_output=True, text=True, env=env, check=False
     )
+
+
+def day_epoch(day: str, time: str = "12:00:00") -> str:
+    """``SOURCE_DATE_EPOCH`` for that day (``2027-02-01``) at that time (UTC)."""
+    return str(int(dt.datetime.fromisoformat(f"{day}T{time}+00:00").timestamp()))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

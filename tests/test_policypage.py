@@ -3,12 +3,14 @@ the Markdown, for the golden cases, the shipped policy and hostile text."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 
 from tests.conftest import MINI_FILES, ROOT
-from tests.test_site import DEPARTMENTS, no_release, two_releases
+from tests.test_site import DEPARTMENTS, draft, later_release, two_releases
 from tools.htmlpage import markdown_parser
 from tools.loader import load_policy
 from tools.policypage import PolicyPage, render_policy_html, render_policy_markdown
@@ -43,12 +45,26 @@ def _shipped_page() -> PolicyPage:
 
 
 def _site_page(source: Callable[[], SiteSource]) -> Callable[[], PolicyPage]:
-    return lambda: source().policies[0].page
+    def page() -> PolicyPage:
+        current = source().policies[0].current
+        assert current is not None
+        return current.page
+
+    return page
+
+
+def _later_page() -> PolicyPage:
+    """A version that takes effect later: its own version and date, a lead, linked facts."""
+    page = later_release().policies[0].later[0].page
+    facts = (("Tot die datum geldt:", "versie *1.0.0* [x](y)", "index.html#a&b"),)
+    return replace(page, version="2.0.0", effective=dt.date(2027, 3, 1),
+                   lead="Vanaf 1 maart 2027 geldt: <b>*x*</b>", facts=facts)  # fmt: skip
 
 
 PAGES: dict[str, Callable[[], PolicyPage]] = {
-    "no-release": _site_page(no_release),
+    "draft": _site_page(draft),
     "two-releases": _site_page(two_releases),
+    "later-version": _later_page,
     "hostile": _hostile_page,
     "shipped": _shipped_page,
 }

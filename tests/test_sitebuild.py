@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
@@ -11,7 +13,7 @@ import feedparser
 import html5lib
 import pytest
 
-from tests.conftest import MINI_FILES, git, run_policy, write_tree
+from tests.conftest import MINI_FILES, day_epoch, git, policy_command, run_policy, write_tree
 from tests.releasekit import (
     PROFESSIONAL,
     SHOULD_AFTER,
@@ -33,6 +35,13 @@ def parse_html(text: str) -> ET.Element:
 
 def text_of(path: Path) -> str:
     return " ".join("".join(parse_html(path.read_text("utf-8")).itertext()).split())
+
+
+def main_text(path: Path) -> str:
+    """The text of the page's ``<main>``, from its first word."""
+    main = parse_html(path.read_text("utf-8")).find(f".//{HTML}main")
+    assert main is not None, path
+    return " ".join("".join(main.itertext()).split())
 
 
 def release(
@@ -86,7 +95,7 @@ def released_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_site_from_a_repository_with_releases(released_repo: Path, tmp_path: Path) -> None:
     """Pages for the policy, each release and the changelog; clause versions from history."""
     out = tmp_path / "out"
-    result = run_policy("site", "--out", str(out), cwd=released_repo)
+    result = run_policy("site", "--out", str(out), cwd=released_repo, today="2027-02-01")
     assert result.returncode == 0, result.stderr
     assert f"wrote 8 files to {out}" in result.stdout
     files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
@@ -120,8 +129,10 @@ def test_site_from_a_repository_with_releases(released_repo: Path, tmp_path: Pat
 def test_site_after_real_releases_of_the_shipped_policy(
     tmp_path: Path, keys: dict[str, Path]
 ) -> None:
-    """policy release twice (1.0.0, then sm-016 reworded in 1.1.0), then policy site: the
-    versions per clause, the linked release notes and the feed follow the real releases."""
+    """policy release twice (1.0.0 from 1 January 2027, then sm-016 reworded in 1.1.0 from
+    1 March), then policy site: before 1 March the policy page shows 1.0.0 and links 1.1.0's
+    own page; from 1 March it shows 1.1.0, with the versions per clause, the linked release
+    notes and the feed of the real releases."""
     repo = new_shipped_repo(tmp_path / "shipped", keys)
     first = repo.release()
     assert first.returncode == 0, first.stdout + first.stderr
@@ -133,14 +144,30 @@ def test_site_after_real_releases_of_the_shipped_policy(
     )
     repo.approve("eva.visser")
     repo.approve("sanne.devries")
-    second = repo.release()
+    second = repo.release("--effective-date", "2027-03-01")
     assert second.returncode == 0, second.stdout + second.stderr
+    before = tmp_path / "before"
+    done = run_as("anouk", repo.root, "site", "--out", str(before), today=day_epoch("2027-02-28"))
+    assert done.returncode == 0, done.stderr
+    page = text_of(before / "social-media/index.html")
+    assert "Versie: 1.0.0 Geldt vanaf: 1 januari 2027" in page
+    assert "privézaken met mate" in page and "privézaken beperkt" not in page
+    assert "Vanaf 1 maart 2027 geldt: versie 1.1.0" in page
+    later = text_of(before / "social-media/versie-1.1.0.html")
+    assert later.startswith("Social-mediabeleid, versie 1.1.0 (geldt vanaf 1 maart 2027)")
+    assert "Vanaf 1 maart 2027 geldt: Social-mediabeleid Versie: 1.1.0" in later
+    assert "privézaken beperkt" in later
+    files = {p.relative_to(before).as_posix(): p.read_text("utf-8") for p in before.rglob("*.*")}
+    assert broken_links(files)[0] == []
     out = tmp_path / "site"
     url = "https://intranet.example/beleid"
-    done = run_as("anouk", repo.root, "site", "--out", str(out), "--base-url", url)
+    done = run_as("anouk", repo.root, "site", "--out", str(out), "--base-url", url,
+                  today=day_epoch("2027-03-01"))  # fmt: skip
     assert done.returncode == 0, done.stderr
+    assert not (out / "social-media/versie-1.1.0.html").exists()
     page = text_of(out / "social-media/index.html")
-    assert "Versie: 1.1.0 Geldt vanaf: 1 januari 2027" in page
+    assert "Versie: 1.1.0 Geldt vanaf: 1 maart 2027" in page
+    assert "privézaken beperkt" in page
     assert "(sm-016) Aanbevolen · Laatst gewijzigd in versie 1.1.0" in page
     assert "(sm-001) Informatief · Laatst gewijzigd in versie 1.0.0" in page
     assert "Verantwoordelijk: Human Resources, Ondernemingsraad" in page
@@ -150,7 +177,7 @@ def test_site_after_real_releases_of_the_shipped_policy(
     assert "Gebruik sociale media onder werktijd beperkt" in text_of(
         out / "social-media/1.1.0.html"
     )
-    assert "[1.1.0] - 2027-01-01" in text_of(out / "social-media/changelog.html")
+    assert "[1.1.0] - 2027-03-01" in text_of(out / "social-media/changelog.html")
     feed = feedparser.parse((out / "feed.xml").read_text("utf-8"))
     assert feed.bozo == 0, feed.get("bozo_exception")
     assert [e.link for e in feed.entries] == [
@@ -159,6 +186,173 @@ def test_site_after_real_releases_of_the_shipped_policy(
     ]
     files = {p.relative_to(out).as_posix(): p.read_text("utf-8") for p in out.rglob("*.*")}
     assert broken_links(files)[0] == []
+
+
+@pytest.fixture
+def edited_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The mini policy released as 1.0.0 (in force from 1 January 2027), then on main an
+    unreleased edit: mi-001 reworded, a clause added, the title changed."""
+    repo = write_tree(tmp_path / "repo", MINI_FILES)
+    git(repo, "init", "-q", "-b", "main")
+    release(repo, "1.0.0", "major", "2027-01-01", "2026-11-02", monkeypatch)
+    section = repo / "policy/mini/sections/algemeen.yaml"
+    text = section.read_text("utf-8").replace("Je bent beleefd", "Je bent altijd beleefd")
+    text += "  - id: mi-004\n    title: Nieuw\n    level: should\n    text: Een nieuwe regel.\n"
+    section.write_text(text, "utf-8")
+    meta = repo / "policy/mini/policy.yaml"
+    meta.write_text(meta.read_text("utf-8").replace("title: Mini", "title: Maxi"), "utf-8")
+    git(repo, "commit", "-q", "-am", "Unreleased edit")
+    return repo
+
+
+def _site_text(out: Path) -> str:
+    """The text of every page of the site."""
+    return " ".join(text_of(page) for page in sorted(out.rglob("*.html")))
+
+
+def test_site_shows_the_release_in_force_not_unreleased_edits(
+    edited_repo: Path, tmp_path: Path
+) -> None:
+    """Employees read 1.0.0 as tagged, with its version and date; the edit merged on main
+    after it appears nowhere."""
+    out = tmp_path / "out"
+    result = run_policy("site", "--out", str(out), cwd=edited_repo, today="2027-02-01")
+    assert result.returncode == 0, result.stderr
+    page = main_text(out / "mini/index.html")
+    assert page.startswith("Mini Versie: 1.0.0 Geldt vanaf: 1 januari 2027")
+    assert "Je bent beleefd op sociale media." in page
+    assert "Wees beleefd (mi-001) Verplicht · Laatst gewijzigd in versie 1.0.0" in page
+    everything = _site_text(out)
+    for unreleased in ("altijd beleefd", "mi-004", "Een nieuwe regel", "Maxi", "nog niet"):
+        assert unreleased not in everything, unreleased
+    assert "Versie: 1.0.0 Geldt vanaf: 1 januari 2027" in text_of(out / "index.html")
+
+
+def test_later_release_has_its_own_page_until_its_date(released_repo: Path, tmp_path: Path) -> None:
+    """1.1.0 released to take effect on 1 February 2027: until then the policy page shows
+    1.0.0 and links 1.1.0's page ("Vanaf 1 februari 2027 geldt:"); from that day 1.1.0 is
+    the policy page and its own page is gone."""
+    out = tmp_path / "out"
+    result = run_policy("site", "--out", str(out), cwd=released_repo, today="2027-01-31")
+    assert result.returncode == 0, result.stderr
+    current = parse_html((out / "mini/index.html").read_text("utf-8"))
+    text = " ".join("".join(current.itertext()).split())
+    assert "Versie: 1.0.0 Geldt vanaf: 1 januari 2027" in text
+    assert "Dit is uitleg." in text and "Dit is betere uitleg." not in text
+    links = {"".join(a.itertext()): a.get("href") for a in current.iter(f"{HTML}a")}
+    assert links["versie 1.1.0"] == "versie-1.1.0.html"
+    assert "Vanaf 1 februari 2027 geldt: versie 1.1.0" in text
+    later = text_of(out / "mini/versie-1.1.0.html")
+    assert "Vanaf 1 februari 2027 geldt: Mini Versie: 1.1.0 Geldt vanaf: 1 februari 2027" in later
+    assert "Dit is betere uitleg." in later
+    assert "Uitleg (mi-003) Informatief · Laatst gewijzigd in versie 1.1.0" in later
+    assert "Vanaf 1 februari 2027 geldt: versie 1.1.0" in text_of(out / "index.html")
+    files = {p.relative_to(out).as_posix(): p.read_text("utf-8") for p in out.rglob("*.*")}
+    assert broken_links(files)[0] == []
+
+    result = run_policy("site", "--out", str(out), cwd=released_repo, today="2027-02-01")
+    assert result.returncode == 0, result.stderr
+    assert not (out / "mini/versie-1.1.0.html").exists()
+    text = text_of(out / "mini/index.html")
+    assert "Versie: 1.1.0 Geldt vanaf: 1 februari 2027" in text
+    assert "Dit is betere uitleg." in text and "Vanaf" not in text
+
+
+def test_no_release_in_force_says_so_without_clause_text(
+    mini_repo: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing released, then only a release that takes effect later: no clause text on the
+    policy page or the index, a plain Dutch message, and a link to the later version."""
+    repo = mini_repo()
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Eerste tekst")
+    out = tmp_path / "out"
+    result = run_policy("site", "--out", str(out), cwd=repo, today="2027-02-01")
+    assert result.returncode == 0, result.stderr
+    message = "Dit beleid geldt nog niet: er is nog geen versie van uitgebracht."
+    assert message in text_of(out / "mini/index.html")
+    assert message in text_of(out / "index.html")
+    for clause_text in ("Je bent beleefd", "Dit is uitleg", "Je deelt geen gegevens"):
+        assert clause_text not in _site_text(out)
+
+    release(repo, "1.0.0", "major", "2027-03-01", "2027-01-15", monkeypatch)
+    result = run_policy("site", "--out", str(out), cwd=repo, today="2027-02-01")
+    assert result.returncode == 0, result.stderr
+    for shown in ("mini/index.html", "index.html"):
+        text = text_of(out / shown)
+        assert "Dit beleid geldt nog niet. Het gaat in op 1 maart 2027" in text, shown
+        assert "Vanaf 1 maart 2027 geldt: versie 1.0.0" in text, shown
+        assert "Je bent beleefd" not in text, shown
+    assert "Je bent beleefd" in text_of(out / "mini/versie-1.0.0.html")
+
+
+def test_draft_shows_the_working_tree_marked_on_every_page(
+    edited_repo: Path, tmp_path: Path
+) -> None:
+    """--draft: the working tree's text (committed or not) with a banner and "Concept" in
+    the title of every page; the default build of the same repository stays the release."""
+    section = edited_repo / "policy/mini/sections/privacy.yaml"
+    section.write_text(section.read_text("utf-8").replace("klanten", "klanten of collega's"))
+    out = tmp_path / "draft"
+    result = run_policy("site", "--draft", "--out", str(out), cwd=edited_repo, today="2027-02-01")
+    assert result.returncode == 0, result.stderr
+    assert "a draft" in result.stdout
+    page = text_of(out / "mini/index.html")
+    assert "Je bent altijd beleefd" in page and "gegevens van klanten of collega's" in page
+    assert "Nieuw (mi-004) Aanbevolen · Nog niet uitgebracht" in page
+    pages = sorted(out.rglob("*.html"))
+    assert len(pages) == 4
+    for path in pages:
+        root = parse_html(path.read_text("utf-8"))
+        title = root.find(f".//{HTML}title")
+        assert title is not None and (title.text or "").startswith("Concept: "), path
+        main = root.find(f".//{HTML}main")
+        assert main is not None and main[0].get("class") == "banner", path
+        assert "Concept" in "".join(main[0].itertext()), path
+    published = tmp_path / "published"
+    result = run_policy("site", "--out", str(published), cwd=edited_repo, today="2027-02-01")
+    assert result.returncode == 0, result.stderr
+    assert "Concept" not in _site_text(published)
+    assert "altijd beleefd" not in _site_text(published)
+
+
+def test_site_is_reproducible_on_a_given_day(released_repo: Path, tmp_path: Path) -> None:
+    """Same repository and day (SOURCE_DATE_EPOCH): byte-identical output, whatever the hour;
+    the day on which 1.1.0 takes effect: another site."""
+
+    def build(name: str, epoch: str) -> dict[str, bytes]:
+        out = tmp_path / name
+        env = {**os.environ, "NO_COLOR": "1", "SOURCE_DATE_EPOCH": epoch}
+        done = subprocess.run([*policy_command(), "site", "--out", str(out)], cwd=released_repo,
+                              capture_output=True, text=True, env=env, check=False)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        return {
+            p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()
+        }
+
+    morning = build("morning", day_epoch("2027-01-31", "00:00:00"))
+    assert morning == build("evening", day_epoch("2027-01-31", "23:59:59"))
+    assert morning == build("again", day_epoch("2027-01-31", "00:00:00"))
+    assert morning != build("next-day", day_epoch("2027-02-01", "00:00:00"))
+
+
+def test_a_release_without_its_tag_stops_the_site(
+    mini_repo: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A release known only from its commit's trailers (tag not fetched) is not published:
+    exit 2, one line saying to fetch the tags, nothing written."""
+    repo = mini_repo()
+    git(repo, "init", "-q", "-b", "main")
+    release(repo, "1.0.0", "major", "2027-01-01", "2026-11-02", monkeypatch)
+    git(repo, "tag", "-d", "mini/v1.0.0")
+    out = tmp_path / "out"
+    result = run_policy("site", "--out", str(out), cwd=repo, today="2027-02-01")
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert "its tag mini/v1.0.0 is not here" in result.stderr
+    assert "git fetch --tags" in result.stderr
+    assert not out.exists()
 
 
 def test_clause_changed_since_the_last_release_is_not_yet_released(released_repo: Path) -> None:
@@ -187,11 +381,11 @@ def test_render_prints_one_policy_page(released_repo: Path) -> None:
 
 
 def test_site_outside_git_before_any_release(mini_repo: Callable[..., Path]) -> None:
-    """No git, no release: the site still builds, with everything marked not yet released."""
+    """No git, no release: the site still builds and says the policy does not apply yet."""
     repo = mini_repo()
     result = run_policy("site", cwd=repo)
     assert result.returncode == 0, result.stderr
-    assert "Versie: 1.0.0 (nog niet uitgebracht)" in text_of(repo / "_site/mini/index.html")
+    assert "Dit beleid geldt nog niet" in text_of(repo / "_site/mini/index.html")
     feed = feedparser.parse((repo / "_site/feed.xml").read_text("utf-8"))
     assert feed.bozo == 0 and feed.entries == []
 
@@ -205,8 +399,9 @@ def test_shipped_monitoring_section_names_hr_and_the_works_council(shipped_repo:
 
 
 def test_shipped_site_is_valid_html_with_working_links(shipped_repo: Path) -> None:
-    """The shipped policy's site: every page parses strictly and every inside link resolves."""
-    result = run_policy("site", cwd=shipped_repo)
+    """The shipped policy's draft site: every page parses strictly and every inside link
+    resolves."""
+    result = run_policy("site", "--draft", cwd=shipped_repo)
     assert result.returncode == 0, result.stderr
     out = shipped_repo / "_site"
     files = {

@@ -467,7 +467,7 @@ def _site(root: Path, args: argparse.Namespace) -> int:
     if problem:
         raise UsageError(f"--base-url {base_url!r}: {problem}")
     out = (args.out if args.out is not None else root / "_site").resolve()
-    files = plan_site(gather_site(root, base_url))
+    files = plan_site(gather_site(root, base_url, draft=args.draft))
     try:
         result = write_site(out, files)
     except (SiteOutputError, OSError) as error:
@@ -475,7 +475,8 @@ def _site(root: Path, args: argparse.Namespace) -> int:
     for relative in result.kept:
         print(f"kept {relative}: no longer part of the site, but changed by hand", file=sys.stderr)
     removed = f", removed {_plural(len(result.removed), 'old file')}" if result.removed else ""
-    print(f"wrote {_plural(len(result.written), 'file')} to {out}{removed}")
+    draft = " (a draft: the working tree, not for employees)" if args.draft else ""
+    print(f"wrote {_plural(len(result.written), 'file')} to {out}{removed}{draft}")
     return EXIT_OK
 
 
@@ -483,10 +484,10 @@ def _render(root: Path, args: argparse.Namespace) -> int:
     from tools.comparison import choose_policy
     from tools.htmlpage import html_page
     from tools.policypage import policy_title, render_policy_html, render_policy_markdown
-    from tools.sitebuild import gather_site
+    from tools.sitebuild import gather_working_page
 
     policy_id = choose_policy(args.policy, DirSnapshot(root))
-    page = gather_site(root, only=policy_id).policies[0].page
+    page = gather_working_page(root, policy_id)
     if args.format == "markdown":
         print(render_policy_markdown(page), end="")
     else:

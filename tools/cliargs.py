@@ -203,9 +203,11 @@ def _add_site_parsers(commands: argparse._SubParsersAction[_Parser]) -> None:
     site = commands.add_parser(
         "site",
         help="build the employees' site: policies, release notes, changelog, Atom feed",
-        description="Write a static site into DIR: an index of the policies, each current "
-        "policy as a page, every release's notes, the changelog and an Atom feed of releases. "
-        "DIR must be new, empty, or a previous output of this command.",
+        description="Write a static site into DIR: an index of the policies, each policy's "
+        "text in force today (its release whose effective date has come, read at its tag), "
+        "each released version that takes effect later, every release's notes, the changelog "
+        "and an Atom feed of releases. DIR must be new, empty, or a previous output of this "
+        "command.",
     )
     site.add_argument(
         "--out", type=Path, metavar="DIR", help="the output folder (default: _site in the "
@@ -216,6 +218,12 @@ def _add_site_parsers(commands: argparse._SubParsersAction[_Parser]) -> None:
         metavar="URL",
         help="the address the site is published at (https://...); makes the feed's links "
         "absolute (default: relative to the feed)",
+    )
+    site.add_argument(
+        "--draft",
+        action="store_true",
+        help="a preview for reviewers: the policy text of the working tree, released or not, "
+        "every page marked as a draft (never publish it to employees)",
     )
     render = commands.add_parser(
         "render",

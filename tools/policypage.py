@@ -11,11 +11,15 @@ markdown-it makes of the Markdown (``tests/test_policypage.py`` holds them equal
 The page opens with the version, the dates and a table of contents (*Inhoud*); each section
 says who is responsible for it, and each clause gets a heading with the id as its anchor
 (``{#sm-012}`` in Markdown, ``id="sm-012"`` in HTML), its level in Dutch and the version in
-which it last changed. All policy text is escaped, so it shows as exactly that text.
+which it last changed. All policy text is escaped, so it shows as exactly that text. The site
+(``tools/site.py``) shows a release's text with that release's version and effective date, a
+lead line above the title on a version that takes effect later (*Vanaf 1 maart 2027 geldt:*),
+and extra facts that link the other versions.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -48,6 +52,14 @@ class PolicyPage:
     """The versions released so far, oldest first."""
     links: tuple[tuple[str, str], ...] = field(default=())
     """Extra links under the summary, as (text, address): the site links its changelog."""
+    version: str | None = None
+    """The version this text is (a release's); None: ``version`` of ``policy.yaml``."""
+    effective: dt.date | None = None
+    """The date this text takes effect (a release's); None: ``effective`` of ``policy.yaml``."""
+    lead: str = ""
+    """A line above the title: ``Vanaf 1 maart 2027 geldt:`` on a version not yet in force."""
+    facts: tuple[tuple[str, str, str], ...] = ()
+    """Extra facts under the dates, as (label, text, address): the site links other versions."""
 
 
 def section_anchor(section_id: str) -> str:
@@ -199,18 +211,24 @@ def _contents(policy: Policy) -> Contents:
 def page_blocks(page: PolicyPage) -> list[Block]:
     """The policy page, block by block, in reading order."""
     meta = page.policy.meta.model
-    blocks: list[Block] = [Heading(1, policy_title(page.policy))]
+    version = page.version if page.version is not None else meta.version
+    effective = page.effective if page.effective is not None else meta.effective
+    blocks: list[Block] = [Paragraph(((Span(page.lead, "strong"),),))] if page.lead else []
+    blocks.append(Heading(1, policy_title(page.policy)))
     blocks.append(
         Paragraph(
             (
-                _fact("Versie:", Span(version_label(meta.version, page.released))),
-                _fact("Geldt vanaf:", Span(dutch_date(meta.effective))),
+                _fact("Versie:", Span(version_label(version, page.released))),
+                _fact("Geldt vanaf:", Span(dutch_date(effective))),
                 _fact("Volgende herziening:", Span(dutch_date(meta.next_review))),
                 _fact("Voor wie:", _text(meta.audience)),
                 _fact("Vragen:", _department(page, meta.contact)),
             )
         )
     )
+    if page.facts:
+        lines = [_fact(label, Span(text, "link", href)) for label, text, href in page.facts]
+        blocks.append(Paragraph(tuple(lines)))
     blocks += _paragraphs(meta.summary)
     if page.links:
         links = [Span(text, "link", href) for text, href in page.links]

@@ -1,8 +1,12 @@
 """The shell of the employees' site: gather its input from the repository, write it to a folder.
 
-``gather_site`` reads the working tree (the policies, the registry, ``CODEOWNERS``, the
-committed release notes and changelogs) and the release history from git
-(``tools/history.py``), for the pure plan of ``tools/site.py``. ``write_site`` writes a plan:
+``gather_site`` reads the release history from git (``tools/history.py``) and, for the pure plan
+of ``tools/site.py``, the text of the release in force today and of each release that takes
+effect later, each from the snapshot at its tag (``tools/gitrepo.py``): the policy with the
+registry and ``CODEOWNERS`` of that release. The working tree gives the list of policies, the
+organisation, the committed release notes and changelogs, and the text only for a draft
+(``--draft``) and ``policy render``. "Today" is ``tools/clock.py``'s, so a site built with
+``SOURCE_DATE_EPOCH`` set is the same on any day. ``write_site`` writes a plan:
 into a new or empty folder, or over a previous site output, which it recognises by the
 manifest it left there (``.policy-site.json``: every file it wrote, with its SHA-256). It never
 touches another folder, and it never deletes a file it did not write: a page of the previous
@@ -12,21 +16,25 @@ Each file is written atomically (``tools/files.py``); the manifest is written la
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from schema.models import Registry
+from schema.models import PolicyMeta
+from tools import clock
 from tools.codeowners import CODEOWNERS_PATH, parse_codeowners
 from tools.comparison import compare
 from tools.diagnostics import Diagnostic, LoadError
 from tools.files import write_atomic
-from tools.loader import ParseCache, load_policy, load_registry, policy_ids
+from tools.gitrepo import GitSnapshot, open_repo
+from tools.loader import ParseCache, Policy, load_file, load_policy, load_registry, policy_ids
 from tools.owners import compile_rules, owners_of
 from tools.policypage import PolicyPage
-from tools.site import PolicySource, SiteSource, unchanged_clauses
+from tools.releaseid import ReleaseRecord
+from tools.site import Edition, PolicySource, SiteSource, split_releases, unchanged_clauses
 from tools.snapshot import DirSnapshot, RevisionError, Snapshot, SnapshotError
 
 MANIFEST = ".policy-site.json"
@@ -80,9 +88,12 @@ def _responsible(
     return found
 
 
-def gather_site(root: Path, base_url: str | None = None, *, only: str | None = None) -> SiteSource:
-    """Everything the site shows, from the working tree and the release history (``only``:
-    of that policy alone)."""
+def gather_site(
+    root: Path, base_url: str | None = None, *, draft: bool = False, only: str | None = None
+) -> SiteSource:
+    """Everything the site shows (``only``: of that policy alone): per policy the release in
+    force today (``tools/clock.py``) and the releases that take effect later, each read at its
+    tag; with ``draft``, the working tree's text instead."""
     snapshot = DirSnapshot(root, label="working tree")
     cache = ParseCache()
     registry, problems = load_registry(snapshot, cache)
@@ -91,43 +102,121 @@ def gather_site(root: Path, base_url: str | None = None, *, only: str | None = N
     ids = policy_ids(snapshot)
     if only is not None and only not in ids:
         raise RevisionError(f"no policy '{only}' in the working tree (policies: {', '.join(ids)})")
+    today = None if draft else clock.today()
     sources = tuple(
-        _gather_policy(root, snapshot, cache, policy_id, registry.model)
+        _gather_policy(root, snapshot, cache, policy_id, today)
         for policy_id in ([only] if only is not None else ids)
     )
-    return SiteSource(registry.model.organisation, sources, base_url)
+    return SiteSource(registry.model.organisation, sources, base_url, draft)
+
+
+def gather_working_page(root: Path, policy_id: str) -> PolicyPage:
+    """The page of the policy as it is in the working tree (``policy render``)."""
+    current = gather_site(root, draft=True, only=policy_id).policies[0].current
+    assert current is not None  # a draft always shows the working tree
+    return current.page
 
 
 def _gather_policy(
-    root: Path, snapshot: Snapshot, cache: ParseCache, policy_id: str, registry: Registry
+    root: Path, snapshot: Snapshot, cache: ParseCache, policy_id: str, today: dt.date | None
 ) -> PolicySource:
-    from tools.history import clause_versions, release_history
+    """One policy: with ``today``, the releases to show; without, the working tree (a draft)."""
+    from tools.history import release_history
+
+    history = release_history(root, policy_id)
+    if today is None:
+        current: Edition | None = Edition(_working_page(root, snapshot, cache, policy_id, history))
+        later: tuple[Edition, ...] = ()
+    else:
+        in_force, coming = split_releases(history, today)
+        current = _release_edition(root, in_force, history) if in_force is not None else None
+        later = tuple(_release_edition(root, release, history) for release in coming)
+    shown = [e.page.policy.meta.model for e in (current, *later) if e is not None]
+    meta = shown[0] if shown else _working_meta(snapshot, cache, policy_id)
+    notes = {
+        r.version: text
+        for r in history
+        if (text := _read(snapshot, f"changelog/{policy_id}/{r.version}.md")) is not None
+    }
+    changelog = _read(snapshot, f"changelog/{policy_id}/CHANGELOG.md")
+    return PolicySource(
+        policy_id, " ".join(meta.title.split()), meta.language, current, later, tuple(history),
+        notes, changelog,
+    )  # fmt: skip
+
+
+def _page(
+    snapshot: Snapshot, cache: ParseCache, policy: Policy, versions: Mapping[str, str]
+) -> PolicyPage:
+    """A policy's page with the departments and CODEOWNERS of the same snapshot."""
+    registry, problems = load_registry(snapshot, cache)
+    if registry is None or problems:
+        raise LoadError(f"the departments registry at {_label(snapshot)} does not load", problems)
+    departments = registry.model.departments
+    handles = {d.handle: d.name for d in departments}
+    sections = [s.model.id for s in policy.sections]
+    return PolicyPage(
+        policy,
+        _responsible(snapshot, policy.id, sections, handles),
+        {d.id: d.name for d in departments},
+        versions,
+    )
+
+
+def _label(snapshot: Snapshot) -> str:
+    return str(getattr(snapshot, "label", "the snapshot"))
+
+
+def _working_page(
+    root: Path,
+    snapshot: Snapshot,
+    cache: ParseCache,
+    policy_id: str,
+    history: Sequence[ReleaseRecord],
+) -> PolicyPage:
+    """The working tree's text; a clause changed since the last release has no version."""
+    from tools.history import clause_versions
 
     policy, problems = load_policy(snapshot, policy_id, cache)
     if policy is None or problems:
         raise LoadError(f"policy '{policy_id}' does not load; fix it first", problems)
-    history = release_history(root, policy_id)
     versions: dict[str, str] = {}
     if history:
         since_release = compare(root, None, None, policy_id=policy_id)
         unchanged = unchanged_clauses((c.id for _, _, c in policy.clauses()), since_release)
         versions = clause_versions(root, policy_id, unchanged, history)
-    handles = {d.handle: d.name for d in registry.departments}
-    page = PolicyPage(
-        policy,
-        _responsible(snapshot, policy_id, [s.model.id for s in policy.sections], handles),
-        {d.id: d.name for d in registry.departments},
-        versions,
-        tuple(record.version for record in history),
-    )
-    releases = tuple(history)
-    notes = {
-        r.version: text
-        for r in releases
-        if (text := _read(snapshot, f"changelog/{policy_id}/{r.version}.md")) is not None
-    }
-    changelog = _read(snapshot, f"changelog/{policy_id}/CHANGELOG.md")
-    return PolicySource(page, releases, notes, changelog)
+    return _page(snapshot, cache, policy, versions)
+
+
+def _release_edition(
+    root: Path, release: ReleaseRecord, history: Sequence[ReleaseRecord]
+) -> Edition:
+    """A release's text, read at its tag (never from a commit only its trailers name: anybody
+    can write a trailer), with the version in which each of its clauses last changed."""
+    from tools.history import clause_versions
+
+    if not release.tagged:
+        raise RevisionError(
+            f"{release.policy} {release.version} is released (commit {release.commit[:12]}) "
+            f"but its tag {release.tag} is not here; fetch the tags: git fetch --tags"
+        )
+    snapshot = GitSnapshot(open_repo(root), release.tag)
+    cache = ParseCache()
+    policy, problems = load_policy(snapshot, release.policy, cache)
+    if policy is None or problems:
+        raise LoadError(f"{release.tag}: the released policy does not load", problems)
+    until = history[: list(history).index(release) + 1]
+    clauses = [clause.id for _, _, clause in policy.clauses()]
+    versions = clause_versions(root, release.policy, clauses, until)
+    return Edition(_page(snapshot, cache, policy, versions), release)
+
+
+def _working_meta(snapshot: Snapshot, cache: ParseCache, policy_id: str) -> PolicyMeta:
+    """The working tree's ``policy.yaml``: the name of a policy that has no release to show."""
+    meta, problems = load_file(snapshot, f"policy/{policy_id}/policy.yaml", PolicyMeta, cache)
+    if meta is None or problems:
+        raise LoadError(f"policy '{policy_id}' does not load; fix it first", problems)
+    return meta.model
 
 
 def _digest(data: bytes) -> str:

