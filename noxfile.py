@@ -33,13 +33,15 @@ def check(session: nox.Session) -> None:
         session.run("policy", "release", policy, "--dry-run", success_codes=[0, 1])
 
 
-@nox.session(default=False)
+@nox.session(default=False, venv_backend="none")
 def release(session: nox.Session) -> None:
-    """Cut a release of every policy that changed since its last release (CI on the main
-    branch); fails when one is not releasable. Pass `policy release` options after --."""
-    session.install("-e", ".")
-    for policy in _policies():
-        session.run("policy", "release", policy, "--if-changed", *session.posargs)
+    """Cut a release of every policy that changed since its last release, with the code of the
+    last release (``.ci/release-trusted``: the last release tag's tools, installed apart, judge
+    HEAD); fails when one is not releasable. Script and `policy release` options after --
+    (e.g. ``--dry-run``, ``--trust-root REV``). CI does not run this session: it runs the
+    script as the last release tag holds it, so that neither this file nor the script at HEAD
+    decides how HEAD is judged (docs/ci-trust.md)."""
+    session.run("python3", "-I", ".ci/release-trusted", *session.posargs, external=True)
 
 
 @nox.session
@@ -53,14 +55,15 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """ruff and mypy (strict) over the code, the tests, this file and the CI script; the CI
+    """ruff and mypy (strict) over the code, the tests, this file and the CI scripts; the CI
     files against their schemas."""
     session.install("-e", ".[lint,test]", "nox")
-    paths = ("tools", "schema", "tests", "noxfile.py", ".gitlab/ci")
+    paths = ("tools", "schema", "tests", "noxfile.py", ".gitlab/ci", ".ci/release-trusted")
     session.run("ruff", "check", *paths)
     session.run("ruff", "format", "--check", *paths)
     session.run("mypy", "noxfile.py")
     session.run("mypy", "--strict", ".gitlab/ci/mr_note.py")
+    session.run("mypy", "--strict", ".ci/release-trusted")
     workflows = sorted(str(path) for path in Path(".github/workflows").glob("*.yml"))
     session.run("check-jsonschema", "--builtin-schema", "vendor.github-workflows", *workflows)
     gitlab = (".gitlab-ci.yml", ".gitlab/ci/policy.gitlab-ci.yml")
