@@ -158,13 +158,16 @@ def with_code(root: Path) -> None:
 @pytest.fixture
 def project(tmp_path: Path, keys: dict[str, Path]) -> ShippedRepo:
     """The shipped policy and this project's code in one repository: its root commit is the
-    trust root of the first release."""
+    trust root of the first release, which every department has approved (each for what it
+    owns, beleidsbeheer for the code)."""
     root = tmp_path / "project"
     root.mkdir()
     write_tree(root, {f"{NOTES}/.gitkeep": ""})
     with_code(root)
     shipped_with_keys(root, keys)
-    return ShippedRepo(root, keys)
+    repo = ShippedRepo(root, keys)
+    repo.approve_first_release()
+    return repo
 
 
 def test_the_ci_step_refuses_a_head_that_rewrote_its_gate(project: ShippedRepo) -> None:
