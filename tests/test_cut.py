@@ -198,6 +198,9 @@ def test_a_release_archives_the_approvals_it_relied_on(released: ShippedRepo) ->
     assert hr["record"]["approval"]["files"][PROFESSIONAL].startswith("100644 sha256:")
     left = sorted(p.name for p in (released.root / APPROVALS_FOLDER).glob("*.json"))
     assert len(left) == 1 and left[0].startswith("juridisch--pieter")  # kept: not used yet
+    report = run_as("anouk", released.root, "approvals").stdout
+    assert "juridisch--pieter" in report  # not needed yet
+    assert ".approvals.json#" not in report  # earlier releases' evidence does not pile up
     notes = (released.root / "changelog/social-media/1.1.0.md").read_text(encoding="utf-8")
     assert notes.endswith(
         "## Goedgekeurd door\n\n- Eva Visser (hr)\n- Sanne de Vries (communicatie)\n"

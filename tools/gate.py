@@ -155,7 +155,9 @@ def judge_with_records(
     span: Range, *, excluded: frozenset[str] = frozenset()
 ) -> tuple[Verdict, Records]:
     """The verdict on BASE..HEAD, and the records it read: the evidence a release keeps."""
-    return _judge_records(span, with_replay_facts(span, read_approvals(span.head)), excluded)
+    seen = _digests_at(span.base)
+    approvals = read_approvals(span.head, skip=seen)
+    return _judge_records(span, with_replay_facts(span, approvals, seen), excluded)
 
 
 def _records_of(approvals: list[SignedApproval]) -> Records:
@@ -191,7 +193,7 @@ def verify_release(root: Path, policy: str, version: str) -> Verdict:
     archived = [
         read_signed(f"{path}#{n}", record_bytes(a.record)) for n, a in enumerate(found.approvals)
     ]
-    verdict, _ = _judge_records(span, with_replay_facts(span, archived))
+    verdict, _ = _judge_records(span, with_replay_facts(span, archived, _digests_at(span.base)))
     problems = _evidence_problems(root, policy, version, released, span)
     return replace(verdict, problems=(*problems, *verdict.problems)) if problems else verdict
 
@@ -380,22 +382,35 @@ def read_change(span: Range, excluded: frozenset[str] = frozenset()) -> Change:
     )
 
 
-def read_approvals(snapshot: GitSnapshot) -> list[SignedApproval]:
+def read_approvals(
+    snapshot: GitSnapshot, skip: frozenset[str] = frozenset()
+) -> list[SignedApproval]:
     """The records in a commit: the files in ``changelog/approvals/`` and those archived in
-    releases (``changelog/<policy>/<version>.approvals.json``), each signature checked."""
+    releases (``changelog/<policy>/<version>.approvals.json``), each signature checked. An
+    archived record whose digest is in ``skip`` (BASE holds it already, so it approves nothing
+    here) is left out unread: the archives of earlier releases cost no signature check and
+    are not listed in every report."""
     found = [read_approval(snapshot, path) for path in record_paths(snapshot)]
     for path, index, record in _archived(snapshot):
-        found.append(read_signed(f"{path}#{index}", record_bytes(record)))
+        if record_digest(record) not in skip:
+            found.append(read_signed(f"{path}#{index}", record_bytes(record)))
     return found
 
 
-def with_replay_facts(span: Range, approvals: list[SignedApproval]) -> list[SignedApproval]:
-    """Each record with what the replay rule needs: whether BASE already held it (as a file or
-    archived), and how the BASE it was made against relates to this BASE."""
-    seen = set()
-    if span.base is not None:
-        seen = {record_digest(r) for r in _records(span.base) if r is not None}
-        seen |= {record_digest(r) for _, _, r in _archived(span.base)}
+def _digests_at(base: GitSnapshot | None) -> frozenset[str]:
+    """The records BASE holds, as files or archived, by the digest of what was signed."""
+    if base is None:
+        return frozenset()
+    found = {record_digest(r) for r in _records(base) if r is not None}
+    found |= {record_digest(r) for _, _, r in _archived(base)}
+    return frozenset(found)
+
+
+def with_replay_facts(
+    span: Range, approvals: list[SignedApproval], seen: frozenset[str]
+) -> list[SignedApproval]:
+    """Each record with what the replay rule needs: whether BASE already held it (``seen``:
+    the digests at BASE), and how the BASE it was made against relates to this BASE."""
     relations: dict[str, BaseRelation] = {}
     found = []
     for signed in approvals:
