@@ -187,6 +187,11 @@ def test_a_release_archives_the_approvals_it_relied_on(released: ShippedRepo) ->
         first["base"] == EMPTY_TREE
         and first["trust_root"] == git_as(released.root, "anouk", "rev-parse", "base").strip()
     )
+    assert first["verdict"]["complete"] is True
+    hr_files = next(r for r in first["verdict"]["required"] if r["departments"] == ["hr"])
+    assert (
+        hr_files["approved_by"] == ["eva.visser@voorbeeld.nl"] and PROFESSIONAL in hr_files["paths"]
+    )
     assert not list((released.root / APPROVALS_FOLDER).glob("*.json"))
     minor_change(released)
     released.approve("pieter.vandijk", department="juridisch")  # not needed: nothing of theirs

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
@@ -62,6 +62,9 @@ class Evidence:
     head: str
     """The commit that was judged (the release commit's parent)."""
     approvals: tuple[Archived, ...]
+    verdict: Mapping[str, Any] = field(default_factory=dict)
+    """The gate's verdict as ``policy approvals --format json`` gives it: complete, and per
+    requirement the departments, paths, clauses, who approved and how many were needed."""
 
     @property
     def approvers(self) -> tuple[tuple[str, str], ...]:
@@ -96,6 +99,7 @@ def render(evidence: Evidence) -> str:
         "base": evidence.base,
         "trust_root": evidence.trust_root,
         "head": evidence.head,
+        "verdict": dict(evidence.verdict),
         "approvals": [
             {
                 "file": a.file,
@@ -127,6 +131,7 @@ def read(data: bytes) -> Evidence | str:
             _text(parsed["trust_root"]),
             _text(parsed["head"]),
             approvals,
+            _mapping(parsed.get("verdict", {})),
         )
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
         return f"not valid JSON: {error}"
@@ -146,6 +151,12 @@ def _read_archived(item: Any) -> Archived:
         tuple(_text(p) for p in paths),
         ApprovalRecord.model_validate(item["record"]),
     )
+
+
+def _mapping(value: object) -> Mapping[str, Any]:
+    if not isinstance(value, dict):
+        raise TypeError(f"{value!r} is not an object")
+    return value
 
 
 def _text(value: object) -> str:

@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from schema.models import ApprovalRecord
+from tools.approvalreport import to_json
 from tools.approvals import Verdict
 from tools.changelog import ChangelogError, add_release, changelog_path, release_files
 from tools.diagnostics import Diagnostic, sort_diagnostics
@@ -160,7 +161,9 @@ def _evidence(facts: Facts, version: str) -> Evidence | None:
         return None
     base, trust_root, head = facts.judged
     approvals = collect(facts.verdict, facts.records)
-    return Evidence(facts.policy, version, base, trust_root, head, approvals)
+    verdict = to_json(facts.verdict)
+    summary = {"complete": verdict["complete"], "required": verdict["required"]}
+    return Evidence(facts.policy, version, base, trust_root, head, approvals, summary)
 
 
 def _approvers(facts: Facts, evidence: Evidence | None) -> tuple[str, ...]:
