@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from functools import partial
 
 import html5lib
 import markdown
@@ -14,6 +16,7 @@ from markdown_it import MarkdownIt
 from schema.models import Level
 from tests.conftest import ROOT
 from tests.test_releasenotes import CASES, EXPECTED, case_notes
+from tools.changelog import add_release
 from tools.diff import diff_policies
 from tools.impact import Impact
 from tools.loader import load_policy
@@ -56,14 +59,24 @@ def shipped_release_notes() -> str:
     return render_markdown(plan_release(diff_policies(None, policy), policy, None, notes, None))
 
 
-PUBLISHED = {name: (lambda name=name: render_markdown(case_notes(name))) for name in EXPECTED}
-PUBLISHED["shipped"] = shipped_release_notes
+def _notes(name: str) -> str:
+    return render_markdown(case_notes(name))
+
+
+def _changelog(name: str) -> str:
+    return add_release(None, case_notes(name))
+
+
+PUBLISHED: dict[str, Callable[[], str]] = {"shipped": shipped_release_notes}
+for _name in EXPECTED:
+    PUBLISHED[_name] = partial(_notes, _name)
+    PUBLISHED[f"{_name}-changelog"] = partial(_changelog, _name)
 
 
 @pytest.mark.parametrize("name", sorted(PUBLISHED))
 def test_published_notes_read_the_same_in_both_renderers(name: str) -> None:
-    """The golden and the shipped policy's release notes: the same visible text and the same
-    elements in CommonMark and Python-Markdown."""
+    """The golden and the shipped policy's release notes, and the changelog entries: the same
+    visible text and the same elements in CommonMark and Python-Markdown."""
     text = PUBLISHED[name]()
     html = rendered(text)
     assert visible(html["commonmark"]) == visible(html["python-markdown"])
