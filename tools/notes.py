@@ -63,7 +63,7 @@ def _located(rule: Rule) -> Rule:
             return False
         for token in state.tokens[count:]:
             if token.type == "link_open":
-                token.meta["start"] = start
+                token.meta.update(start=start, end=state.pos)
                 break
         return True
 
@@ -247,23 +247,26 @@ def link_scheme(target: str) -> str | None:
 def _check_links(path: str, tokens: Iterable[Token], lines: Sequence[str]) -> list[Diagnostic]:
     """Only ``https:``, ``http:``, ``mailto:`` and relative targets: a ``javascript:`` or
     ``data:`` link would run or load something when clicked in the published Markdown."""
-    found: dict[int, tuple[int, str]] = {}
+    found: list[tuple[int, int, str]] = []
+    covered: set[int] = set()
     for token in tokens:
         if token.type != "inline" or token.map is None:
             continue
         for child in token.children or ():
             scheme = link_scheme(str(child.attrGet("href") or ""))
             if child.type == "link_open" and scheme not in SAFE_SCHEMES and scheme is not None:
-                line, column = _link_position(token, child.meta.get("start", 0), lines)
-                found.setdefault(line, (column, scheme))
+                start, end = child.meta.get("start", 0), child.meta.get("end", 0)
+                line, column = _link_position(token, start, lines)
+                found.append((line, column, scheme))
+                covered.update(range(line, line + token.content.count("\n", start, end) + 1))
     # What CommonMark reads as text or code but another renderer may read as a link.
     text = "\n".join(lines)
     for match in _RAW_TARGET.finditer(text):
         group = "inline" if match["inline"] else "ref"
         scheme, start = link_scheme(html.unescape(match[group])), match.start(group)
         line = text.count("\n", 0, start) + 1
-        if scheme not in SAFE_SCHEMES and scheme is not None and line not in found:
-            found[line] = (start - text.rfind("\n", 0, start), scheme)
+        if scheme not in SAFE_SCHEMES and scheme is not None and line not in covered:
+            found.append((line, start - text.rfind("\n", 0, start), scheme))
     return [
         Diagnostic(
             path,
@@ -274,7 +277,7 @@ def _check_links(path: str, tokens: Iterable[Token], lines: Sequence[str]) -> li
             "http: or mailto: addresses, or to a relative one",
             "link to the page on the intranet or the web (https://...), or remove the link",
         )
-        for line, (column, scheme) in sorted(found.items())
+        for line, column, scheme in sorted(found)
     ]
 
 
