@@ -332,6 +332,20 @@ def test_refuses_untracked_files(released: ShippedRepo) -> None:
     assert "vergeten.md" in refused(released, "dirty-tree")
 
 
+def test_refuses_a_note_with_an_active_link(released: ShippedRepo) -> None:
+    """A note whose link would run script in the published notes blocks the release, located
+    as `policy changelog check` locates it."""
+    released.change(
+        PROFESSIONAL,
+        SHOULD_BEFORE,
+        SHOULD_AFTER,
+        notes={"werktijd": note("[sm-016]", "Lees [de uitleg](javascript:alert(1)) eerst.")},
+    )
+    released.approve("eva.visser")
+    released.approve("sanne.devries")
+    assert f"{NOTES}/werktijd.md:4:6: error[unsafe-link]" in refused(released, "unsafe-link")
+
+
 def test_refuses_an_invalid_policy(released: ShippedRepo) -> None:
     """A policy that does not validate is not released."""
     minor_change(released)

@@ -128,6 +128,48 @@ def test_invalid_note_fails_located(repo: Path, commit: Commit, text: str, expec
     assert f"{NOTES}/{expected}" in out
 
 
+@pytest.mark.parametrize(
+    ("body", "where", "scheme"),
+    [
+        ("Lees [dit](javascript:alert(1)).", "4:6", "javascript"),
+        ("Lees [dit](JaVaScRiPt:alert(1)).", "4:6", "javascript"),
+        ("Lees [dit](&#106;avascript:alert(1)).", "4:6", "javascript"),
+        ("Lees [dit](java&#9;script:alert(1)).", "4:6", "javascript"),
+        ("Lees [dit](< javascript:alert(1)>).", "4:6", "javascript"),
+        ("Lees [dit](&#1;javascript:alert(1)).", "4:12", "javascript"),
+        ("Lees [dit](data:text/html,x).", "4:6", "data"),
+        ("Lees <vbscript:msgbox(1)> nu.", "4:6", "vbscript"),
+        ("Lees [dit][r].\n\n[r]: data:text/html,x", "4:6", "data"),
+        ("Eerst.\n\n> - Lees [dit](file:///etc/passwd)", "6:10", "file"),
+        # Code in CommonMark, a paragraph (so a link) in Python-Markdown.
+        ("- punt\n\n      [dit](javascript:alert(1))", "6:13", "javascript"),
+    ],
+)
+def test_note_with_an_active_link_fails_at_the_link(
+    repo: Path, commit: Commit, body: str, where: str, scheme: str
+) -> None:
+    """Only https:, http:, mailto: and relative links: any other scheme, however written, is
+    located with the fix (markdown-it drops such links, other renderers make them live)."""
+    commit({ALGEMEEN: REWORDED_MUST, f"{NOTES}/a.md": note("[mi-001]", body=body)}, "link")
+    code, out = check(repo)
+    assert code == 1, out
+    assert (
+        f"{NOTES}/a.md:{where}: error[unsafe-link]: the link target has the scheme '{scheme}:'"
+    ) in out
+    assert "link to the page on the intranet or the web (https://...)" in out
+
+
+def test_note_with_safe_links_passes(repo: Path, commit: Commit) -> None:
+    """https:, http: (any case), mailto:, relative links and anchors are fine."""
+    body = (
+        "Zie [a](https://intranet.example/x), [b](HTTP://x.example), [c](mailto:hr@x.example),"
+        " [d](../uitleg.html), [e](#sm-001), <https://x.example> en <hr@x.example>."
+    )
+    commit({ALGEMEEN: REWORDED_MUST, f"{NOTES}/a.md": note("[mi-001]", body=body)}, "links")
+    code, out = check(repo)
+    assert code == 0, out
+
+
 def test_stray_file_in_notes_folder_fails(repo: Path, commit: Commit) -> None:
     commit({f"{NOTES}/a.txt": "tekst"}, "stray")
     code, out = check(repo)

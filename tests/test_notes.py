@@ -61,3 +61,17 @@ def test_notes_folder_is_read_sorted_and_gitkeep_ignored() -> None:
     assert [(p.file, p.code) for p in problems] == [
         ("changelog/mini/unreleased/sub/c.md", "not-a-note")
     ]
+
+
+def test_every_active_link_is_reported_once_at_its_start() -> None:
+    """Two on a line: both; a link whose text wraps: once, where it starts."""
+    body = (
+        "Twee: [a](javascript:x) en [b](data:y), [c](https://x.example).\n"
+        "Lees [de lange\nuitleg](vbscript:x)."
+    )
+    _, problems = parse_note("n.md", f"---\nclauses: []\n---\n{body}\n".encode())
+    assert [(p.line, p.column, p.code) for p in problems] == [
+        (4, 7, "unsafe-link"),
+        (4, 28, "unsafe-link"),
+        (5, 6, "unsafe-link"),
+    ]

@@ -40,7 +40,7 @@ def _redline_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
-# Escaped text never ends in an unescaped '}' (``escape_text`` writes ``\}``), so only a marker
+# Escaped text never has an unescaped '{#' (``escape_text`` writes ``\{#``), so only a marker
 # the renderer wrote itself can match.
 _HEADING_ID = re.compile(r"\s*(?<!\\)\{#([A-Za-z][A-Za-z0-9_-]*)\}$")
 

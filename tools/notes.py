@@ -10,10 +10,15 @@ A release (``policy release``) turns the unreleased notes into release notes and
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+import html
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+from markdown_it.rules_inline import autolink as autolink_rule
+from markdown_it.rules_inline import link as link_rule
 from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
@@ -30,7 +35,54 @@ PLACEHOLDER = "TODO:"
 MAX_BODY = 5000
 _IGNORED = frozenset({".gitkeep"})
 
-_PARSER = MarkdownIt("commonmark", {"html": False}).use(front_matter_plugin)
+SAFE_SCHEMES = frozenset({"https", "http", "mailto"})
+"""The link targets a note may have, besides relative ones: nothing a reader's click runs."""
+
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+# What a browser drops from a URL before it reads the scheme (the URL standard): C0 controls
+# and spaces around it, tabs and newlines anywhere.
+_URL_STRIPPED = "".join(map(chr, range(0x21)))
+_URL_REMOVED = dict.fromkeys(map(ord, "\t\n\r"))
+
+# A link target as Markdown renderers other than CommonMark also read it: inline ``](target``
+# and a reference definition ``[label]: target``, in whatever block (an indented code block in
+# CommonMark can be a paragraph in Python-Markdown).
+_RAW_TARGET = re.compile(
+    r"\]\([ \t]*<?(?P<inline>[^\s)>]+)|^[ \t]*\[[^\]\n]+\]:[ \t]*<?(?P<ref>[^\s>]+)", re.MULTILINE
+)
+
+Rule = Callable[[StateInline, bool], bool]
+
+
+def _located(rule: Rule) -> Rule:
+    """An inline link rule that remembers where in the inline source its link starts."""
+
+    def located(state: StateInline, silent: bool) -> bool:
+        start, count = state.pos, len(state.tokens)
+        if not rule(state, silent):
+            return False
+        for token in state.tokens[count:]:
+            if token.type == "link_open":
+                token.meta.update(start=start, end=state.pos)
+                break
+        return True
+
+    return located
+
+
+def _checking_parser() -> MarkdownIt:
+    """CommonMark as the release notes are written in, but keeping every link as written: the
+    renderer drops ``javascript:`` links, so a parser that validates would hide them from the
+    check, while any other renderer of the published Markdown would make them live."""
+    parser = MarkdownIt("commonmark", {"html": False}).use(front_matter_plugin)
+    parser.validateLink = lambda url: True  # type: ignore[method-assign]
+    parser.normalizeLink = lambda url: url  # type: ignore[method-assign]
+    parser.inline.ruler.at("link", _located(link_rule))
+    parser.inline.ruler.at("autolink", _located(autolink_rule))
+    return parser
+
+
+_PARSER = _checking_parser()
 
 
 def notes_folder(policy_id: str) -> str:
@@ -62,7 +114,8 @@ def parse_note(path: str, raw: bytes) -> tuple[Note | None, list[Diagnostic]]:
     text, problems = decode_text(path, raw)
     if text is None:
         return None, problems
-    tokens = _PARSER.parse(text)
+    env: dict[str, object] = {}
+    tokens = _PARSER.parse(text, env)
     if not tokens or tokens[0].type != "front_matter" or tokens[0].map is None:
         return None, [
             Diagnostic(
@@ -84,6 +137,7 @@ def parse_note(path: str, raw: bytes) -> tuple[Note | None, list[Diagnostic]]:
     body = "".join(text.splitlines(keepends=True)[body_start:]).strip("\n")
     problems += _check_body(path, body, body_start + 1 + _leading_blank_lines(text, body_start))
     problems += _check_markup(path, tokens[1:])
+    problems += _check_links(path, tokens[1:], text.splitlines())
     if doc is None or meta is None or problems:
         return None, problems
     return Note(path, meta, body, doc), []
@@ -182,6 +236,63 @@ def _check_markup(path: str, tokens: Iterable[Token]) -> list[Diagnostic]:
                 )
             )
     return problems
+
+
+def link_scheme(target: str) -> str | None:
+    """The scheme of a link target as a browser reads it, lower case; None for a relative one."""
+    found = _SCHEME.match(target.strip(_URL_STRIPPED).translate(_URL_REMOVED))
+    return found.group(1).lower() if found else None
+
+
+def _check_links(path: str, tokens: Iterable[Token], lines: Sequence[str]) -> list[Diagnostic]:
+    """Only ``https:``, ``http:``, ``mailto:`` and relative targets: a ``javascript:`` or
+    ``data:`` link would run or load something when clicked in the published Markdown."""
+    found: list[tuple[int, int, str]] = []
+    covered: set[int] = set()
+    for token in tokens:
+        if token.type != "inline" or token.map is None:
+            continue
+        for child in token.children or ():
+            scheme = link_scheme(str(child.attrGet("href") or ""))
+            if child.type == "link_open" and scheme not in SAFE_SCHEMES and scheme is not None:
+                start, end = child.meta.get("start", 0), child.meta.get("end", 0)
+                line, column = _link_position(token, start, lines)
+                found.append((line, column, scheme))
+                covered.update(range(line, line + token.content.count("\n", start, end) + 1))
+    # What CommonMark reads as text or code but another renderer may read as a link.
+    text = "\n".join(lines)
+    for match in _RAW_TARGET.finditer(text):
+        group = "inline" if match["inline"] else "ref"
+        scheme, start = link_scheme(html.unescape(match[group])), match.start(group)
+        line = text.count("\n", 0, start) + 1
+        if scheme not in SAFE_SCHEMES and scheme is not None and line not in covered:
+            found.append((line, start - text.rfind("\n", 0, start), scheme))
+    return [
+        Diagnostic(
+            path,
+            line,
+            column,
+            "unsafe-link",
+            f"the link target has the scheme '{scheme}:'; a note may only link to https:, "
+            "http: or mailto: addresses, or to a relative one",
+            "link to the page on the intranet or the web (https://...), or remove the link",
+        )
+        for line, column, scheme in sorted(found)
+    ]
+
+
+def _link_position(token: Token, start: int, lines: Sequence[str]) -> tuple[int, int]:
+    """1-based (line, column) in the file of offset ``start`` in an inline token's source."""
+    assert token.map is not None
+    before = token.content[:start]
+    index = token.map[0] + before.count("\n")
+    column = start - (before.rfind("\n") + 1)
+    # The inline source is the file's line without its block prefix (indent, '> ', '- ').
+    content_line = token.content.split("\n")[before.count("\n")].rstrip()
+    file_line = lines[index].rstrip() if index < len(lines) else ""
+    if content_line and file_line.endswith(content_line):
+        column += len(file_line) - len(content_line)
+    return index + 1, column + 1
 
 
 def load_notes(snapshot: Snapshot, policy_id: str) -> tuple[list[Note], list[Diagnostic]]:

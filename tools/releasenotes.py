@@ -11,7 +11,6 @@ this Markdown by ``tools/htmlpage.py``.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -24,7 +23,31 @@ from tools.notecheck import change_ids, effective_impact
 from tools.notes import Note, escape_body
 from tools.redline import Segment, render_segments
 
-_LINE_START = re.compile(r"^(\d*)([#=+-]|(?<=\d)[.)])", re.MULTILINE)
+# Escapes that CommonMark and Python-Markdown both read (a backslash before ASCII punctuation
+# that is also in Python-Markdown's list; entities elsewhere), and only where the character
+# would start markup there: the published Markdown reads the same in any renderer.
+_INLINE_MARKUP = re.compile(
+    r"\\(?=[!-/:-@\[-`{-~]|$)"  # a backslash that would escape, or break the line
+    r"|[`*\[\]]"  # code, emphasis, links and images
+    r"|(?<![^\W_])_|_(?![^\W_])"  # emphasis, except inside a word (foo_bar is text in both)
+    r"|<(?=[A-Za-z/!?])"  # raw HTML and autolinks
+    r"|&(?=#?[A-Za-z0-9]+;)"  # an entity
+    r"|\{(?=[+#])|(?<=\+)\}"  # the release notes' own {+insert+} and the {#anchor} of a heading
+    r"|#(?=[ \t]*$)",  # the closing sequence of a heading
+    re.MULTILINE,
+)
+_ENTITIES = {"<": "&lt;", "&": "&amp;", "=": "&#61;", "|": "&#124;"}
+_LINE_START = re.compile(
+    r"^(?P<lead>[ \t]*\d*)(?P<marker>"
+    r"(?<=\d)[.)](?=[ \t]|$)"  # a numbered list
+    r"|(?<!\d)[#>]"  # a heading, a quote
+    r"|(?<!\d)[-+](?=[ \t]|$|-)"  # a list, a rule, a setext underline
+    r"|(?<!\d)=(?==*[ \t]*$)"  # a setext underline
+    r")",
+    re.MULTILINE,
+)
+# A line that a table extension (GitHub's, markdown-it's) would read as a table's delimiter row.
+_DELIMITER_ROW = re.compile(r"^[ \t]*[-:|][-:| \t]*$", re.MULTILINE)
 
 _MONTHS = (
     "januari",
@@ -217,12 +240,22 @@ def _summary(
 
 
 def escape_text(text: str) -> str:
-    """Policy text as Markdown that renders as exactly that text: no markup, links or entities."""
-    escaped = html.escape(text, quote=False)
-    for char in "\\`*_[]{}|~":
-        escaped = escaped.replace(char, "\\" + char)
-    # What would start a heading, a list or a numbered list at the start of a line.
-    return _LINE_START.sub(r"\1\\\2", escaped)
+    """Policy text as Markdown that renders as exactly that text (no markup, links or entities)
+    in CommonMark and in Python-Markdown alike; plain where plain text will do."""
+    return _escape_line_starts(_escape_inline(text))
+
+
+def _escape_inline(text: str) -> str:
+    return _INLINE_MARKUP.sub(lambda m: _escape_char(m.group()), text)
+
+
+def _escape_line_starts(escaped: str) -> str:
+    escaped = _LINE_START.sub(lambda m: m["lead"] + _escape_char(m["marker"]), escaped)
+    return _DELIMITER_ROW.sub(lambda m: m.group().replace("|", _ENTITIES["|"]), escaped)
+
+
+def _escape_char(char: str) -> str:
+    return _ENTITIES.get(char, "\\" + char)
 
 
 def _paragraphs(text: str, prefix: str = "") -> list[str]:
@@ -238,11 +271,14 @@ def _paragraphs(text: str, prefix: str = "") -> list[str]:
 
 def _redline(segments: Sequence[Segment]) -> str:
     """Word redline in the release notes' own markers: ``[-old-]`` and ``{+new+}``."""
-    return render_segments(
-        segments,
-        delete="[-{}-]",
-        insert="{{+{}+}}",
-        escape=lambda text: escape_text(text.replace("\n", " ")),
+    # Escaped as one line: a run's text is at the start of the line only when it comes first.
+    return _escape_line_starts(
+        render_segments(
+            segments,
+            delete="[-{}-]",
+            insert="{{+{}+}}",
+            escape=lambda text: _escape_inline(text.replace("\n", " ")),
+        )
     )
 
 
@@ -292,8 +328,8 @@ def _entry_lines(entry: Entry, group: str) -> list[str]:
     if entry.redline is not None and any(s.op != "equal" for s in entry.redline):
         lines += [
             "",
-            "**Wat er in de tekst veranderde** (voor reviewers: [\\-zo\\-] is weggehaald, "
-            "{\\+zo\\+} is toegevoegd):",
+            "**Wat er in de tekst veranderde** (voor reviewers: \\[-zo-] is weggehaald, "
+            "\\{+zo+} is toegevoegd):",
             "",
             "> " + _redline(entry.redline),
         ]
@@ -317,7 +353,8 @@ def render_markdown(notes: ReleaseNotes) -> str:
     if notes.previous is not None:
         facts.append(f"**Vorige versie:** {notes.previous}")
     facts.append(f"**Soort wijziging:** {IMPACT_DUTCH[notes.impact]}")
-    lines += [line + "\\" for line in facts[:-1]] + [facts[-1], "", escape_text(notes.summary)]
+    # A list, not lines ending in a backslash: every Markdown renderer reads it the same.
+    lines += [f"- {fact}" for fact in facts] + ["", escape_text(notes.summary)]
     lines += ["", _acknowledgement(notes)]
     for body in notes.general:
         lines += ["", escape_body(body)]
