@@ -189,7 +189,7 @@ def _check_notes(
 
     found = gather(root, base, head, policy_id)
     problems = found.note_problems + check_notes(
-        found.review, found.since_release, found.notes, found.versions
+        found.review, found.since_release, found.notes, found.versions, found.unfinished
     )
     return found, problems
 
@@ -229,13 +229,22 @@ def _changelog_new(root: Path, args: argparse.Namespace) -> int:
     found = gather(root, args.base, None, policy_id)
     _print_diagnostics(found.note_problems)
     noted = {clause_id for note in found.notes for clause_id in note.meta.clauses}
+    drafted = {clause: path for path, ids in found.unfinished.items() for clause in ids}
     entries = [
         (change.clause, change.title, change.impact)
         for change in found.review.changes
         if change.clause
         and (args.all or needs_note(change))
-        and not noted.intersection(change_ids(change))
+        and not (noted | drafted.keys()).intersection(change_ids(change))
     ]
+    # A clause of an unfinished note gets no second note: the first is to be finished.
+    if not entries and found.unfinished:
+        print(
+            f"{policy_id}: every changed clause since {found.review.base} has a note, but "
+            f"{_plural(len(found.unfinished), 'note')} still to finish: "
+            f"{', '.join(found.unfinished)}; write in it what changes for employees"
+        )
+        return EXIT_PROBLEMS
     if not entries:
         print(f"{policy_id}: every changed clause since {found.review.base} has a note")
         return EXIT_OK
@@ -257,6 +266,12 @@ def _changelog_preview(root: Path, args: argparse.Namespace) -> int:
     found = gather(root, None, None, policy_id)
     _print_diagnostics(found.note_problems)
     previous = found.release.version_text if found.release else None
+    if previous is not None and not found.since_release.changes:
+        print(
+            f"{policy_id}: nothing to release: nothing changed since {previous}",
+            file=sys.stderr,
+        )
+        return EXIT_PROBLEMS
     notes = plan_release(
         found.since_release, found.versions.head, found.versions.released, found.notes, previous
     )

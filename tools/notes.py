@@ -221,6 +221,32 @@ def load_notes(snapshot: Snapshot, policy_id: str) -> tuple[list[Note], list[Dia
     return notes, problems
 
 
+_UNFINISHED = frozenset({"unfinished-note", "empty-note"})
+
+
+def unfinished_notes(
+    snapshot: Snapshot, problems: Iterable[Diagnostic]
+) -> dict[str, tuple[str, ...]]:
+    """The notes that are only unfinished (body empty or still the template), by path, with
+    the clauses they name: those clauses have a note, it is just not written yet."""
+    found: dict[str, tuple[str, ...]] = {}
+    by_file: dict[str, set[str]] = {}
+    for problem in problems:
+        by_file.setdefault(problem.file, set()).add(problem.code)
+    for path, codes in sorted(by_file.items()):
+        if not codes or not codes <= _UNFINISHED:
+            continue
+        text, _ = decode_text(path, snapshot.read(path))
+        tokens = _PARSER.parse(text or "")
+        if not tokens or tokens[0].type != "front_matter":
+            continue
+        doc, _ = parse_yaml(path, tokens[0].content.encode("utf-8"))
+        meta = validate_document(doc, ChangeNote, b"")[0] if doc is not None else None
+        if meta is not None:
+            found[path] = tuple(meta.clauses)
+    return found
+
+
 def escape_body(body: str) -> str:
     """A note body made safe to embed in generated Markdown: raw HTML shows as text, and the
     redline markers of the release notes cannot be forged."""
