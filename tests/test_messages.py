@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,7 +11,8 @@ import jsonschema
 import pytest
 
 from tests.conftest import MINI_FILES, ROOT, git, run_policy, write_tree
-from tests.releasekit import ShippedRepo, new_shipped_repo
+from tests.gatekit import git_as
+from tests.releasekit import ShippedRepo, new_shipped_repo, repository_state
 
 SECTION = MINI_FILES["policy/mini/sections/privacy.yaml"]
 REGISTRY = MINI_FILES["policy/departments.yaml"]
@@ -205,3 +207,71 @@ def test_an_unfinished_note_is_to_be_finished_not_doubled(mini_released: Path, k
     assert f"{path}:" in check.stderr and (
         "unfinished-note" in check.stderr or "empty-note" in check.stderr
     )
+
+
+# --- Cannot run as asked: one line, with the fix, exit 2 -----------------------------------------
+
+
+def one_line_error(result: subprocess.CompletedProcess[str]) -> str:
+    """The single line of a 'could not run' error (exit 2, no traceback)."""
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"gpg.format": "ssh"}, "git has gpg.format ssh but no user.signingKey; set it"),
+        (
+            {"gpg.format": "ssh", "user.signingKey": "/nonexistent/key.pub"},
+            "git cannot sign with gpg.format ssh: ",
+        ),
+    ],
+)
+def test_sign_without_a_signing_setup(
+    tmp_path: Path, keys: dict[str, Path], settings: dict[str, str], message: str
+) -> None:
+    """`release --sign` checks git's signing setup before anything is written."""
+    repo = new_shipped_repo(tmp_path / "shipped", keys)
+    for name, value in settings.items():
+        git_as(repo.root, "anouk", "config", name, value)
+    before = repository_state(repo.root)
+    line = one_line_error(repo.release("--sign"))
+    assert f"policy: error: --sign: {message}" in line
+    assert "user.signingKey" in line and "or leave out --sign" in line
+    assert repository_state(repo.root) == before
+    dry = one_line_error(repo.release("--sign", "--dry-run")) if len(settings) == 1 else line
+    assert "--sign:" in dry
+
+
+def test_diff_of_a_version_that_was_never_released(mini_released: Path) -> None:
+    """`policy diff 9.9.9`: the policy has no such release; the releases are listed."""
+    line = one_line_error(run_policy("diff", "9.9.9", cwd=mini_released))
+    assert line == (
+        "policy: error: 'mini' has no release 9.9.9 (releases: 1.0.0); give a released "
+        "version or a git revision"
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("diff", "--policy", "nope"),
+        ("changelog", "check", "--policy", "nope"),
+        ("changelog", "new", "--policy", "nope"),
+        ("changelog", "preview", "--policy", "nope"),
+        ("approvals", "--policy", "nope"),
+        ("approve", "--policy", "nope"),
+        ("report", "--policy", "nope"),
+        ("history", "nope"),
+        ("render", "nope"),
+        ("release", "nope"),
+    ],
+)
+def test_unknown_policy_lists_the_policies(mini_released: Path, args: tuple[str, ...]) -> None:
+    """A policy that does not exist: one line naming it and listing the policies there are."""
+    line = one_line_error(run_policy(*args, cwd=mini_released))
+    assert "'nope'" in line and "(policies: mini)" in line

@@ -434,10 +434,16 @@ def _github_verdict(root: Path, args: argparse.Namespace) -> Verdict:
 def _only_policy(root: Path, requested: str | None, head: str | None) -> str:
     """The policy whose last release is the default BASE."""
     from tools.comparison import head_policies
+    from tools.versions import last_release
 
-    if requested:
-        return requested
     ids = head_policies(root, head or "HEAD")
+    if requested:
+        if requested not in ids and last_release(root, requested) is None:
+            raise UsageError(
+                f"no policy '{requested}' (policies: {', '.join(ids) or 'none'}); "
+                "choose one with --policy"
+            )
+        return requested
     if len(ids) == 1:
         return ids[0]
     raise UsageError(
@@ -616,6 +622,8 @@ def _release(root: Path, args: argparse.Namespace) -> int:
         trust_root=args.trust_root,
         sign=args.sign,
     )
+    if args.sign:
+        _check_signing(root, trial=not args.dry_run)
     try:
         if args.dry_run:
             release, done = plan(gather_facts(root, request)[0]), ""
@@ -655,12 +663,27 @@ def _release(root: Path, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _check_signing(root: Path, *, trial: bool) -> None:
+    """``--sign``: the signing setup works, before anything is written (a dry run checks only
+    the settings: a trial signature writes an object)."""
+    from tools.gitrepo import open_repo, signing_problem
+
+    problem = signing_problem(open_repo(root), trial=trial)
+    if problem:
+        raise UsageError(f"--sign: {problem}")
+
+
 def _history(root: Path, args: argparse.Namespace) -> int:
     from tools.comparison import choose_policy
     from tools.history import release_approvers, release_history
+    from tools.loader import policy_ids
 
-    policy = choose_policy(args.policy, DirSnapshot(root))
+    snapshot = DirSnapshot(root)
+    policy = choose_policy(args.policy, snapshot)
     records = release_history(root, policy)
+    if not records and policy not in policy_ids(snapshot):
+        known = ", ".join(policy_ids(snapshot)) or "none"
+        raise UsageError(f"no policy '{policy}' (policies: {known}); give one of them")
     approvers = {r.version: release_approvers(root, r) for r in records}
     if args.format == "json":
         rows = [

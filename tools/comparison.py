@@ -86,7 +86,11 @@ def _load(
         return None
     if not snapshot.files(f"policy/{policy_id}"):
         if required:
-            raise RevisionError(f"policy '{policy_id}' does not exist at {snapshot.label}")
+            known = ", ".join(policy_ids(snapshot)) or "none"
+            raise RevisionError(
+                f"policy '{policy_id}' does not exist at {snapshot.label} (policies: {known}); "
+                "choose one with --policy"
+            )
         return None
     policy, problems = load_policy(snapshot, policy_id, cache, skip=skip)
     if policy is None or problems:
