@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 from tests.conftest import MINI_FILES, ROOT, git, run_policy, write_tree
 from tests.gatekit import git_as
 from tests.releasekit import ShippedRepo, new_shipped_repo, repository_state
+from tools.cliargs import build_parser, subcommands
 
 SECTION = MINI_FILES["policy/mini/sections/privacy.yaml"]
 REGISTRY = MINI_FILES["policy/departments.yaml"]
@@ -275,3 +277,31 @@ def test_unknown_policy_lists_the_policies(mini_released: Path, args: tuple[str,
     """A policy that does not exist: one line naming it and listing the policies there are."""
     line = one_line_error(run_policy(*args, cwd=mini_released))
     assert "'nope'" in line and "(policies: mini)" in line
+
+
+# --- Every --help: the formats, the exit codes, an example --------------------------------------
+
+
+@pytest.mark.parametrize("command", subcommands(build_parser()))
+def test_every_help_explains_formats_exit_codes_and_an_example(command: str) -> None:
+    """`policy COMMAND --help` says what each --format is for, what 0/1/2 mean, and shows one
+    example of the command."""
+    result = run_policy(*command.split(), "--help", cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    epilog = result.stdout.split("\n--format", 1)[1]
+    choices = re.search(r"--format \{([a-z,]+)\}", result.stdout)
+    for choice in choices.group(1).split(",") if choices else ():
+        assert re.search(rf"^  {choice} +\S", epilog, re.MULTILINE), (command, choice)
+    if not choices:
+        assert epilog.startswith(": none;"), command
+    for code in "012":
+        assert re.search(rf"^  {code}  \S", epilog, re.MULTILINE), (command, code)
+    example = epilog.split("\nexample:\n", 1)[1]
+    assert example.startswith(f"  policy {command.split(maxsplit=1)[0]}"), command
+
+
+def test_top_level_help_has_exit_codes_and_an_example() -> None:
+    """`policy --help` names the three exit codes and points at each command's --help."""
+    result = run_policy("--help", cwd=ROOT)
+    assert "exit codes:" in result.stdout and "example:" in result.stdout
+    assert "--format" in result.stdout.split("exit codes:", 1)[1]
