@@ -249,6 +249,17 @@ def test_sign_without_a_signing_setup(
     assert "--sign:" in dry
 
 
+def test_sign_with_a_working_setup_signs_the_tag(tmp_path: Path, keys: dict[str, Path]) -> None:
+    """The up-front check lets a working setup through: the release tag is signed."""
+    repo = new_shipped_repo(tmp_path / "shipped", keys)
+    git_as(repo.root, "anouk", "config", "gpg.format", "ssh")
+    git_as(repo.root, "anouk", "config", "user.signingKey", str(keys["anouk.mulder"]))
+    done = repo.release("--sign")
+    assert done.returncode == 0, done.stdout + done.stderr
+    tag = git_as(repo.root, "anouk", "cat-file", "tag", "social-media/v1.0.0")
+    assert "-----BEGIN SSH SIGNATURE-----" in tag
+
+
 def test_diff_of_a_version_that_was_never_released(mini_released: Path) -> None:
     """`policy diff 9.9.9`: the policy has no such release; the releases are listed."""
     line = one_line_error(run_policy("diff", "9.9.9", cwd=mini_released))

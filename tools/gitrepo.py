@@ -305,9 +305,10 @@ def signing_problem(repo: git.Repo, *, trial: bool = True) -> str | None:
     reader = repo.config_reader()
     try:
         kind = str(reader.get_value("gpg", "format", "openpgp"))
+        key_command = str(reader.get_value('gpg "ssh"', "defaultKeyCommand", ""))
     except Exception:  # unreadable config: let the trial signature tell
-        kind = "openpgp"
-    if kind == "ssh" and not signing_key_setting(repo):
+        kind, key_command = "openpgp", ""
+    if kind == "ssh" and not signing_key_setting(repo) and not key_command:
         return (
             "git has gpg.format ssh but no user.signingKey; set it "
             "(git config user.signingKey ~/.ssh/id_ed25519.pub), or leave out --sign"
@@ -317,8 +318,14 @@ def signing_problem(repo: git.Repo, *, trial: bool = True) -> str | None:
     try:
         repo.git.commit_tree(EMPTY_TREE, "-S", "-m", "policy release: can git sign?")
     except git.GitCommandError as error:
-        lines = [line.strip() for line in str(error.stderr).splitlines() if line.strip()]
-        detail = lines[0].removeprefix("stderr: ").strip("'") if lines else "the signer failed"
+        lines = [
+            line.strip().removeprefix("stderr: ").strip("'")
+            for line in str(error.stderr).splitlines()
+            if line.strip()
+        ]
+        # git's own verdict ("fatal:", "error:") says more than the signer's warnings before it.
+        verdicts = [line for line in lines if line.startswith(("fatal:", "error:"))]
+        detail = (verdicts or lines or ["the signer failed"])[0]
         return (
             f"git cannot sign with gpg.format {kind}: {detail}; check gpg.format and "
             "user.signingKey (git config), or leave out --sign"
