@@ -166,7 +166,7 @@ def _refuse_private_key(value: Any) -> Any:
     if isinstance(value, str) and _PRIVATE_KEY.search(value):
         raise PydanticCustomError(
             "private_key",
-            "this is a PRIVATE key, which must never be committed, not a public key",
+            "this is a PRIVATE key, not a public key; a private key must never be committed",
         )
     return value
 

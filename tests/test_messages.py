@@ -97,6 +97,22 @@ def test_every_hidden_character_of_a_field_in_one_run(mini_repo: Callable[..., P
     assert "3 errors found" in result.stdout
 
 
+def test_every_hidden_character_of_a_note_in_one_run(mini_released: Path) -> None:
+    """A change note's body with two hidden characters: both named and located at once."""
+    reworded = MINI_FILES[ALGEMEEN].replace("Je bent beleefd", "Je bent beleefd en respectvol")
+    body = "Wees\u200b ook\u2066 respectvol."
+    write_tree(
+        mini_released,
+        {ALGEMEEN: reworded, f"{NOTES}/a.md": f"---\nclauses: [mi-001]\n---\n{body}\n"},
+    )
+    result = run_policy("changelog", "check", cwd=mini_released)
+    assert result.returncode == 1
+    assert f"{NOTES}/a.md:4:5: error[hidden-character]" in result.stderr
+    assert "U+200B ZERO WIDTH SPACE" in result.stderr
+    assert f"{NOTES}/a.md:4:10: error[hidden-character]" in result.stderr
+    assert "U+2066 LEFT-TO-RIGHT ISOLATE" in result.stderr
+
+
 def test_unknown_department_lists_the_known_ids(mini_repo: Callable[..., Path]) -> None:
     """'HR' for 'hr': the message lists the department ids, not a regular expression."""
     text = MINI_FILES["policy/mini/policy.yaml"].replace("contact: hr", "contact: HR")

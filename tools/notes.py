@@ -17,7 +17,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from schema.models import HIDDEN_CHARACTERS, ChangeNote
+from schema.models import HIDDEN_CHARACTERS, ChangeNote, character_name
 from tools.diagnostics import Diagnostic
 from tools.impact import Impact
 from tools.loader import validate_document
@@ -137,8 +137,7 @@ def _check_body(path: str, body: str, line: int) -> list[Diagnostic]:
                 "beside it",
             )
         )
-    hidden = HIDDEN_CHARACTERS.search(body)
-    if hidden:
+    for hidden in HIDDEN_CHARACTERS.finditer(body):  # all of them: fixed in one round
         before = body[: hidden.start()]
         problems.append(
             Diagnostic(
@@ -146,7 +145,7 @@ def _check_body(path: str, body: str, line: int) -> list[Diagnostic]:
                 line + before.count("\n"),
                 hidden.start() - (before.rfind("\n") + 1) + 1,
                 "hidden-character",
-                f"contains the invisible or control character U+{ord(hidden.group()):04X}",
+                f"contains the invisible or control character {character_name(hidden.group())}",
                 "delete the character; it makes the text read differently than it is",
             )
         )
