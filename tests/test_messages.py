@@ -283,6 +283,8 @@ def test_diff_of_a_version_that_was_never_released(mini_released: Path) -> None:
         "policy: error: 'mini' has no release 9.9.9 (releases: 1.0.0); give a released "
         "version or a git revision"
     )
+    audit = one_line_error(run_policy("approvals", "--release", "9.9.9", cwd=mini_released))
+    assert audit == "policy: error: 'mini' has no release 9.9.9 (releases: 1.0.0)"
 
 
 @pytest.mark.parametrize(

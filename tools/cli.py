@@ -401,11 +401,17 @@ def _approvals(root: Path, args: argparse.Namespace) -> int:
 def _archived_verdict(root: Path, args: argparse.Namespace) -> Verdict:
     """``--release VERSION``: the release's archived evidence, verified again."""
     from tools.gate import verify_release
+    from tools.versions import releases
 
     if args.base or args.head or args.source != "git" or args.trust_root:
         raise UsageError("--release takes no BASE, HEAD, --trust-root or --source github")
     version = args.release.removeprefix("v")
     policy = _only_policy(root, args.policy, None)
+    released = [release.version_text for release in releases(root, policy)]
+    if version not in released:
+        raise UsageError(
+            f"'{policy}' has no release {version} (releases: {', '.join(released) or 'none yet'})"
+        )
     return verify_release(root, policy, version)
 
 
