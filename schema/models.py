@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -54,20 +55,38 @@ __all__ = [
 # Bidirectional overrides and isolates (the "Trojan Source" characters), zero-width characters,
 # and C0/C1 controls other than tab and newline: they make a reviewer read something other than
 # what the policy says, so no text may contain them.
-HIDDEN_CHARACTERS = re.compile(
-    "[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f"
-    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
+# Written as regex escapes, so the same class reads the same in Python and in the JSON Schema
+# (ECMA-262 regular expressions) that editors check while the author types.
+_HIDDEN_CLASS = (
+    r"\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f"
+    r"\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
 )
+HIDDEN_CHARACTERS = re.compile(f"[{_HIDDEN_CLASS}]")
+
+
+def character_name(char: str) -> str:
+    """``U+200B ZERO WIDTH SPACE``: how a message names a character the author cannot see."""
+    name = unicodedata.name(char, "") or (
+        "CONTROL CHARACTER" if unicodedata.category(char) == "Cc" else "UNNAMED CHARACTER"
+    )
+    return f"U+{ord(char):04X} {name}"
 
 
 def _check_visible(value: str) -> str:
-    match = HIDDEN_CHARACTERS.search(value)
-    if match:
+    found = [match.group() for match in HIDDEN_CHARACTERS.finditer(value)]
+    if found:
+        # Every hidden character of the field at once (ctx "chars"), so that the author
+        # deletes them all in one round, not one per run.
+        names = sorted(set(found), key=found.index)
         raise PydanticCustomError(
             "hidden_character",
-            "contains the invisible or control character U+{char}, which can make the text read "
+            "contains the invisible or control character {names}, which can make the text read "
             "differently than it is",
-            {"char": f"{ord(match.group()):04X}", "offset": match.start()},
+            {
+                "names": ", ".join(character_name(char) for char in names),
+                "char": f"{ord(found[0]):04X}",
+                "chars": " ".join(f"{ord(char):04X}" for char in found),
+            },
         )
     return value
 
@@ -93,7 +112,16 @@ def _parse_date(value: Any) -> Any:
     )
 
 
-Text = Annotated[StrictStr, AfterValidator(_check_not_blank), AfterValidator(_check_visible)]
+# The same rules for editors: the JSON Schema says what the two validators check (at least one
+# visible character, no hidden one), while validation keeps their own, clearer messages.
+_TEXT_SCHEMA = {"minLength": 1, "pattern": rf"^(?=[\s\S]*\S)[^{_HIDDEN_CLASS}]*$"}
+
+Text = Annotated[
+    StrictStr,
+    AfterValidator(_check_not_blank),
+    AfterValidator(_check_visible),
+    Field(json_schema_extra=_TEXT_SCHEMA),
+]
 """A non-empty string without hidden characters."""
 
 Date = Annotated[dt.date, BeforeValidator(_parse_date)]
@@ -101,6 +129,14 @@ Date = Annotated[dt.date, BeforeValidator(_parse_date)]
 _SLUG = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 Slug = Annotated[StrictStr, Field(pattern=_SLUG, min_length=2, max_length=60)]
 """Lower-case words joined by hyphens, e.g. ``vertrouwelijkheid-en-privacy``."""
+
+DepartmentRef = Annotated[
+    StrictStr,
+    Field(max_length=60, json_schema_extra={"minLength": 2, "pattern": _SLUG}),
+]
+"""The id of a department in ``policy/departments.yaml``, e.g. ``hr``. Validation checks it
+against the registry (naming the known ids), so the model takes any text; the JSON Schema
+gives editors the id's form."""
 
 ClauseId = Annotated[StrictStr, Field(pattern=r"^[a-z][a-z0-9]{1,9}-[0-9]{3,4}$")]
 """A clause id: the policy's clause prefix, a hyphen and a number, e.g. ``sm-012``."""
@@ -120,8 +156,24 @@ Email = Annotated[
 GitHubLogin = Annotated[StrictStr, Field(pattern=r"^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$", max_length=39)]
 """A GitHub user name: letters, digits and single hyphens, at most 39 characters."""
 
+# The start of a private key, whatever its format (OpenSSH, PKCS#1/#8, SEC1, PuTTY).
+_PRIVATE_KEY = re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----|PuTTY-User-Key-File-")
+
+
+def _refuse_private_key(value: Any) -> Any:
+    # Before the pattern check: "does not match the pattern" would hide that a secret is about
+    # to be committed. The message never repeats the value (it is the secret).
+    if isinstance(value, str) and _PRIVATE_KEY.search(value):
+        raise PydanticCustomError(
+            "private_key",
+            "this is a PRIVATE key, not a public key; a private key must never be committed",
+        )
+    return value
+
+
 SshPublicKey = Annotated[
     StrictStr,
+    BeforeValidator(_refuse_private_key),
     Field(
         pattern=r"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com)"
         r" [A-Za-z0-9+/=]+( .*)?$"
@@ -205,7 +257,7 @@ class Clause(Strict):
     """Legal references the clause rests on."""
     see: list[ClauseId] = Field(default_factory=list)
     """Other clauses of this policy that the reader should read with this one."""
-    contact: Slug | None = None
+    contact: DepartmentRef | None = None
     """The department (id in ``policy/departments.yaml``) employees contact about this clause."""
     monitoring: StrictBool = False
     """True when the clause is about monitoring employees (needs the works council's consent)."""
@@ -224,7 +276,7 @@ class Section(Strict):
     """A short, non-binding introduction shown above the clauses."""
     elements: list[Slug] = Field(min_length=1)
     """The required elements (ids from ``policy.yaml``) this section covers."""
-    contact: Slug | None = None
+    contact: DepartmentRef | None = None
     """The department employees contact about this section."""
     clauses: list[Clause] = Field(min_length=1)
     """The clauses of this section, in reading order."""
@@ -266,7 +318,7 @@ class PolicyMeta(Strict):
     """Minimum days between a material (major) release and the date it takes effect."""
     acknowledgement: StrictBool = True
     """True when employees must read and acknowledge the policy again after a material change."""
-    contact: Slug
+    contact: DepartmentRef
     """The department employees contact with questions about the policy."""
     elements: list[Element] = Field(min_length=1)
     """The elements the policy must cover; each needs normative clauses."""

@@ -231,7 +231,7 @@ def test_an_auditor_reverifies_a_release_offline(released: ShippedRepo) -> None:
     assert tampered.returncode == 1
     assert "bad signature" in tampered.stdout and "INCOMPLETE" in tampered.stdout
     for args, message in (
-        (["--release", "9.9.9"], "unknown revision"),
+        (["--release", "9.9.9"], "has no release 9.9.9 (releases: 1.0.0, 1.1.0)"),
         (["--release", "1.x"], "is not a version"),
         (["base", "--release", "1.0.0"], "--release takes no BASE"),
     ):

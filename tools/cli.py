@@ -189,7 +189,7 @@ def _check_notes(
 
     found = gather(root, base, head, policy_id)
     problems = found.note_problems + check_notes(
-        found.review, found.since_release, found.notes, found.versions
+        found.review, found.since_release, found.notes, found.versions, found.unfinished
     )
     return found, problems
 
@@ -229,13 +229,22 @@ def _changelog_new(root: Path, args: argparse.Namespace) -> int:
     found = gather(root, args.base, None, policy_id)
     _print_diagnostics(found.note_problems)
     noted = {clause_id for note in found.notes for clause_id in note.meta.clauses}
+    drafted = {clause: path for path, ids in found.unfinished.items() for clause in ids}
     entries = [
         (change.clause, change.title, change.impact)
         for change in found.review.changes
         if change.clause
         and (args.all or needs_note(change))
-        and not noted.intersection(change_ids(change))
+        and not (noted | drafted.keys()).intersection(change_ids(change))
     ]
+    # A clause of an unfinished note gets no second note: the first is to be finished.
+    if not entries and found.unfinished:
+        print(
+            f"{policy_id}: every changed clause since {found.review.base} has a note, but "
+            f"{_plural(len(found.unfinished), 'note')} still to finish: "
+            f"{', '.join(found.unfinished)}; write in it what changes for employees"
+        )
+        return EXIT_PROBLEMS
     if not entries:
         print(f"{policy_id}: every changed clause since {found.review.base} has a note")
         return EXIT_OK
@@ -257,6 +266,12 @@ def _changelog_preview(root: Path, args: argparse.Namespace) -> int:
     found = gather(root, None, None, policy_id)
     _print_diagnostics(found.note_problems)
     previous = found.release.version_text if found.release else None
+    if previous is not None and not found.since_release.changes:
+        print(
+            f"{policy_id}: nothing to release: nothing changed since {previous}",
+            file=sys.stderr,
+        )
+        return EXIT_PROBLEMS
     notes = plan_release(
         found.since_release, found.versions.head, found.versions.released, found.notes, previous
     )
@@ -386,11 +401,17 @@ def _approvals(root: Path, args: argparse.Namespace) -> int:
 def _archived_verdict(root: Path, args: argparse.Namespace) -> Verdict:
     """``--release VERSION``: the release's archived evidence, verified again."""
     from tools.gate import verify_release
+    from tools.versions import releases
 
     if args.base or args.head or args.source != "git" or args.trust_root:
         raise UsageError("--release takes no BASE, HEAD, --trust-root or --source github")
     version = args.release.removeprefix("v")
     policy = _only_policy(root, args.policy, None)
+    released = [release.version_text for release in releases(root, policy)]
+    if version not in released:
+        raise UsageError(
+            f"'{policy}' has no release {version} (releases: {', '.join(released) or 'none yet'})"
+        )
     return verify_release(root, policy, version)
 
 
@@ -419,10 +440,16 @@ def _github_verdict(root: Path, args: argparse.Namespace) -> Verdict:
 def _only_policy(root: Path, requested: str | None, head: str | None) -> str:
     """The policy whose last release is the default BASE."""
     from tools.comparison import head_policies
+    from tools.versions import last_release
 
-    if requested:
-        return requested
     ids = head_policies(root, head or "HEAD")
+    if requested:
+        if requested not in ids and last_release(root, requested) is None:
+            raise UsageError(
+                f"no policy '{requested}' (policies: {', '.join(ids) or 'none'}); "
+                "choose one with --policy"
+            )
+        return requested
     if len(ids) == 1:
         return ids[0]
     raise UsageError(
@@ -601,6 +628,8 @@ def _release(root: Path, args: argparse.Namespace) -> int:
         trust_root=args.trust_root,
         sign=args.sign,
     )
+    if args.sign:
+        _check_signing(root, trial=not args.dry_run)
     try:
         if args.dry_run:
             release, done = plan(gather_facts(root, request)[0]), ""
@@ -640,12 +669,27 @@ def _release(root: Path, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _check_signing(root: Path, *, trial: bool) -> None:
+    """``--sign``: the signing setup works, before anything is written (a dry run checks only
+    the settings: a trial signature writes an object)."""
+    from tools.gitrepo import open_repo, signing_problem
+
+    problem = signing_problem(open_repo(root), trial=trial)
+    if problem:
+        raise UsageError(f"--sign: {problem}")
+
+
 def _history(root: Path, args: argparse.Namespace) -> int:
     from tools.comparison import choose_policy
     from tools.history import release_approvers, release_history
+    from tools.loader import policy_ids
 
-    policy = choose_policy(args.policy, DirSnapshot(root))
+    snapshot = DirSnapshot(root)
+    policy = choose_policy(args.policy, snapshot)
     records = release_history(root, policy)
+    if not records and policy not in policy_ids(snapshot):
+        known = ", ".join(policy_ids(snapshot)) or "none"
+        raise UsageError(f"no policy '{policy}' (policies: {known}); give one of them")
     approvers = {r.version: release_approvers(root, r) for r in records}
     if args.format == "json":
         rows = [

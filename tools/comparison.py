@@ -14,7 +14,7 @@ from tools.diagnostics import Diagnostic, LoadError
 from tools.diff import PolicyDiff, diff_policies
 from tools.loader import ParseCache, Policy, load_policy, policy_ids, same_sections
 from tools.notecheck import Versions
-from tools.notes import Note, load_notes
+from tools.notes import Note, load_notes, unfinished_notes
 from tools.snapshot import RevisionError, Snapshot
 from tools.versions import Release, folder, last_release, revision, working_tree
 
@@ -86,7 +86,11 @@ def _load(
         return None
     if not snapshot.files(f"policy/{policy_id}"):
         if required:
-            raise RevisionError(f"policy '{policy_id}' does not exist at {snapshot.label}")
+            known = ", ".join(policy_ids(snapshot)) or "none"
+            raise RevisionError(
+                f"policy '{policy_id}' does not exist at {snapshot.label} (policies: {known}); "
+                "choose one with --policy"
+            )
         return None
     policy, problems = load_policy(snapshot, policy_id, cache, skip=skip)
     if policy is None or problems:
@@ -110,6 +114,8 @@ class ChangeSet:
     since_release: PolicyDiff
     notes: list[Note]
     note_problems: list[Diagnostic]
+    unfinished: dict[str, tuple[str, ...]]
+    """Notes not written yet (empty, or still the template), by path, with their clauses."""
 
 
 def head_policies(root: Path, head_spec: str | None) -> list[str]:
@@ -153,5 +159,12 @@ def gather(
         else diff_policies(base, head, base_label=base_label, head_label=label)
     )
     return ChangeSet(
-        policy_id, release, Versions(head, base, released), review, since_release, notes, problems
+        policy_id,
+        release,
+        Versions(head, base, released),
+        review,
+        since_release,
+        notes,
+        problems,
+        unfinished_notes(head_snapshot, problems),
     )

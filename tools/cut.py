@@ -137,7 +137,7 @@ def gather_facts(root: Path, request: Request) -> tuple[Facts, str]:
             f"release {release.version_text}"
         )
     note_problems = list(found.note_problems) + check_notes(
-        found.since_release, found.since_release, found.notes, found.versions
+        found.since_release, found.since_release, found.notes, found.versions, found.unfinished
     )
     verdict, gate_error, judged = None, None, None
     records: Records = {}

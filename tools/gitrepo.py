@@ -295,6 +295,44 @@ def signing_key_setting(repo: git.Repo) -> str:
     return value if isinstance(value, str) else ""
 
 
+def signing_problem(repo: git.Repo, *, trial: bool = True) -> str | None:
+    """Why git cannot sign a tag here (None: it can), checked before a release starts.
+
+    The settings first (``gpg.format ssh`` needs ``user.signingKey``); then, with ``trial``,
+    git signs a commit object of the empty tree, through the same signer a tag uses. That
+    object is referenced by nothing (``git gc`` removes it); no ref changes.
+    """
+    reader = repo.config_reader()
+    try:
+        kind = str(reader.get_value("gpg", "format", "openpgp"))
+        key_command = str(reader.get_value('gpg "ssh"', "defaultKeyCommand", ""))
+    except Exception:  # unreadable config: let the trial signature tell
+        kind, key_command = "openpgp", ""
+    if kind == "ssh" and not signing_key_setting(repo) and not key_command:
+        return (
+            "git has gpg.format ssh but no user.signingKey; set it "
+            "(git config user.signingKey ~/.ssh/id_ed25519.pub), or leave out --sign"
+        )
+    if not trial:
+        return None
+    try:
+        repo.git.commit_tree(EMPTY_TREE, "-S", "-m", "policy release: can git sign?")
+    except git.GitCommandError as error:
+        lines = [
+            line.strip().removeprefix("stderr: ").strip("'")
+            for line in str(error.stderr).splitlines()
+            if line.strip()
+        ]
+        # git's own verdict ("fatal:", "error:") says more than the signer's warnings before it.
+        verdicts = [line for line in lines if line.startswith(("fatal:", "error:"))]
+        detail = (verdicts or lines or ["the signer failed"])[0]
+        return (
+            f"git cannot sign with gpg.format {kind}: {detail}; check gpg.format and "
+            "user.signingKey (git config), or leave out --sign"
+        )
+    return None
+
+
 def commit_trailers(message: str) -> dict[str, str]:
     """The ``Key: value`` trailers of a commit message's last paragraph (the last value wins)."""
     paragraphs = [p for p in message.strip().split("\n\n") if p.strip()]

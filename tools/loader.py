@@ -19,7 +19,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from schema.models import Clause, PolicyMeta, Registry, Section
+from schema.models import Clause, PolicyMeta, Registry, Section, character_name
 from tools.diagnostics import Diagnostic
 from tools.snapshot import Snapshot, SnapshotError
 from tools.yamlfile import YamlDocument, decode_text, parse_yaml
@@ -144,7 +144,13 @@ def validate_document(
         return model.model_validate(doc.data), []
     except ValidationError as error:
         text, _ = decode_text(doc.path, raw)  # only on error: positions of hidden characters
-        return None, [_to_diagnostic(doc, model, detail, text or "") for detail in error.errors()]
+        problems = []
+        for detail in error.errors():
+            if detail["type"] == "hidden_character":
+                problems += _hidden_characters(doc, detail, text or "")
+            else:
+                problems.append(_to_diagnostic(doc, model, detail, text or ""))
+        return None, problems
 
 
 def load_registry(
@@ -284,6 +290,7 @@ _CODES = {
     "empty_text": "empty-text",
     "hidden_character": "hidden-character",
     "bad_date": "bad-date",
+    "private_key": "private-key",
 }
 
 _HINTS = {
@@ -296,6 +303,8 @@ _HINTS = {
     "empty-text": "write the text, or remove the field if it is optional",
     "hidden-character": "delete the character; retype the text around it if unsure",
     "bad-date": "write the date as YYYY-MM-DD, for example 2027-01-01",
+    "private-key": "remove it before committing, and rotate it: treat the key as leaked, make a "
+    "new pair (ssh-keygen -t ed25519) and put only the public line (the .pub file) here",
     "wrong-type": "check the value's type; quote text that YAML reads as a number, date or boolean",
 }
 
@@ -320,13 +329,32 @@ def _to_diagnostic(
     if code == "bad-format" and _is_clause_id(loc):
         code = "bad-id"
         hint = "clause ids are the policy's clause_prefix, a hyphen and 3-4 digits, e.g. sm-012"
-    if code == "hidden-character":
-        ctx = detail.get("ctx") or {}
-        char = chr(int(str(ctx.get("char", "0")), 16))
-        line, column = doc.text_position(loc, char, text)
-        return Diagnostic(doc.path, line, column, code, message, hint)
     line, column = doc.locate(loc, key=code == "unknown-field")
     return Diagnostic(doc.path, line, column, code, message, hint)
+
+
+def _hidden_characters(doc: YamlDocument, detail: ErrorDetails, text: str) -> list[Diagnostic]:
+    """One diagnostic per hidden character of the field, each at its own position."""
+    ctx = detail.get("ctx") or {}
+    name = _loc_name(detail["loc"])
+    problems = []
+    after = (0, 0)
+    for code in str(ctx.get("chars", ctx.get("char", "0"))).split():
+        char = chr(int(code, 16))
+        line, column = doc.text_position(detail["loc"], char, text, after=after)
+        after = (line, column)
+        problems.append(
+            Diagnostic(
+                doc.path,
+                line,
+                column,
+                "hidden-character",
+                f"'{name}': contains the invisible or control character {character_name(char)}, "
+                "which can make the text read differently than it is",
+                _HINTS["hidden-character"],
+            )
+        )
+    return problems
 
 
 def _is_clause_id(loc: Sequence[str | int]) -> bool:

@@ -22,7 +22,7 @@ from markdown_it.rules_inline import link as link_rule
 from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from schema.models import HIDDEN_CHARACTERS, ChangeNote
+from schema.models import HIDDEN_CHARACTERS, ChangeNote, character_name
 from tools.diagnostics import Diagnostic
 from tools.impact import Impact
 from tools.loader import validate_document
@@ -191,8 +191,7 @@ def _check_body(path: str, body: str, line: int) -> list[Diagnostic]:
                 "beside it",
             )
         )
-    hidden = HIDDEN_CHARACTERS.search(body)
-    if hidden:
+    for hidden in HIDDEN_CHARACTERS.finditer(body):  # all of them: fixed in one round
         before = body[: hidden.start()]
         problems.append(
             Diagnostic(
@@ -200,7 +199,7 @@ def _check_body(path: str, body: str, line: int) -> list[Diagnostic]:
                 line + before.count("\n"),
                 hidden.start() - (before.rfind("\n") + 1) + 1,
                 "hidden-character",
-                f"contains the invisible or control character U+{ord(hidden.group()):04X}",
+                f"contains the invisible or control character {character_name(hidden.group())}",
                 "delete the character; it makes the text read differently than it is",
             )
         )
@@ -330,6 +329,32 @@ def load_notes(snapshot: Snapshot, policy_id: str) -> tuple[list[Note], list[Dia
         if note is not None:
             notes.append(note)
     return notes, problems
+
+
+_UNFINISHED = frozenset({"unfinished-note", "empty-note"})
+
+
+def unfinished_notes(
+    snapshot: Snapshot, problems: Iterable[Diagnostic]
+) -> dict[str, tuple[str, ...]]:
+    """The notes that are only unfinished (body empty or still the template), by path, with
+    the clauses they name: those clauses have a note, it is just not written yet."""
+    found: dict[str, tuple[str, ...]] = {}
+    by_file: dict[str, set[str]] = {}
+    for problem in problems:
+        by_file.setdefault(problem.file, set()).add(problem.code)
+    for path, codes in sorted(by_file.items()):
+        if not codes or not codes <= _UNFINISHED:
+            continue
+        text, _ = decode_text(path, snapshot.read(path))
+        tokens = _PARSER.parse(text or "")
+        if not tokens or tokens[0].type != "front_matter":
+            continue
+        doc, _ = parse_yaml(path, tokens[0].content.encode("utf-8"))
+        meta = validate_document(doc, ChangeNote, b"")[0] if doc is not None else None
+        if meta is not None:
+            found[path] = tuple(meta.clauses)
+    return found
 
 
 def escape_body(body: str) -> str:

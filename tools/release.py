@@ -9,7 +9,8 @@ when the whole repository is meant):
 - ``invalid``, ``change-notes``: the policy does not validate, or ``changelog check`` fails;
 - ``not-approved``: the approval gate for last release..HEAD is not complete;
 - ``nothing-to-release``: no change since the last release;
-- ``version-too-low``, ``tag-exists``, ``tags-not-fetched``: versions only go up;
+- ``version-too-low``, ``tag-exists``, ``tags-not-fetched``, ``changelog-clash``: versions only
+  go up;
 - ``notice-period``, ``bad-effective-date``: a material release takes effect no sooner than
   ``notice_days`` after today; no release takes effect in the past, before the previous
   release, or on or after the next review.
@@ -111,8 +112,8 @@ def plan(facts: Facts) -> ReleasePlan:
     notes = plan_release(
         facts.since_release, facts.head, facts.released, facts.notes, facts.previous
     )
-    blockers = list(_state_blockers(facts))
     version, version_problems = _version(facts, notes)
+    blockers = list(_state_blockers(facts, version))
     effective, date_problems = _effective(facts, notes.impact)
     if facts.since_release.changes:  # else the version clashes are only noise
         blockers += version_problems + date_problems
@@ -124,7 +125,10 @@ def plan(facts: Facts) -> ReleasePlan:
     writes, write_problems = _writes(facts, notes, markdown)
     if evidence is not None:
         writes = tuple(sorted([*writes, (evidence_path(facts.policy, version), render(evidence))]))
-    blockers += write_problems
+    # The changelog clash repeats, in a file's terms, what the version checks say (or, with
+    # nothing changed, that the version is released already).
+    unexplained = facts.since_release.changes and not version_problems
+    blockers += [p for p in write_problems if p.code != "changelog-clash" or unexplained]
     tag = release_tag(facts.policy, version)
     title = release_title(notes)
     message = (
@@ -194,7 +198,7 @@ def _blocker(code: str, message: str, hint: str = "", file: str = "") -> Diagnos
     return Diagnostic(file, 0, 0, code, message, hint)
 
 
-def _state_blockers(facts: Facts) -> list[Diagnostic]:
+def _state_blockers(facts: Facts, version: str) -> list[Diagnostic]:
     found = []
     if facts.dirty:
         shown = ", ".join(facts.dirty[:5]) + (" ..." if len(facts.dirty) > 5 else "")
@@ -208,10 +212,13 @@ def _state_blockers(facts: Facts) -> list[Diagnostic]:
     found += facts.problems
     found += facts.note_problems
     if not facts.since_release.changes:
+        # Run again right after a release: the version it computes is the one just made.
+        released = release_tag(facts.policy, version) in facts.tags
         found.append(
             _blocker(
                 "nothing-to-release",
-                f"nothing changed in '{facts.policy}' since {facts.previous}",
+                (f"{version} is already released: " if released else "")
+                + f"nothing changed in '{facts.policy}' since {facts.previous}",
                 "change the policy first; a release needs a change",
             )
         )
@@ -339,7 +346,7 @@ def _writes(
         changelog = add_release(facts.changelog_text, notes)
     except ChangelogError as error:
         changelog = facts.changelog_text or ""
-        problems.append(_blocker("tag-exists", str(error), "versions only go up"))
+        problems.append(_blocker("changelog-clash", str(error), "versions only go up"))
     markdown_path, html_path = release_files(facts.policy, notes.version)
     lang = facts.head.meta.model.language
     page = render_page(markdown, title=release_title(notes), lang=lang)

@@ -258,7 +258,8 @@ def _check_coverage(policy: Policy) -> list[Diagnostic]:
 
 
 def _check_departments(policy: Policy, departments: frozenset[str]) -> list[Diagnostic]:
-    hint = f"use a department id from {REGISTRY_PATH}: {', '.join(sorted(departments))}"
+    known = ", ".join(sorted(departments))
+    hint = f"use one of these ids (lower case), or add the department to {REGISTRY_PATH}"
     problems: list[Diagnostic] = []
 
     def check(file: LoadedFile[Any], loc: tuple[str | int, ...], value: str | None) -> None:
@@ -268,7 +269,7 @@ def _check_departments(policy: Policy, departments: frozenset[str]) -> list[Diag
                     file,
                     loc,
                     "unknown-department",
-                    f"department '{value}' is not in the registry",
+                    f"unknown department '{value}'; known: {known}",
                     hint,
                 )
             )

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from tools.gitrepo import GitSnapshot, open_repo, tag_names
+from tools.gitrepo import GitSnapshot, open_repo, resolve_commit, tag_names
 from tools.releaseid import release_tag
 from tools.snapshot import DirSnapshot, RevisionError, Snapshot
 
@@ -74,7 +74,16 @@ def git_revision(root: Path, spec: str, policy_id: str | None) -> str:
     """What git should read for ``spec``: the release tag when ``spec`` is a released version
     of ``policy_id``, else ``spec`` itself (a commit, branch, tag, ``HEAD~3``)."""
     if policy_id and _VERSION.match(spec):
+        repo = open_repo(root)
         tag = release_tag(policy_id, spec)
-        if tag in tag_names(open_repo(root), tag):
+        if tag in tag_names(repo, tag):
             return tag
+        try:
+            resolve_commit(repo, spec)  # a branch or tag of that name, not a release
+        except RevisionError:
+            known = ", ".join(release.version_text for release in releases(root, policy_id))
+            raise RevisionError(
+                f"'{policy_id}' has no release {spec.removeprefix('v')} "
+                f"(releases: {known or 'none yet'}); give a released version or a git revision"
+            ) from None
     return spec

@@ -32,6 +32,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.resolver import VersionedResolver
 
+from schema.models import character_name
 from tools.diagnostics import Diagnostic
 
 MAX_BYTES = 1024 * 1024
@@ -120,9 +121,17 @@ class YamlDocument:
             node = child
         return node.start_mark.line + 1, node.start_mark.column + 1
 
-    def text_position(self, loc: Sequence[str | int], needle: str, raw: str) -> tuple[int, int]:
-        """Position of ``needle`` in the raw text at or after the value at ``loc``."""
-        line, column = self.locate(loc)
+    def text_position(
+        self,
+        loc: Sequence[str | int],
+        needle: str,
+        raw: str,
+        *,
+        after: tuple[int, int] = (0, 0),
+    ) -> tuple[int, int]:
+        """Position of ``needle`` in the raw text at or after the value at ``loc``, and past
+        the position ``after`` (to find the next of several)."""
+        line, column = max(self.locate(loc), (after[0], after[1] + 1))
         lines = raw.splitlines(keepends=True)
         offset = sum(len(text) for text in lines[: line - 1]) + column - 1
         found = raw.find(needle, offset)
@@ -173,7 +182,7 @@ def parse_yaml(path: str, raw: bytes) -> tuple[YamlDocument | None, list[Diagnos
             return None, problems
         data = _construct(root)
     except MarkedYAMLError as error:
-        return None, [_syntax_error(path, error)]
+        return None, _syntax_problems(path, text, error)
     except ReaderError as error:
         return None, [_reader_error(path, text, error)]
     except (YAMLError, ValueError, TypeError) as error:
@@ -282,7 +291,7 @@ def _scan_structure(path: str, text: str) -> list[Diagnostic]:
     try:
         return list(_forbidden_features(path, text))
     except MarkedYAMLError as error:
-        return [_syntax_error(path, error)]
+        return _syntax_problems(path, text, error)
     except ReaderError as error:
         return [_reader_error(path, text, error)]
     except YAMLError as error:
@@ -428,6 +437,48 @@ def _check_keys(path: str, node: Node) -> list[Diagnostic]:
                 seen[key_node.value] = line
             stack.append(value_node)
     return problems
+
+
+# What a word processor puts where YAML wants plain ASCII: Unicode spaces that look like
+# indentation, and typographic quotes that look like YAML quotes. YAML takes both for text, so
+# the parser's own message ("mapping values are not allowed here") names neither.
+_PASTED_SPACES = "\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
+_PASTED_INDENT = re.compile(f"^[ \t]*([{_PASTED_SPACES}])", re.MULTILINE)
+_CURLY_QUOTE = re.compile(
+    r"^[ \t]*(?:-[ \t]+)*(?:[A-Za-z_][\w-]*:[ \t]+)?([\u2018\u2019\u201a\u201c\u201d\u201e])",
+    re.MULTILINE,
+)
+
+
+def _syntax_problems(path: str, text: str, error: MarkedYAMLError) -> list[Diagnostic]:
+    """The syntax error, or the pasted characters that caused it, each named and located."""
+    syntax = _syntax_error(path, error)
+    pasted = [
+        _error(
+            path,
+            *_position(text, match.start(1)),
+            "pasted-character",
+            f"{character_name(match.group(1))} used as indentation",
+            "replace it with ordinary spaces (text pasted from a word processor brings these)",
+        )
+        for match in _PASTED_INDENT.finditer(text)
+    ]
+    pasted += [
+        _error(
+            path,
+            *_position(text, match.start(1)),
+            "pasted-character",
+            f"{character_name(match.group(1))} used as a YAML quote",
+            "YAML only knows straight quotes: write \" or ' instead, or leave the quotes out",
+        )
+        for match in _CURLY_QUOTE.finditer(text)
+        if _position(text, match.start(1))[0] == syntax.line
+    ]
+    # A pasted character at or before the error is its likely cause: the parser's message
+    # would only confuse (fixing them shows any error that remains).
+    if any(problem.line <= syntax.line for problem in pasted):
+        return pasted
+    return [*pasted, syntax]
 
 
 def _syntax_error(path: str, error: MarkedYAMLError) -> Diagnostic:
