@@ -541,17 +541,24 @@ def _request() -> Request:
     return Request(policy="social-media", moment=MOMENT)
 
 
-@pytest.mark.parametrize("step", STEPS)
-def test_a_failure_at_any_step_leaves_the_repository_as_it_was(
+UNDONE = STEPS[: STEPS.index("branch-moved")]
+"""The steps a failure after which undoes the release; after the others it is made."""
+
+
+def _anouk(monkeypatch: pytest.MonkeyPatch) -> None:
+    for variable in ("GIT_COMMITTER", "GIT_AUTHOR"):
+        monkeypatch.setenv(f"{variable}_NAME", "anouk")
+        monkeypatch.setenv(f"{variable}_EMAIL", "anouk@t.nl")
+
+
+@pytest.mark.parametrize("step", UNDONE)
+def test_a_failure_before_the_branch_moves_leaves_the_repository_as_it_was(
     released: ShippedRepo, step: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """An error after each write step undoes them all: refs, tags, index and files unchanged;
-    the release then succeeds when run again."""
+    """An error after each write step before the branch moves undoes them all: refs, tags,
+    index and files unchanged; the release then succeeds when run again."""
     minor_change(released)
-    monkeypatch.setenv("GIT_COMMITTER_NAME", "anouk")
-    monkeypatch.setenv("GIT_COMMITTER_EMAIL", "anouk@t.nl")
-    monkeypatch.setenv("GIT_AUTHOR_NAME", "anouk")
-    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "anouk@t.nl")
+    _anouk(monkeypatch)
     before = repository_state(released.root)
 
     def fail(name: str) -> None:
@@ -565,6 +572,46 @@ def test_a_failure_at_any_step_leaves_the_repository_as_it_was(
     again = released.release()
     assert again.returncode == 0, again.stderr
     assert "social-media/v1.1.0" in tags(released)
+
+
+def reference_release(repo: ShippedRepo, folder: Path) -> dict[str, str]:
+    """The state of a copy of ``repo`` after an uninterrupted release."""
+    shutil.copytree(repo.root, folder)
+    done = ShippedRepo(folder, repo.keys).release()
+    assert done.returncode == 0, done.stdout + done.stderr
+    return repository_state(folder)
+
+
+def assert_finished_like(repo: ShippedRepo, expected: dict[str, str]) -> None:
+    """Run `policy release` again unless the release is complete; then the repository equals
+    the uninterrupted release's: files, index, refs, commit and tag ids."""
+    if repository_state(repo.root) != expected:
+        again = repo.release()
+        assert again.returncode == 0, again.stdout + again.stderr
+        assert again.stdout.startswith(("finished the interrupted", "wrote the files of")), (
+            again.stdout
+        )
+    assert repository_state(repo.root) == expected
+
+
+@pytest.mark.parametrize("step", ("branch-moved", "files-written"))
+def test_a_failure_after_the_branch_moved_is_finished_by_running_it_again(
+    released: ShippedRepo, step: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Once the branch moved the release is made: an error then says so and what to do, and
+    `policy release` run again finishes it, identical to an uninterrupted release."""
+    minor_change(released)
+    _anouk(monkeypatch)
+    expected = reference_release(released, tmp_path / "reference")
+
+    def fail(name: str) -> None:
+        if name == step:
+            raise OSError(f"disk full at {name}")
+
+    made = "social-media/v1.1.0 is released .* disk full at .* run 'policy release' again"
+    with pytest.raises(ReleaseError, match=made), release_lock(released.root):
+        cut(released.root, _request(), on_step=fail)
+    assert_finished_like(released, expected)
 
 
 KILL = """
