@@ -3,11 +3,14 @@ releases in a real repository; every precondition refused; every write step fail
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -750,3 +753,131 @@ def test_release_changes_only_version_and_effective_in_policy_yaml(
         ),
         ("effective:    2027-01-01", "effective:    2027-03-01"),
     ]
+
+
+# --- Faults from outside: a full disk, a read-only folder, stale index stats -------------------
+
+
+@contextmanager
+def tmpfs_over(folder: Path, options: str) -> Iterator[None]:
+    """A small tmpfs mounted over ``folder``, holding a copy of what it held (CI runs as root;
+    elsewhere the test is skipped). Root writes through chmod; not through a full or
+    read-only file system."""
+    saved = folder.with_name(f".{folder.name}.saved")
+    shutil.copytree(folder, saved, symlinks=True)
+    mount = ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)]
+    done = subprocess.run(mount, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        shutil.rmtree(saved)
+        pytest.skip(f"mounting a tmpfs is not permitted here ({done.stderr.strip()})")
+    try:
+        shutil.copytree(saved, folder, symlinks=True, dirs_exist_ok=True)
+        shutil.rmtree(saved)
+        yield
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def fill(root: Path, folder: Path, leave: int) -> Path:
+    """Fill the file system of ``folder`` up to ``leave`` bytes of free space, with a file git
+    ignores (something else fills the disk)."""
+    filler = folder / "filler"
+    with (root / ".git/info/exclude").open("a", encoding="utf-8") as stream:
+        stream.write("filler\n")
+    with filler.open("wb") as stream:
+        try:
+            free = os.statvfs(folder).f_bavail * os.statvfs(folder).f_frsize
+            stream.write(b"\0" * max(free - leave, 0))
+            stream.flush()
+        except OSError:  # full before the end: full is what we want
+            pass
+    return filler
+
+
+@pytest.mark.parametrize("leave", (0, 6000))
+def test_a_full_disk_while_writing_the_files_is_finished_by_running_it_again(
+    released: ShippedRepo, tmp_path: Path, leave: int
+) -> None:
+    """The disk fills while the release writes its files (a full tmpfs under the changelog):
+    the release is made and says so, with what to do; nothing escapes as a traceback. Once
+    there is room, `policy release` finishes it: the same files, index, commit and tag ids as
+    a release that never failed."""
+    minor_change(released)
+    expected = reference_release(released, tmp_path / "reference")
+    changelog = released.root / "changelog/social-media"
+    with tmpfs_over(changelog, "size=256k"):
+        filler = fill(released.root, changelog, leave)
+        failed = released.release()
+        assert failed.returncode == 2, failed.stdout + failed.stderr
+        assert "Traceback" not in failed.stderr
+        assert "social-media/v1.1.0 is released" in failed.stderr
+        assert "No space left on device" in failed.stderr
+        assert "run 'policy release' again" in failed.stderr
+        assert len(failed.stderr.strip().splitlines()) == 1, failed.stderr
+        still_full = released.release()
+        assert still_full.returncode == 2 and "is released" in still_full.stderr
+        filler.unlink()
+        assert_finished_like(released, expected)
+
+
+def test_a_read_only_notes_folder_is_reported_and_finished_by_running_it_again(
+    released: ShippedRepo, tmp_path: Path
+) -> None:
+    """A read-only `unreleased/` (a read-only tmpfs) keeps the consumed note: the release
+    does not claim success, says what is left to do, and once the folder is writable
+    `policy release` finishes it exactly like a release that never failed."""
+    minor_change(released)
+    expected = reference_release(released, tmp_path / "reference")
+    notes = released.root / NOTES
+    with tmpfs_over(notes, "size=64k"):
+        subprocess.run(["mount", "-o", "remount,ro", str(notes)], check=True)
+        failed = released.release()
+        assert failed.returncode == 2, failed.stdout + failed.stderr
+        assert "social-media/v1.1.0 is released" in failed.stderr
+        assert "Read-only file system" in failed.stderr
+        assert "Traceback" not in failed.stderr
+        subprocess.run(["mount", "-o", "remount,rw", str(notes)], check=True)
+        assert_finished_like(released, expected)
+
+
+def make_stats_stale(root: Path) -> None:
+    """Every tracked file touched: same content, newer times (as a checkout tool or a copy
+    leaves them), so the index's cached stats are stale."""
+    later = os.stat(root / POLICY_YAML).st_mtime + 100
+    for path in git_as(root, "anouk", "ls-files").split():
+        os.utime(root / path, (later, later))
+
+
+def test_a_release_works_with_optional_locks_off(
+    released: ShippedRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GIT_OPTIONAL_LOCKS=0 (some IDEs set it) leaves stale index stats; the release refreshes
+    them itself instead of failing with git's 'not uptodate'."""
+    minor_change(released)
+    expected = reference_release(released, tmp_path / "reference")
+    make_stats_stale(released.root)
+    monkeypatch.setenv("GIT_OPTIONAL_LOCKS", "0")
+    done = released.release()
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert repository_state(released.root) == expected
+
+
+def git_folder(root: Path) -> dict[str, tuple[int, str]]:
+    """Every file of the git folder with its modification time and content hash."""
+    found = {}
+    for path in sorted((root / ".git").rglob("*")):
+        if path.is_file():
+            data = hashlib.sha256(path.read_bytes()).hexdigest()
+            found[path.relative_to(root).as_posix()] = (path.stat().st_mtime_ns, data)
+    return found
+
+
+def test_a_dry_run_writes_nothing_not_even_the_index(released: ShippedRepo) -> None:
+    """`policy release --dry-run` with stale index stats leaves the git folder as it was:
+    no index refresh, no object, no ref."""
+    minor_change(released)
+    make_stats_stale(released.root)
+    before = git_folder(released.root)
+    done = released.release("--dry-run")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert git_folder(released.root) == before
