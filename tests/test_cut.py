@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import policy_command
 from tests.gatekit import git_as
 from tests.releasekit import (
     EPOCH,
@@ -881,3 +882,61 @@ def test_a_dry_run_writes_nothing_not_even_the_index(released: ShippedRepo) -> N
     done = released.release("--dry-run")
     assert done.returncode == 0, done.stdout + done.stderr
     assert git_folder(released.root) == before
+
+
+# --- Closed pipes: `policy owners | head -1`, `policy release 2>&1 | head -5` --------------------
+
+
+def closed_pipe() -> int:
+    """The writing end of a pipe whose reader, a real process, closed it and ended before the
+    command writes a byte (as `head -1` does once it has its line): deterministic."""
+    read, write = os.pipe()
+    reader = subprocess.Popen(["sh", "-c", "exec 0<&-"], stdin=read)
+    os.close(read)
+    assert reader.wait(timeout=30) == 0
+    return write
+
+
+def run_into(repo: ShippedRepo, *args: str, stdout: int, stderr: int) -> int:
+    """The CLI run by Anouk with its output going where it is told; its exit code."""
+    env = {
+        **os.environ,
+        "NO_COLOR": "1",
+        "SOURCE_DATE_EPOCH": EPOCH,
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
+    for who in ("AUTHOR", "COMMITTER"):
+        env[f"GIT_{who}_NAME"], env[f"GIT_{who}_EMAIL"] = "anouk", "anouk@t.nl"
+    command = [*policy_command(), *args]
+    done = subprocess.run(command, cwd=repo.root, env=env, stdout=stdout, stderr=stderr)
+    return done.returncode
+
+
+def test_output_to_a_closed_pipe_stops_quietly(released: ShippedRepo, tmp_path: Path) -> None:
+    """`policy owners | head -1`: no BrokenPipeError traceback, the command's own exit code."""
+    errors = tmp_path / "stderr"
+    pipe = closed_pipe()
+    with errors.open("wb") as stream:
+        code = run_into(released, "owners", stdout=pipe, stderr=stream.fileno())
+    os.close(pipe)
+    assert errors.read_text(encoding="utf-8") == ""
+    assert code == run_into(released, "owners", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+@pytest.mark.parametrize("both", (False, True), ids=("stdout", "stdout-and-stderr"))
+def test_a_release_into_a_closed_pipe_is_not_reported_as_failed(
+    released: ShippedRepo, tmp_path: Path, both: bool
+) -> None:
+    """`policy release | head -1` and `policy release 2>&1 | head -5`: the release happens,
+    exits 0, and nothing complains about the pipe."""
+    minor_change(released)
+    expected = reference_release(released, tmp_path / "reference")
+    errors = tmp_path / "stderr"
+    pipe = closed_pipe()
+    with errors.open("wb") as stream:
+        code = run_into(released, "release", stdout=pipe, stderr=pipe if both else stream.fileno())
+    os.close(pipe)
+    assert code == 0
+    assert errors.read_text(encoding="utf-8") == ""
+    assert repository_state(released.root) == expected
