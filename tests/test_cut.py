@@ -909,7 +909,9 @@ def run_into(repo: ShippedRepo, *args: str, stdout: int, stderr: int) -> int:
     for who in ("AUTHOR", "COMMITTER"):
         env[f"GIT_{who}_NAME"], env[f"GIT_{who}_EMAIL"] = "anouk", "anouk@t.nl"
     command = [*policy_command(), *args]
-    done = subprocess.run(command, cwd=repo.root, env=env, stdout=stdout, stderr=stderr)
+    done = subprocess.run(
+        command, cwd=repo.root, env=env, stdout=stdout, stderr=stderr, check=False
+    )
     return done.returncode
 
 
@@ -921,7 +923,9 @@ def test_output_to_a_closed_pipe_stops_quietly(released: ShippedRepo, tmp_path: 
         code = run_into(released, "owners", stdout=pipe, stderr=stream.fileno())
     os.close(pipe)
     assert errors.read_text(encoding="utf-8") == ""
-    assert code == run_into(released, "owners", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    assert code == run_into(
+        released, "owners", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
 
 
 @pytest.mark.parametrize("both", (False, True), ids=("stdout", "stdout-and-stderr"))

@@ -86,7 +86,7 @@ def _closed_pipes_quiet() -> Iterator[None]:
     goes to devnull, so the final flush at exit cannot fail either."""
     streams = sys.stdout, sys.stderr
     guards = _PipeGuard(sys.stdout), _PipeGuard(sys.stderr)
-    sys.stdout, sys.stderr = guards  # type: ignore[assignment]
+    sys.stdout, sys.stderr = guards
     try:
         yield
     finally:

@@ -313,9 +313,9 @@ def write_site(
     digests = {rel: _digest(text.encode("utf-8")) for rel, text in files.items()}
     _remove_temporaries(out, [*previous, *files])
     # Every file the folder may hold from now on is in the manifest before it is written.
-    writing = {path: set(known) for path, known in previous.items()}
-    for path, digest in digests.items():
-        writing.setdefault(path, set()).add(digest)
+    writing = {relative: set(known) for relative, known in previous.items()}
+    for relative, digest in digests.items():
+        writing.setdefault(relative, set()).add(digest)
     _write_manifest(out, {}, writing)
     step("started")
     written = []
