@@ -779,12 +779,13 @@ def tmpfs_over(folder: Path, options: str) -> Iterator[None]:
         subprocess.run(["umount", "-l", str(folder)], check=False)
 
 
-def fill(root: Path, folder: Path, leave: int) -> Path:
-    """Fill the file system of ``folder`` up to ``leave`` bytes of free space, with a file git
-    ignores (something else fills the disk)."""
+def fill(root: Path | None, folder: Path, leave: int) -> Path:
+    """Fill the file system of ``folder`` up to ``leave`` bytes of free space, with a file the
+    git repository at ``root`` ignores (something else fills the disk)."""
     filler = folder / "filler"
-    with (root / ".git/info/exclude").open("a", encoding="utf-8") as stream:
-        stream.write("filler\n")
+    if root is not None:
+        with (root / ".git/info/exclude").open("a", encoding="utf-8") as stream:
+            stream.write("filler\n")
     with filler.open("wb") as stream:
         try:
             free = os.statvfs(folder).f_bavail * os.statvfs(folder).f_frsize

@@ -23,6 +23,7 @@ from tests.releasekit import (
     note,
     run_as,
 )
+from tests.test_cut import fill, tmpfs_over
 from tests.test_site import broken_links
 from tools.sitebuild import MANIFEST, SiteOutputError, write_site
 
@@ -566,3 +567,28 @@ def test_temporary_files_of_a_killed_write_are_its_own(tmp_path: Path) -> None:
     (out / ".mine.txt.a1b2c3d4").write_text("mine", "utf-8")
     write_site(out, {"index.html": "2"})
     assert sorted(p.name for p in out.iterdir()) == [".mine.txt.a1b2c3d4", MANIFEST, "index.html"]
+
+
+@pytest.mark.parametrize("leave", (0, 12000))
+def test_a_full_disk_stops_the_site_cleanly_and_a_rerun_completes_it(
+    released_repo: Path, tmp_path: Path, leave: int
+) -> None:
+    """`policy site --out` on a disk that fills (a small tmpfs): exit 2 with one line, no
+    traceback; once there is room the same command completes the folder, equal to a site
+    built in one go."""
+    reference = tmp_path / "reference"
+    built = run_policy("site", "--out", str(reference), cwd=released_repo, today="2026-11-25")
+    assert built.returncode == 0, built.stderr
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    out = disk / "site"
+    with tmpfs_over(disk, "size=256k"):
+        filler = fill(None, disk, leave)
+        full = run_policy("site", "--out", str(out), cwd=released_repo, today="2026-11-25")
+        assert full.returncode == 2, full.stdout + full.stderr
+        assert "No space left on device" in full.stderr and "Traceback" not in full.stderr
+        assert len(full.stderr.strip().splitlines()) == 1, full.stderr
+        filler.unlink()
+        again = run_policy("site", "--out", str(out), cwd=released_repo, today="2026-11-25")
+        assert again.returncode == 0, again.stderr
+        assert folder_state(out) == folder_state(reference)

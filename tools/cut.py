@@ -322,7 +322,13 @@ def recover(root: Path, policy: str) -> str:
         if target is None or not _is_release(repo, target[1], policy, name):
             continue
         if target[1] != head and parent_of(repo, target[1]) == head:
-            move_head(repo, target[1], head, f"policy release: finish {name}")
+            try:
+                move_head(repo, target[1], head, f"policy release: finish {name}")
+            except Exception as error:
+                raise ReleaseError(
+                    f"the interrupted release {name} cannot be finished: "
+                    f"{describe_error(error)}; fix that and run 'policy release' again"
+                ) from error
             done = f"finished the interrupted release {name}\n"
         break
     head = head_commit(repo)
