@@ -945,3 +945,30 @@ def test_a_release_into_a_closed_pipe_is_not_reported_as_failed(
     assert code == 0
     assert errors.read_text(encoding="utf-8") == ""
     assert repository_state(released.root) == expected
+
+
+def test_an_unfinished_release_whose_file_was_edited_since_is_left_alone(
+    released: ShippedRepo,
+) -> None:
+    """Killed once the branch moved, then `policy.yaml` edited by hand: the next `policy
+    release` does not overwrite the edit; it says which file and what to do, exit 2."""
+    minor_change(released)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(Path(__file__).resolve().parent.parent),
+        "GIT_CONFIG_GLOBAL": os.devnull,
+    }
+    for who in ("AUTHOR", "COMMITTER"):
+        env[f"GIT_{who}_NAME"], env[f"GIT_{who}_EMAIL"] = "anouk", "anouk@t.nl"
+    killed = subprocess.run(
+        [sys.executable, "-c", KILL, "branch-moved"], cwd=released.root, env=env, check=False
+    )
+    assert killed.returncode == 9
+    path = released.root / POLICY_YAML
+    path.write_text(path.read_text(encoding="utf-8") + "# mijn aantekening\n", encoding="utf-8")
+    before = repository_state(released.root)
+    done = released.release()
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert f"{POLICY_YAML} changed since" in done.stderr
+    assert "git reset --hard" in done.stderr
+    assert repository_state(released.root) == before
