@@ -93,10 +93,12 @@ def _closed_pipes_quiet() -> Iterator[None]:
         for guard in guards:
             guard.flush()
         sys.stdout, sys.stderr = streams
+        devnull = os.open(os.devnull, os.O_WRONLY)
         for guard in guards:
             if guard.broken:
                 with suppress(OSError, ValueError):  # no file descriptor: nothing to redirect
-                    os.dup2(os.open(os.devnull, os.O_WRONLY), guard.stream.fileno())
+                    os.dup2(devnull, guard.stream.fileno())
+        os.close(devnull)
 
 
 def _run(argv: Sequence[str] | None) -> int:
