@@ -3,16 +3,20 @@ releases in a real repository; every precondition refused; every write step fail
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.conftest import policy_command
 from tests.gatekit import git_as
 from tests.releasekit import (
     EPOCH,
@@ -563,17 +567,24 @@ def _request() -> Request:
     return Request(policy="social-media", moment=MOMENT)
 
 
-@pytest.mark.parametrize("step", STEPS)
-def test_a_failure_at_any_step_leaves_the_repository_as_it_was(
+UNDONE = STEPS[: STEPS.index("branch-moved")]
+"""The steps a failure after which undoes the release; after the others it is made."""
+
+
+def _anouk(monkeypatch: pytest.MonkeyPatch) -> None:
+    for variable in ("GIT_COMMITTER", "GIT_AUTHOR"):
+        monkeypatch.setenv(f"{variable}_NAME", "anouk")
+        monkeypatch.setenv(f"{variable}_EMAIL", "anouk@t.nl")
+
+
+@pytest.mark.parametrize("step", UNDONE)
+def test_a_failure_before_the_branch_moves_leaves_the_repository_as_it_was(
     released: ShippedRepo, step: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """An error after each write step undoes them all: refs, tags, index and files unchanged;
-    the release then succeeds when run again."""
+    """An error after each write step before the branch moves undoes them all: refs, tags,
+    index and files unchanged; the release then succeeds when run again."""
     minor_change(released)
-    monkeypatch.setenv("GIT_COMMITTER_NAME", "anouk")
-    monkeypatch.setenv("GIT_COMMITTER_EMAIL", "anouk@t.nl")
-    monkeypatch.setenv("GIT_AUTHOR_NAME", "anouk")
-    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "anouk@t.nl")
+    _anouk(monkeypatch)
     before = repository_state(released.root)
 
     def fail(name: str) -> None:
@@ -587,6 +598,46 @@ def test_a_failure_at_any_step_leaves_the_repository_as_it_was(
     again = released.release()
     assert again.returncode == 0, again.stderr
     assert "social-media/v1.1.0" in tags(released)
+
+
+def reference_release(repo: ShippedRepo, folder: Path) -> dict[str, str]:
+    """The state of a copy of ``repo`` after an uninterrupted release."""
+    shutil.copytree(repo.root, folder)
+    done = ShippedRepo(folder, repo.keys).release()
+    assert done.returncode == 0, done.stdout + done.stderr
+    return repository_state(folder)
+
+
+def assert_finished_like(repo: ShippedRepo, expected: dict[str, str]) -> None:
+    """Run `policy release` again unless the release is complete; then the repository equals
+    the uninterrupted release's: files, index, refs, commit and tag ids."""
+    if repository_state(repo.root) != expected:
+        again = repo.release()
+        assert again.returncode == 0, again.stdout + again.stderr
+        assert again.stdout.startswith(("finished the interrupted", "wrote the files of")), (
+            again.stdout
+        )
+    assert repository_state(repo.root) == expected
+
+
+@pytest.mark.parametrize("step", ("branch-moved", "files-written"))
+def test_a_failure_after_the_branch_moved_is_finished_by_running_it_again(
+    released: ShippedRepo, step: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Once the branch moved the release is made: an error then says so and what to do, and
+    `policy release` run again finishes it, identical to an uninterrupted release."""
+    minor_change(released)
+    _anouk(monkeypatch)
+    expected = reference_release(released, tmp_path / "reference")
+
+    def fail(name: str) -> None:
+        if name == step:
+            raise OSError(f"disk full at {name}")
+
+    made = "social-media/v1.1.0 is released .* disk full at .* run 'policy release' again"
+    with pytest.raises(ReleaseError, match=made), release_lock(released.root):
+        cut(released.root, _request(), on_step=fail)
+    assert_finished_like(released, expected)
 
 
 KILL = """
@@ -725,3 +776,221 @@ def test_release_changes_only_version_and_effective_in_policy_yaml(
         ),
         ("effective:    2027-01-01", "effective:    2027-03-01"),
     ]
+
+
+# --- Faults from outside: a full disk, a read-only folder, stale index stats -------------------
+
+
+@contextmanager
+def tmpfs_over(folder: Path, options: str) -> Iterator[None]:
+    """A small tmpfs mounted over ``folder``, holding a copy of what it held (CI runs as root;
+    elsewhere the test is skipped). Root writes through chmod; not through a full or
+    read-only file system."""
+    saved = folder.with_name(f".{folder.name}.saved")
+    shutil.copytree(folder, saved, symlinks=True)
+    mount = ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)]
+    done = subprocess.run(mount, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        shutil.rmtree(saved)
+        pytest.skip(f"mounting a tmpfs is not permitted here ({done.stderr.strip()})")
+    try:
+        shutil.copytree(saved, folder, symlinks=True, dirs_exist_ok=True)
+        shutil.rmtree(saved)
+        yield
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def fill(root: Path | None, folder: Path, leave: int) -> Path:
+    """Fill the file system of ``folder`` up to ``leave`` bytes of free space, with a file the
+    git repository at ``root`` ignores (something else fills the disk)."""
+    filler = folder / "filler"
+    if root is not None:
+        with (root / ".git/info/exclude").open("a", encoding="utf-8") as stream:
+            stream.write("filler\n")
+    with filler.open("wb") as stream:
+        try:
+            free = os.statvfs(folder).f_bavail * os.statvfs(folder).f_frsize
+            stream.write(b"\0" * max(free - leave, 0))
+            stream.flush()
+        except OSError:  # full before the end: full is what we want
+            pass
+    return filler
+
+
+@pytest.mark.parametrize("leave", (0, 6000))
+def test_a_full_disk_while_writing_the_files_is_finished_by_running_it_again(
+    released: ShippedRepo, tmp_path: Path, leave: int
+) -> None:
+    """The disk fills while the release writes its files (a full tmpfs under the changelog):
+    the release is made and says so, with what to do; nothing escapes as a traceback. Once
+    there is room, `policy release` finishes it: the same files, index, commit and tag ids as
+    a release that never failed."""
+    minor_change(released)
+    expected = reference_release(released, tmp_path / "reference")
+    changelog = released.root / "changelog/social-media"
+    with tmpfs_over(changelog, "size=256k"):
+        filler = fill(released.root, changelog, leave)
+        failed = released.release()
+        assert failed.returncode == 2, failed.stdout + failed.stderr
+        assert "Traceback" not in failed.stderr
+        assert "social-media/v1.1.0 is released" in failed.stderr
+        assert "No space left on device" in failed.stderr
+        assert "run 'policy release' again" in failed.stderr
+        assert len(failed.stderr.strip().splitlines()) == 1, failed.stderr
+        still_full = released.release()
+        assert still_full.returncode == 2 and "is released" in still_full.stderr
+        filler.unlink()
+        assert_finished_like(released, expected)
+
+
+def test_a_read_only_notes_folder_is_reported_and_finished_by_running_it_again(
+    released: ShippedRepo, tmp_path: Path
+) -> None:
+    """A read-only `unreleased/` (a read-only tmpfs) keeps the consumed note: the release
+    does not claim success, says what is left to do, and once the folder is writable
+    `policy release` finishes it exactly like a release that never failed."""
+    minor_change(released)
+    expected = reference_release(released, tmp_path / "reference")
+    notes = released.root / NOTES
+    with tmpfs_over(notes, "size=64k"):
+        subprocess.run(["mount", "-o", "remount,ro", str(notes)], check=True)
+        failed = released.release()
+        assert failed.returncode == 2, failed.stdout + failed.stderr
+        assert "social-media/v1.1.0 is released" in failed.stderr
+        assert "Read-only file system" in failed.stderr
+        assert "Traceback" not in failed.stderr
+        subprocess.run(["mount", "-o", "remount,rw", str(notes)], check=True)
+        assert_finished_like(released, expected)
+
+
+def make_stats_stale(root: Path) -> None:
+    """Every tracked file touched: same content, newer times (as a checkout tool or a copy
+    leaves them), so the index's cached stats are stale."""
+    later = os.stat(root / POLICY_YAML).st_mtime + 100
+    for path in git_as(root, "anouk", "ls-files").split():
+        os.utime(root / path, (later, later))
+
+
+def test_a_release_works_with_optional_locks_off(
+    released: ShippedRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GIT_OPTIONAL_LOCKS=0 (some IDEs set it) leaves stale index stats; the release refreshes
+    them itself instead of failing with git's 'not uptodate'."""
+    minor_change(released)
+    expected = reference_release(released, tmp_path / "reference")
+    make_stats_stale(released.root)
+    monkeypatch.setenv("GIT_OPTIONAL_LOCKS", "0")
+    done = released.release()
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert repository_state(released.root) == expected
+
+
+def git_folder(root: Path) -> dict[str, tuple[int, str]]:
+    """Every file of the git folder with its modification time and content hash."""
+    found = {}
+    for path in sorted((root / ".git").rglob("*")):
+        if path.is_file():
+            data = hashlib.sha256(path.read_bytes()).hexdigest()
+            found[path.relative_to(root).as_posix()] = (path.stat().st_mtime_ns, data)
+    return found
+
+
+def test_a_dry_run_writes_nothing_not_even_the_index(released: ShippedRepo) -> None:
+    """`policy release --dry-run` with stale index stats leaves the git folder as it was:
+    no index refresh, no object, no ref."""
+    minor_change(released)
+    make_stats_stale(released.root)
+    before = git_folder(released.root)
+    done = released.release("--dry-run")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert git_folder(released.root) == before
+
+
+# --- Closed pipes: `policy owners | head -1`, `policy release 2>&1 | head -5` --------------------
+
+
+def closed_pipe() -> int:
+    """The writing end of a pipe whose reader, a real process, closed it and ended before the
+    command writes a byte (as `head -1` does once it has its line): deterministic."""
+    read, write = os.pipe()
+    reader = subprocess.Popen(["sh", "-c", "exec 0<&-"], stdin=read)
+    os.close(read)
+    assert reader.wait(timeout=30) == 0
+    return write
+
+
+def run_into(repo: ShippedRepo, *args: str, stdout: int, stderr: int) -> int:
+    """The CLI run by Anouk with its output going where it is told; its exit code."""
+    env = {
+        **os.environ,
+        "NO_COLOR": "1",
+        "SOURCE_DATE_EPOCH": EPOCH,
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
+    for who in ("AUTHOR", "COMMITTER"):
+        env[f"GIT_{who}_NAME"], env[f"GIT_{who}_EMAIL"] = "anouk", "anouk@t.nl"
+    command = [*policy_command(), *args]
+    done = subprocess.run(
+        command, cwd=repo.root, env=env, stdout=stdout, stderr=stderr, check=False
+    )
+    return done.returncode
+
+
+def test_output_to_a_closed_pipe_stops_quietly(released: ShippedRepo, tmp_path: Path) -> None:
+    """`policy owners | head -1`: no BrokenPipeError traceback, the command's own exit code."""
+    errors = tmp_path / "stderr"
+    pipe = closed_pipe()
+    with errors.open("wb") as stream:
+        code = run_into(released, "owners", stdout=pipe, stderr=stream.fileno())
+    os.close(pipe)
+    assert errors.read_text(encoding="utf-8") == ""
+    assert code == run_into(
+        released, "owners", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+
+
+@pytest.mark.parametrize("both", (False, True), ids=("stdout", "stdout-and-stderr"))
+def test_a_release_into_a_closed_pipe_is_not_reported_as_failed(
+    released: ShippedRepo, tmp_path: Path, both: bool
+) -> None:
+    """`policy release | head -1` and `policy release 2>&1 | head -5`: the release happens,
+    exits 0, and nothing complains about the pipe."""
+    minor_change(released)
+    expected = reference_release(released, tmp_path / "reference")
+    errors = tmp_path / "stderr"
+    pipe = closed_pipe()
+    with errors.open("wb") as stream:
+        code = run_into(released, "release", stdout=pipe, stderr=pipe if both else stream.fileno())
+    os.close(pipe)
+    assert code == 0
+    assert errors.read_text(encoding="utf-8") == ""
+    assert repository_state(released.root) == expected
+
+
+def test_an_unfinished_release_whose_file_was_edited_since_is_left_alone(
+    released: ShippedRepo,
+) -> None:
+    """Killed once the branch moved, then `policy.yaml` edited by hand: the next `policy
+    release` does not overwrite the edit; it says which file and what to do, exit 2."""
+    minor_change(released)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(Path(__file__).resolve().parent.parent),
+        "GIT_CONFIG_GLOBAL": os.devnull,
+    }
+    for who in ("AUTHOR", "COMMITTER"):
+        env[f"GIT_{who}_NAME"], env[f"GIT_{who}_EMAIL"] = "anouk", "anouk@t.nl"
+    killed = subprocess.run(
+        [sys.executable, "-c", KILL, "branch-moved"], cwd=released.root, env=env, check=False
+    )
+    assert killed.returncode == 9
+    path = released.root / POLICY_YAML
+    path.write_text(path.read_text(encoding="utf-8") + "# mijn aantekening\n", encoding="utf-8")
+    before = repository_state(released.root)
+    done = released.release()
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert f"{POLICY_YAML} changed since" in done.stderr
+    assert "git reset --hard" in done.stderr
+    assert repository_state(released.root) == before

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +23,7 @@ from tests.releasekit import (
     note,
     run_as,
 )
+from tests.test_cut import fill, tmpfs_over
 from tests.test_site import broken_links
 from tools.sitebuild import MANIFEST, SiteOutputError, write_site
 
@@ -496,3 +498,97 @@ def test_base_url_makes_feed_links_absolute(mini_repo: Callable[..., Path]) -> N
     feed = feedparser.parse((repo / "_site/feed.xml").read_text("utf-8"))
     assert feed.bozo == 0
     assert feed.feed.link == "https://intranet.example/beleid/index.html"
+
+
+# --- A run killed or failed part way -------------------------------------------------------------
+
+KILL_SITE = """
+import os, sys
+from pathlib import Path
+from tools.site import plan_site
+from tools.sitebuild import gather_site, write_site
+step, draft = sys.argv[2], sys.argv[3] == "draft"
+def die(name):
+    if name == step or (step == "first-file" and name.startswith("written:")):
+        os._exit(9)
+write_site(Path(sys.argv[1]), plan_site(gather_site(Path.cwd(), draft=draft)), on_step=die)
+"""
+
+
+def folder_state(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize(
+    ("over", "step"),
+    [
+        ("new", "started"),
+        ("new", "first-file"),
+        ("draft", "first-file"),
+        ("draft", "files-written"),
+        ("draft", "old-removed"),
+    ],
+)
+def test_a_killed_site_build_is_finished_by_running_it_again(
+    released_repo: Path, tmp_path: Path, step: str, over: str
+) -> None:
+    """`policy site --out NEW` (or over a previous draft output) killed at each step leaves a
+    folder the next run takes as its own: the rerun exits 0 and the folder equals a site built
+    in one go (stale pages of the draft removed, nothing left over)."""
+    reference, out = tmp_path / "reference", tmp_path / "out"
+    built = run_policy("site", "--out", str(reference), cwd=released_repo, today="2026-11-25")
+    assert built.returncode == 0, built.stderr
+    if over == "draft":
+        draft = run_policy("site", "--draft", "--out", str(out), cwd=released_repo)
+        assert draft.returncode == 0, draft.stderr
+    env = {**os.environ, "SOURCE_DATE_EPOCH": day_epoch("2026-11-25")}
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)
+    killed = subprocess.run(
+        [sys.executable, "-c", KILL_SITE, str(out), step, "normal"],
+        cwd=released_repo,
+        env=env,
+        check=False,
+    )
+    assert killed.returncode == 9
+    again = run_policy("site", "--out", str(out), cwd=released_repo, today="2026-11-25")
+    assert again.returncode == 0, again.stderr
+    assert folder_state(out) == folder_state(reference)
+
+
+def test_temporary_files_of_a_killed_write_are_its_own(tmp_path: Path) -> None:
+    """A process killed inside a write leaves `write_atomic`'s temporary file: a folder that
+    holds only that (of the manifest) is empty, and one beside a page of the previous output
+    is removed by the next run; a look-alike of another name is the user's and stays."""
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / f".{MANIFEST}.k3x_9abc").write_text("{", "utf-8")
+    write_site(out, {"index.html": "1"})
+    (out / ".index.html.a1b2c3d4").write_text("half", "utf-8")
+    (out / ".mine.txt.a1b2c3d4").write_text("mine", "utf-8")
+    write_site(out, {"index.html": "2"})
+    assert sorted(p.name for p in out.iterdir()) == [".mine.txt.a1b2c3d4", MANIFEST, "index.html"]
+
+
+@pytest.mark.parametrize("leave", (0, 12000))
+def test_a_full_disk_stops_the_site_cleanly_and_a_rerun_completes_it(
+    released_repo: Path, tmp_path: Path, leave: int
+) -> None:
+    """`policy site --out` on a disk that fills (a small tmpfs): exit 2 with one line, no
+    traceback; once there is room the same command completes the folder, equal to a site
+    built in one go."""
+    reference = tmp_path / "reference"
+    built = run_policy("site", "--out", str(reference), cwd=released_repo, today="2026-11-25")
+    assert built.returncode == 0, built.stderr
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    out = disk / "site"
+    with tmpfs_over(disk, "size=256k"):
+        filler = fill(None, disk, leave)
+        full = run_policy("site", "--out", str(out), cwd=released_repo, today="2026-11-25")
+        assert full.returncode == 2, full.stdout + full.stderr
+        assert "No space left on device" in full.stderr and "Traceback" not in full.stderr
+        assert len(full.stderr.strip().splitlines()) == 1, full.stderr
+        filler.unlink()
+        again = run_policy("site", "--out", str(out), cwd=released_repo, today="2026-11-25")
+        assert again.returncode == 0, again.stderr
+        assert folder_state(out) == folder_state(reference)

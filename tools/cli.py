@@ -10,9 +10,10 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from tools import clock
 from tools.cliargs import UsageError, build_parser
@@ -49,6 +50,58 @@ def find_root(start: Path) -> Path:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    with _closed_pipes_quiet():
+        return _run(argv)
+
+
+class _PipeGuard:
+    """A text stream that stops writing, quietly, once its reader went away (``| head``)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream, self.broken = stream, False
+
+    def write(self, text: str) -> int:
+        if not self.broken:
+            try:
+                self.stream.write(text)
+            except BrokenPipeError:
+                self.broken = True
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.broken:
+            try:
+                self.stream.flush()
+            except BrokenPipeError:
+                self.broken = True
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.stream, name)
+
+
+@contextmanager
+def _closed_pipes_quiet() -> Iterator[None]:
+    """Output to a closed pipe ends quietly: the command runs to its end and exits with its own
+    code (a release that happened is never reported as failed). Python's recipe: what is left
+    goes to devnull, so the final flush at exit cannot fail either."""
+    streams = sys.stdout, sys.stderr
+    guards = _PipeGuard(sys.stdout), _PipeGuard(sys.stderr)
+    sys.stdout, sys.stderr = guards
+    try:
+        yield
+    finally:
+        for guard in guards:
+            guard.flush()
+        sys.stdout, sys.stderr = streams
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        for guard in guards:
+            if guard.broken:
+                with suppress(OSError, ValueError):  # no file descriptor: nothing to redirect
+                    os.dup2(devnull, guard.stream.fileno())
+        os.close(devnull)
+
+
+def _run(argv: Sequence[str] | None) -> int:
     try:
         args = build_parser().parse_args(argv)
         start = (args.directory or Path.cwd()).resolve()

@@ -9,13 +9,17 @@ or undoable:
    changes yet;
 2. ``tag-made``: the annotated tag on that commit (signed when asked or configured);
 3. ``branch-moved``: HEAD's branch moves to the commit, only if it is still where it was;
-4. ``files-written``: the index and working tree follow (notes, changelog, ``policy.yaml``).
+4. ``files-written``: the working tree and the index follow (notes, changelog, ``policy.yaml``),
+   each file replaced whole, the index last; then the files are checked against the commit.
 
-A failure at any step undoes the steps before it, so the repository is as it was. A process
-killed between steps leaves a tag on a commit whose parent is HEAD, or a HEAD whose files were
-not written yet; the next ``policy release`` recognises both and finishes the release
-(``recover``). One release at a time: a lock in the git folder (held by the process, so a
-killed process never leaves it held).
+A failure before the branch moved undoes the steps before it, so the repository is as it was.
+Once the branch moved the release is made: a failure after that (disk full, a read-only
+folder) is reported as such, and the next ``policy release`` writes the files. A process killed
+between steps leaves a tag on a commit whose parent is HEAD, or a HEAD whose files were not
+(all) written; the next ``policy release`` recognises both and finishes the release
+(``recover``); each file of the release is then as before, absent, partly or fully written, and
+nothing else is touched. One release at a time: a lock in the git folder (held by the process,
+so a killed process never leaves it held).
 """
 
 from __future__ import annotations
@@ -35,9 +39,12 @@ from tools.gate import Range, Records, first_release_range, judge_with_records
 from tools.gitrepo import (
     GitSnapshot,
     Repository,
+    blob_at,
+    changed_names,
     commit_facts,
     create_tag,
     delete_tag,
+    describe_error,
     dirty_paths,
     head_commit,
     index_tree,
@@ -49,7 +56,7 @@ from tools.gitrepo import (
     tree_of,
     update_worktree,
     user_email,
-    worktree_matches_index,
+    worktree_file,
     write_blob,
     write_commit,
 )
@@ -209,7 +216,8 @@ def cut(
 def apply(
     repo: Repository, release: ReleasePlan, old: str, request: Request, on_step: Step | None = None
 ) -> str:
-    """Write the release's commit, tag, branch and files; undo them all on any failure."""
+    """Write the release's commit, tag, branch and files; undo them all on a failure before the
+    branch moved, report the release as made (and how to finish it) on one after."""
     step = on_step or (lambda name: None)
     done: list[str] = []
     commit, tag_object = "", ""
@@ -230,17 +238,58 @@ def apply(
         move_head(repo, commit, old, f"policy release: {release.tag}")
         done.append("head")
         step("branch-moved")
-        update_worktree(repo, old, commit)
+        _write_files(repo, old, commit, release.tag)
         step("files-written")
+    except ReleaseError:
+        raise
     except Exception as error:
-        _undo(repo, done, old, commit, release.tag, tag_object)
+        if "head" in done:
+            raise ReleaseError(_unfinished(release.tag, commit, describe_error(error))) from error
+        try:
+            _undo(repo, done, old, commit, release.tag, tag_object)
+        except Exception as undo_error:
+            raise ReleaseError(
+                f"the release failed: {describe_error(error)}; undoing it failed too: "
+                f"{describe_error(undo_error)}; fix that, then run 'policy release' again: "
+                f"it finishes the release {release.tag}"
+            ) from error
         raise ReleaseError(
-            f"the release failed and was undone, nothing changed: {error}"
+            f"the release failed and was undone, nothing changed: {describe_error(error)}"
         ) from error
-    except BaseException:  # interrupted (Ctrl-C): undo all the same
-        _undo(repo, done, old, commit, release.tag, tag_object)
+    except BaseException:  # interrupted (Ctrl-C): undo all the same, unless already made
+        if "head" not in done:
+            _undo(repo, done, old, commit, release.tag, tag_object)
         raise
     return commit
+
+
+def _unfinished(tag: str, commit: str, reason: str) -> str:
+    return (
+        f"{tag} is released (commit {commit[:12]}), but its files are not all in the working "
+        f"tree: {reason}; fix that (free disk space, make the folder writable), then run "
+        "'policy release' again: it writes the release's files and nothing else"
+    )
+
+
+def _write_files(repo: Repository, old: str, new: str, tag: str) -> None:
+    """Bring the release's files and the index from ``old`` to ``new``, then check that they
+    are there: git may leave a file it could not remove (a read-only folder) and succeed."""
+    update_worktree(repo, old, new)
+    wrong = _unwritten(repo, old, new)
+    if wrong:
+        raise ReleaseError(_unfinished(tag, new, f"{', '.join(wrong)} not as released"))
+
+
+def _unwritten(repo: Repository, old: str, new: str) -> list[str]:
+    """The release's files that are not as in its commit (and 'the index' when it differs)."""
+    wrong = [
+        path
+        for path in changed_names(repo, old, new)
+        if worktree_file(repo, path) != blob_at(repo, new, path)
+    ]
+    if index_tree(repo) != tree_of(repo, new):
+        wrong.append("the index")
+    return wrong
 
 
 def _kinds(release: ReleasePlan) -> dict[str, list[tuple[str, str]]]:
@@ -258,15 +307,13 @@ def _kinds(release: ReleasePlan) -> dict[str, list[tuple[str, str]]]:
 def _undo(
     repo: Repository, done: list[str], old: str, commit: str, tag: str, tag_object: str
 ) -> None:
-    if "head" in done:
-        move_head(repo, old, commit, f"policy release: undo {tag}")
-        repo.git.read_tree("--reset", "-u", old)
     if "tag" in done:
         delete_tag(repo, tag, tag_object)
 
 
 def recover(root: Path, policy: str) -> str:
-    """Finish a release of ``policy`` that a killed process left half done; '' when none."""
+    """Finish a release of ``policy`` that a killed or failed process left half done; '' when
+    none. A failure to finish is a ``ReleaseError`` saying what to do."""
     repo = open_repo(root)
     head = head_commit(repo)
     done = ""
@@ -275,22 +322,65 @@ def recover(root: Path, policy: str) -> str:
         if target is None or not _is_release(repo, target[1], policy, name):
             continue
         if target[1] != head and parent_of(repo, target[1]) == head:
-            move_head(repo, target[1], head, f"policy release: finish {name}")
-            update_worktree(repo, head, target[1])
+            try:
+                move_head(repo, target[1], head, f"policy release: finish {name}")
+            except Exception as error:
+                raise ReleaseError(
+                    f"the interrupted release {name} cannot be finished: "
+                    f"{describe_error(error)}; fix that and run 'policy release' again"
+                ) from error
             done = f"finished the interrupted release {name}\n"
         break
     head = head_commit(repo)
     parent = parent_of(repo, head)
     facts = commit_facts(repo, head)[2]
-    if (
-        parent is not None
-        and facts.get(TRAILER_POLICY) == policy
-        and index_tree(repo) == tree_of(repo, parent)
-        and worktree_matches_index(repo)
-    ):
-        update_worktree(repo, parent, head)
-        done = done or f"wrote the files of the interrupted release {facts.get(TRAILER_VERSION)}\n"
-    return done
+    if parent is None or facts.get(TRAILER_POLICY) != policy:
+        return done
+    tag = release_tag(policy, facts.get(TRAILER_VERSION, ""))
+    if not _is_unfinished(repo, parent, head, tag):
+        return done
+    try:
+        _write_files(repo, parent, head, tag)
+    except ReleaseError:
+        raise
+    except Exception as error:
+        raise ReleaseError(_unfinished(tag, head, describe_error(error))) from error
+    return done or f"wrote the files of the interrupted release {facts.get(TRAILER_VERSION)}\n"
+
+
+def _is_unfinished(repo: Repository, parent: str, head: str, tag: str) -> bool:
+    """Whether HEAD is a release commit whose files were not (all) written. With the index
+    still at the parent (it is written last), each file of the release must be as before,
+    absent, or partly or fully written: anything else was changed by someone since. With the
+    index at the release, only a file the release removes may be left over (a read-only folder)."""
+    index = index_tree(repo)
+    paths = changed_names(repo, parent, head)
+    if index == tree_of(repo, head):
+        return any(
+            blob_at(repo, head, path) is None
+            and (current := worktree_file(repo, path)) is not None
+            and current == blob_at(repo, parent, path)
+            for path in paths
+        )
+    if index != tree_of(repo, parent):
+        return False
+    changed = [path for path in paths if not _is_ours(repo, parent, head, path)]
+    if changed:
+        raise ReleaseError(
+            f"the files of the release {tag} were not all written, and {', '.join(changed)} "
+            "changed since; save your changes to them elsewhere, then run 'git reset --hard' "
+            "(it writes the release's files) and 'policy release' again"
+        )
+    return True
+
+
+def _is_ours(repo: Repository, parent: str, head: str, path: str) -> bool:
+    """A file of the release as before, absent, or partly or fully written (a full disk)."""
+    current = worktree_file(repo, path)
+    if current is None or current == blob_at(repo, parent, path):
+        return True
+    released = blob_at(repo, head, path)
+    return released is not None and released.startswith(current)
 
 
 def _is_release(repo: Repository, commit: str, policy: str, tag: str) -> bool:

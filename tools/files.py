@@ -7,14 +7,16 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomic(path: Path, text: str, mode: int | None = None) -> None:
-    """Write ``text`` as UTF-8 to a temporary file beside ``path``, then rename it into place.
-    ``mode``: the file's permissions (a temporary file is private to its owner: 0600)."""
+def write_atomic(path: Path, text: str | bytes, mode: int | None = None) -> None:
+    """Write ``text`` as UTF-8 (bytes as they are) to a temporary file beside ``path``, then
+    rename it into place. ``mode``: the file's permissions (a temporary file is private to its
+    owner: 0600)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    data = text.encode("utf-8") if isinstance(text, str) else text
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
         if mode is not None:

@@ -22,6 +22,7 @@ from gitdb import IStream
 
 from tools.approvals import ChangedPath, Contribution
 from tools.clock import git_date
+from tools.files import write_atomic
 from tools.snapshot import RevisionError, SnapshotError
 
 Repository = git.Repo
@@ -270,7 +271,8 @@ def dirty_paths(repo: git.Repo, *, untracked: bool = False) -> list[str]:
     """Tracked files whose working-tree or staged content differs from HEAD (and, with
     ``untracked``, files git does not track and does not ignore)."""
     mode = "--untracked-files=all" if untracked else "--untracked-files=no"
-    output = repo.git.status("--porcelain=v1", "-z", mode)
+    # No optional locks: asking must not write the index (a dry run writes nothing at all).
+    output = repo.git.status("--porcelain=v1", "-z", mode, env={"GIT_OPTIONAL_LOCKS": "0"})
     found = []
     fields = output.split("\0")
     index = 0
@@ -467,10 +469,89 @@ def move_head(repo: git.Repo, new: str, old: str, reason: str) -> None:
     repo.git.update_ref("-m", reason, "HEAD", new, old)
 
 
+def changed_names(repo: git.Repo, old: str, new: str) -> list[str]:
+    """The paths whose file differs between commits ``old`` and ``new``."""
+    output = repo.git.diff_tree("-r", "--no-renames", "--name-only", "-z", old, new, "--")
+    return sorted(path for path in str(output).split("\0") if path)
+
+
+def blob_at(repo: git.Repo, revision: str, path: str) -> bytes | None:
+    """The content of ``path`` in a commit; None when the commit has no file there."""
+    try:
+        item = resolve_commit(repo, revision).tree / path
+    except KeyError:
+        return None
+    if not isinstance(item, Blob):
+        return None
+    data: bytes = item.data_stream.read()
+    return data
+
+
+def worktree_file(repo: git.Repo, path: str) -> bytes | None:
+    """The content of ``path`` in the working tree; None when no file is there."""
+    try:
+        return (Path(str(repo.working_tree_dir)) / path).read_bytes()
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        return None
+
+
+def refresh_index(repo: git.Repo) -> None:
+    """Bring the index's cached file stats up to date, as ``git status`` does when optional
+    locks are allowed (``GIT_OPTIONAL_LOCKS=0``, set by some IDEs, stops it): git refuses to
+    touch files whose cached stats are stale ("not uptodate")."""
+    repo.git.update_index("-q", "--refresh")
+
+
 def update_worktree(repo: git.Repo, old: str, new: str) -> None:
-    """Bring the index and the working tree from commit ``old`` to ``new`` (a fast-forward of
-    the files the commits differ in; git refuses to overwrite local changes)."""
-    repo.git.read_tree("-m", "-u", old, new)
+    """Bring the files the commits ``old`` and ``new`` differ in, then the index, to ``new``.
+
+    Each file is replaced atomically (a failure leaves it whole, old or new) and the index is
+    written last, in one rename: a failure part way (disk full, a read-only folder) leaves the
+    index at ``old`` and each of these files old, new or absent, which ``policy release``
+    recognises and finishes. Only these files are touched; git's own checkout would leave a
+    half-written file behind on a full disk."""
+    root = Path(str(repo.working_tree_dir))
+    mode = _checkout_mode()
+    for path in changed_names(repo, old, new):
+        data = blob_at(repo, new, path)
+        target = root / path
+        if data is None:
+            target.unlink(missing_ok=True)
+            _remove_empty_folders(root, target.parent)
+        else:
+            write_atomic(target, data, mode=mode)
+    # -i: the index only; the files were written above.
+    repo.git.read_tree("-m", "-i", old, new)
+    refresh_index(repo)
+
+
+def _checkout_mode() -> int:
+    """The permissions git gives a checked-out file: 0666 less the umask."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def _remove_empty_folders(root: Path, folder: Path) -> None:
+    """Remove ``folder`` and its parents up to ``root`` while they are empty, as git does."""
+    while folder != root and root in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
+
+
+def describe_error(error: BaseException) -> str:
+    """One line for a failure at the git edge: git's own last words, or the OS error."""
+    if isinstance(error, git.GitCommandError):
+        lines = [line.strip() for line in str(error.stderr).strip().strip("'").splitlines()]
+        said = [line for line in lines if line and not line.startswith("stderr:")] or lines
+        verb = error.command[1] if len(error.command) > 1 else "git"
+        return f"git {verb} failed: {said[-1] if said else error.status}"
+    if isinstance(error, OSError) and error.filename:
+        return f"{error.filename}: {error.strerror}"
+    return str(error)
 
 
 def index_tree(repo: git.Repo) -> str:
@@ -489,14 +570,6 @@ def tree_of(repo: git.Repo, revision: str) -> str:
 def parent_of(repo: git.Repo, revision: str) -> str | None:
     parents = resolve_commit(repo, revision).parents
     return parents[0].hexsha if len(parents) == 1 else None
-
-
-def worktree_matches_index(repo: git.Repo) -> bool:
-    try:
-        repo.git.diff_files("--quiet")
-    except git.GitCommandError:
-        return False
-    return True
 
 
 def root_commits(repo: git.Repo, revision: str) -> list[str]:

@@ -11,7 +11,10 @@ into a new or empty folder, or over a previous site output, which it recognises 
 manifest it left there (``.policy-site.json``: every file it wrote, with its SHA-256). It never
 touches another folder, and it never deletes a file it did not write: a page of the previous
 output that the new plan lacks is removed only while its content is still what was written.
-Each file is written atomically (``tools/files.py``); the manifest is written last.
+Each file is written atomically (``tools/files.py``). Before the first file, the manifest is
+written with the files about to be written under ``writing``; after the last, without: a run
+killed or failed part way leaves a folder the next run recognises as its own (each file old or
+new, and perhaps a temporary file of ``write_atomic``, which it removes).
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -223,9 +227,11 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _previous_files(out: Path) -> dict[str, str] | None:
-    """The files of the previous output (path -> SHA-256), or None when ``out`` is no output
-    of ours (and not empty)."""
+def _previous_files(out: Path) -> dict[str, set[str]] | None:
+    """The files of the previous output (path -> the SHA-256 each may have: a run that did not
+    finish leaves a file old or new), or None when ``out`` is no output of ours (and not
+    empty). A folder holding only temporary files of the manifest is empty: a run killed while
+    writing it left them."""
     if not out.exists():
         return {}
     if not out.is_dir():
@@ -237,11 +243,34 @@ def _previous_files(out: Path) -> dict[str, str] | None:
         except (ValueError, UnicodeDecodeError):
             return None
         if isinstance(data, dict) and data.get("generator") == GENERATOR:
-            files = data.get("files")
-            if isinstance(files, dict):
-                return {str(path): str(digest) for path, digest in files.items()}
+            found: dict[str, set[str]] = {}
+            for key in ("files", "writing"):
+                files = data.get(key, {})
+                if not isinstance(files, dict):
+                    return None
+                for path, value in files.items():
+                    known = value if isinstance(value, list) else [value]
+                    found.setdefault(str(path), set()).update(str(digest) for digest in known)
+            return found
         return None
-    return {} if not any(out.iterdir()) else None
+    return {} if all(_is_temporary(entry, MANIFEST) for entry in out.iterdir()) else None
+
+
+def _is_temporary(path: Path, name: str) -> bool:
+    """A temporary file ``write_atomic`` made for ``name`` (``.name.`` and 8 random
+    characters), left by a process killed while writing it."""
+    pattern = rf"\.{re.escape(name)}\.[a-z0-9_]{{8}}"
+    return path.is_file() and not path.is_symlink() and re.fullmatch(pattern, path.name) is not None
+
+
+def _remove_temporaries(out: Path, relatives: Sequence[str]) -> None:
+    """The temporary files a killed run left beside the files of the site and its manifest."""
+    for relative in (*relatives, MANIFEST):
+        target = _inside(out, relative)
+        if target.parent.is_dir() and not target.parent.is_symlink():
+            for entry in target.parent.glob(f".{target.name}.*"):
+                if _is_temporary(entry, target.name):
+                    entry.unlink()
 
 
 def _inside(out: Path, relative: str) -> Path:
@@ -255,33 +284,57 @@ def _inside(out: Path, relative: str) -> Path:
     return out / relative
 
 
-def write_site(out: Path, files: Mapping[str, str]) -> WriteResult:
-    """Write the site into ``out``: new, empty, or a previous site output (see the module)."""
+def _write_manifest(
+    out: Path, files: Mapping[str, str], writing: Mapping[str, set[str]] | None = None
+) -> None:
+    """The manifest: the files written, or (``writing``) every content each file of the folder
+    may have while a run is under way."""
+    manifest: dict[str, object] = {"generator": GENERATOR, "files": dict(sorted(files.items()))}
+    if writing is not None:
+        manifest["writing"] = {path: sorted(known) for path, known in sorted(writing.items())}
+    write_atomic(
+        out / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n", mode=PUBLISHED
+    )
+
+
+def write_site(
+    out: Path, files: Mapping[str, str], *, on_step: Callable[[str], None] | None = None
+) -> WriteResult:
+    """Write the site into ``out``: new, empty, or a previous site output (see the module).
+    ``on_step`` is told each step done (``started``, ``written:PATH``, ``files-written``,
+    ``old-removed``, ``finished``)."""
+    step = on_step or (lambda name: None)
     previous = _previous_files(out)
     if previous is None:
         raise SiteOutputError(
             f"{out} holds files that are not a previous site output (no {MANIFEST}); "
             "give an empty or new folder with --out"
         )
+    digests = {rel: _digest(text.encode("utf-8")) for rel, text in files.items()}
+    _remove_temporaries(out, [*previous, *files])
+    # Every file the folder may hold from now on is in the manifest before it is written.
+    writing = {relative: set(known) for relative, known in previous.items()}
+    for relative, digest in digests.items():
+        writing.setdefault(relative, set()).add(digest)
+    _write_manifest(out, {}, writing)
+    step("started")
     written = []
     for relative, text in files.items():
         write_atomic(_inside(out, relative), text, mode=PUBLISHED)
         written.append(relative)
+        step(f"written:{relative}")
+    step("files-written")
     removed, kept = [], []
-    for relative, digest in sorted(previous.items()):
+    for relative, known in sorted(previous.items()):
         if relative in files:
             continue
         path = _inside(out, relative)
-        if path.is_file() and _digest(path.read_bytes()) == digest:
+        if path.is_file() and _digest(path.read_bytes()) in known:
             path.unlink()
             removed.append(relative)
         elif path.exists():
             kept.append(relative)
-    manifest = {
-        "generator": GENERATOR,
-        "files": {rel: _digest(text.encode("utf-8")) for rel, text in sorted(files.items())},
-    }
-    write_atomic(
-        out / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n", mode=PUBLISHED
-    )
+    step("old-removed")
+    _write_manifest(out, digests)
+    step("finished")
     return WriteResult(tuple(written), tuple(removed), tuple(kept))
