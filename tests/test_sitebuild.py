@@ -15,6 +15,7 @@ import html5lib
 import pytest
 
 from tests.conftest import MINI_FILES, day_epoch, git, policy_command, run_policy, write_tree
+from tests.faults import fill, tmpfs_over
 from tests.releasekit import (
     PROFESSIONAL,
     SHOULD_AFTER,
@@ -23,7 +24,6 @@ from tests.releasekit import (
     note,
     run_as,
 )
-from tests.test_cut import fill, tmpfs_over
 from tests.test_site import broken_links
 from tools.sitebuild import MANIFEST, SiteOutputError, write_site
 
