@@ -75,9 +75,12 @@ def parse_codeowners(path: str, text: str) -> tuple[list[Rule], list[Diagnostic]
                 )
             continue
         pattern, *owners = line.split()
-        problems += _check_pattern(path, number, pattern)
-        problems += _check_owners(path, number, raw, tuple(owners))
-        rules.append(Rule(pattern, tuple(owners) or section.default_owners, section, number))
+        syntax = _check_pattern(path, number, pattern)
+        problems += syntax + _check_owners(path, number, raw, tuple(owners))
+        if not syntax:
+            # A line that is not understood is no rule: the errors stop every caller (the
+            # gate fails closed on them), and no guess about its meaning reaches the matcher.
+            rules.append(Rule(pattern, tuple(owners) or section.default_owners, section, number))
     return rules, problems
 
 

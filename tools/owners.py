@@ -1,11 +1,11 @@
 """Who owns a path: CODEOWNERS rules matched with GitHub's semantics, per GitLab section.
 
-Pure. Patterns are compiled by ``pathspec``'s ``GitIgnoreBasicPattern``, which follows the
-gitignore rules as GitHub documents them for CODEOWNERS (a leading or middle ``/`` anchors,
-a trailing ``/`` means a directory and everything below it, ``*`` does not cross ``/``,
-``docs/*`` matches direct children only, ``**`` spans folders); the syntax GitHub does not
+Pure. Patterns are compiled by ``tools/ownerpattern.py``, which follows the gitignore rules
+as GitHub documents them for CODEOWNERS (a leading or middle ``/`` anchors, a trailing ``/``
+means a directory and everything below it, ``*`` does not cross ``/``, ``docs/*`` matches
+direct children only, ``**`` spans folders) without backtracking; the syntax GitHub does not
 support (``!``, ``[ ]``, ``\\#``) never reaches it, ``tools/codeowners.py`` reports it as an
-error. Within a section the last matching line wins and its owners are alternatives; a line
+error and makes no rule of the line. Within a section the last matching line wins and its owners are alternatives; a line
 without owners leaves the path unowned. Every section is evaluated on its own: a path needs
 every matching required section. Paths are case-sensitive and must be canonical.
 """
@@ -16,10 +16,9 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pathspec.patterns.gitignore.basic import GitIgnoreBasicPattern
-
 from tools.codeowners import Rule, Section
 from tools.diagnostics import Diagnostic
+from tools.ownerpattern import CompiledPattern, compile_pattern
 
 
 @dataclass(frozen=True)
@@ -47,14 +46,15 @@ class Ownership:
 @dataclass(frozen=True)
 class CompiledRule:
     rule: Rule
-    pattern: GitIgnoreBasicPattern
+    pattern: CompiledPattern
 
     def matches(self, path: str) -> bool:
-        return self.pattern.match_file(path) is not None
+        return self.pattern.matches(path)
 
 
 def compile_rules(rules: Sequence[Rule]) -> tuple[CompiledRule, ...]:
-    return tuple(CompiledRule(rule, GitIgnoreBasicPattern(rule.pattern)) for rule in rules)
+    """Total and linear in the rules' length: any pattern compiles."""
+    return tuple(CompiledRule(rule, compile_pattern(rule.pattern)) for rule in rules)
 
 
 def _section_key(section: Section) -> str:
@@ -65,9 +65,12 @@ def _section_key(section: Section) -> str:
 def owners_of(compiled: Sequence[CompiledRule], path: str) -> Ownership:
     """The last matching line of each section, for a canonical path (see ``path_problem``)."""
     winners: dict[str, CompiledRule] = {}
-    for candidate in compiled:
-        if candidate.matches(path):
-            winners[_section_key(candidate.rule.section)] = candidate
+    # Backwards, so that a section's first match is its last line and the rest of the section
+    # is skipped: a long CODEOWNERS under a catch-all costs one match per section.
+    for candidate in reversed(compiled):
+        key = _section_key(candidate.rule.section)
+        if key not in winners and candidate.matches(path):
+            winners[key] = candidate
     sections = sorted(winners.values(), key=lambda c: c.rule.section.line)
     return Ownership(
         path, tuple(SectionOwners(c.rule.section, c.rule.owners, c.rule) for c in sections)
