@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from tools.codeowners import Rule, Section
 from tools.diagnostics import Diagnostic
+from tools.loader import collector_paused
 from tools.ownerpattern import CompiledPattern, compile_pattern
 
 
@@ -43,18 +44,50 @@ class Ownership:
         return any(s.owners for s in self.sections if not s.section.optional)
 
 
-@dataclass(frozen=True)
 class CompiledRule:
-    rule: Rule
-    pattern: CompiledPattern
+    """A rule and its matcher, compiled on first use: ``owners_of`` stops at each section's
+    last match, so in a long file most patterns are never needed. A pattern anchored at the
+    root by a plain first folder is first checked against the path's first folder."""
+
+    __slots__ = ("rule", "section_key", "_first", "_pattern")
+
+    def __init__(self, rule: Rule) -> None:
+        self.rule = rule
+        self.section_key = _section_key(rule.section)
+        self._first = _anchored_folder(rule.pattern)
+        self._pattern: CompiledPattern | None = None
+
+    @property
+    def pattern(self) -> CompiledPattern:
+        if self._pattern is None:
+            self._pattern = compile_pattern(self.rule.pattern)
+        return self._pattern
 
     def matches(self, path: str) -> bool:
+        if self._first is not None and path.partition("/")[0] != self._first:
+            return False
         return self.pattern.matches(path)
 
 
+def _anchored_folder(pattern: str) -> str | None:
+    """The literal first segment of a pattern anchored at the root (``/a/…``, ``a/b``), which
+    a matching path must start with; None for any other pattern."""
+    segments = pattern.split("/", 2)
+    if segments[0] == "":
+        first = segments[1] if len(segments) > 1 else ""
+    elif len(segments) == 1 or (len(segments) == 2 and not segments[1]):
+        return None  # one segment: matches at any depth
+    else:
+        first = segments[0]
+    if not first or first == "**" or "*" in first or "?" in first:
+        return None
+    return first
+
+
 def compile_rules(rules: Sequence[Rule]) -> tuple[CompiledRule, ...]:
-    """Total and linear in the rules' length: any pattern compiles."""
-    return tuple(CompiledRule(rule, compile_pattern(rule.pattern)) for rule in rules)
+    """Total: any pattern compiles (on first use, in time linear in its length)."""
+    with collector_paused():  # see parse_codeowners
+        return tuple(CompiledRule(rule) for rule in rules)
 
 
 def _section_key(section: Section) -> str:
@@ -68,7 +101,7 @@ def owners_of(compiled: Sequence[CompiledRule], path: str) -> Ownership:
     # Backwards, so that a section's first match is its last line and the rest of the section
     # is skipped: a long CODEOWNERS under a catch-all costs one match per section.
     for candidate in reversed(compiled):
-        key = _section_key(candidate.rule.section)
+        key = candidate.section_key
         if key not in winners and candidate.matches(path):
             winners[key] = candidate
     sections = sorted(winners.values(), key=lambda c: c.rule.section.line)
