@@ -1,5 +1,5 @@
 """The fuzz harness (``nox -s fuzz``, tests/fuzz/) is itself tested: each target's one-input
-function runs over its seed corpus, within its time budget, without an exception."""
+function runs over its seed corpus without an exception."""
 
 from __future__ import annotations
 
@@ -10,11 +10,12 @@ from tests.fuzz.targets import TARGETS, Target, budget
 
 @pytest.mark.parametrize("target", TARGETS.values(), ids=lambda t: t.name)
 def test_seed_corpus_passes(target: Target) -> None:
-    """Every seed, the shipped files and the hostile shapes alike, is judged in its budget."""
+    """Every seed, the shipped files and the hostile shapes alike, is judged without an
+    exception (untimed: the fuzzer holds the time budget)."""
     seeds = list(target.seeds())
     assert len(seeds) >= 3
     for seed in seeds:
-        target.one_input(seed)
+        target.check(seed)
 
 
 def test_budget_is_one_second_per_100_kib_started() -> None:

@@ -197,12 +197,13 @@ def _normalise(pattern: str) -> list[str] | Whole:
     folder = not segments[-1] and pattern != "/"
     if not segments[0]:
         del segments[0]  # a leading '/' anchors at the root
-    elif len(segments) == 1 or (len(segments) == 2 and not segments[1]):
-        if segments[0] != "**":
-            segments.insert(0, "**")  # one segment matches at any depth
+    elif (len(segments) == 1 or (len(segments) == 2 and not segments[1])) and segments[0] != "**":
+        segments.insert(0, "**")  # one segment matches at any depth
     if not segments[-1]:
         segments[-1] = "**"  # a trailing '/' means everything below
-    collapsed = [s for i, s in enumerate(segments) if not (s == "**" and segments[i - 1 : i] == ["**"])]
+    collapsed = [
+        s for i, s in enumerate(segments) if not (s == "**" and segments[i - 1 : i] == ["**"])
+    ]
     if collapsed == ["**"]:
         return Whole.NESTED_PATH if folder else Whole.EVERY_PATH
     if collapsed == ["**", "*"]:

@@ -5,9 +5,10 @@ as GitHub documents them for CODEOWNERS (a leading or middle ``/`` anchors, a tr
 means a directory and everything below it, ``*`` does not cross ``/``, ``docs/*`` matches
 direct children only, ``**`` spans folders) without backtracking; the syntax GitHub does not
 support (``!``, ``[ ]``, ``\\#``) never reaches it, ``tools/codeowners.py`` reports it as an
-error and makes no rule of the line. Within a section the last matching line wins and its owners are alternatives; a line
-without owners leaves the path unowned. Every section is evaluated on its own: a path needs
-every matching required section. Paths are case-sensitive and must be canonical.
+error and makes no rule of the line. Within a section the last matching line wins and its
+owners are alternatives; a line without owners leaves the path unowned. Every section is
+evaluated on its own: a path needs every matching required section. Paths are case-sensitive
+and must be canonical.
 """
 
 from __future__ import annotations
@@ -49,18 +50,23 @@ class CompiledRule:
     last match, so in a long file most patterns are never needed. A pattern anchored at the
     root by a plain first folder is first checked against the path's first folder."""
 
-    __slots__ = ("rule", "section_key", "_first", "_pattern")
+    __slots__ = ("_first", "_pattern", "_shared", "rule", "section_key")
 
-    def __init__(self, rule: Rule) -> None:
+    def __init__(self, rule: Rule, shared: dict[str, CompiledPattern] | None = None) -> None:
         self.rule = rule
         self.section_key = _section_key(rule.section)
         self._first = _anchored_folder(rule.pattern)
         self._pattern: CompiledPattern | None = None
+        # The patterns compiled for the file's other rules: a repeated pattern compiles once.
+        self._shared = {} if shared is None else shared
 
     @property
     def pattern(self) -> CompiledPattern:
         if self._pattern is None:
-            self._pattern = compile_pattern(self.rule.pattern)
+            found = self._shared.get(self.rule.pattern)
+            if found is None:
+                found = self._shared[self.rule.pattern] = compile_pattern(self.rule.pattern)
+            self._pattern = found
         return self._pattern
 
     def matches(self, path: str) -> bool:
@@ -86,8 +92,9 @@ def _anchored_folder(pattern: str) -> str | None:
 
 def compile_rules(rules: Sequence[Rule]) -> tuple[CompiledRule, ...]:
     """Total: any pattern compiles (on first use, in time linear in its length)."""
+    shared: dict[str, CompiledPattern] = {}
     with collector_paused():  # see parse_codeowners
-        return tuple(CompiledRule(rule) for rule in rules)
+        return tuple(CompiledRule(rule, shared) for rule in rules)
 
 
 def _section_key(section: Section) -> str:
@@ -99,10 +106,17 @@ def owners_of(compiled: Sequence[CompiledRule], path: str) -> Ownership:
     """The last matching line of each section, for a canonical path (see ``path_problem``)."""
     winners: dict[str, CompiledRule] = {}
     # Backwards, so that a section's first match is its last line and the rest of the section
-    # is skipped: a long CODEOWNERS under a catch-all costs one match per section.
+    # is skipped: a long CODEOWNERS under a catch-all costs one match per section. A pattern
+    # repeated on many lines is matched once.
+    answers: dict[str, bool] = {}
     for candidate in reversed(compiled):
         key = candidate.section_key
-        if key not in winners and candidate.matches(path):
+        if key in winners:
+            continue
+        hit = answers.get(candidate.rule.pattern)
+        if hit is None:
+            hit = answers[candidate.rule.pattern] = candidate.matches(path)
+        if hit:
             winners[key] = candidate
     sections = sorted(winners.values(), key=lambda c: c.rule.section.line)
     return Ownership(

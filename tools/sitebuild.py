@@ -79,7 +79,9 @@ def _responsible(
     if problems:
         # The site names the departments responsible; from a file it cannot read it would
         # name the wrong ones.
-        raise LoadError(f"{CODEOWNERS_PATH} at {_label(snapshot)} has errors; fix it first", problems)
+        raise LoadError(
+            f"{CODEOWNERS_PATH} at {_label(snapshot)} has errors; fix it first", problems
+        )
     compiled = compile_rules(rules)
     found: dict[str, tuple[str, ...]] = {}
     for section in sections:

@@ -35,6 +35,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-speed", action="store_true", help="skip the 1 MiB speed targets")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args, rest = parser.parse_known_args(argv)
+    if args.child:
+        # Before anything imports tools/: atheris instruments modules as they are imported.
+        return _fuzz(args.target[0], args.seconds, rest)
     from tests.fuzz.targets import TARGETS
 
     names = args.target or sorted(TARGETS)
@@ -45,8 +48,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         TARGETS[names[0]].one_input(args.replay.read_bytes())
         print(f"{args.replay}: no failure")
         return 0
-    if args.child:
-        return _fuzz(names[0], args.seconds, rest)
     failed = False if args.no_speed else _check_speed()
     for name in names:
         failed |= _run_child(name, args.seconds, rest)
@@ -73,7 +74,7 @@ def _run_child(name: str, seconds: int, rest: Sequence[str]) -> bool:
 
 
 def _fuzz(name: str, seconds: int, rest: Sequence[str]) -> int:
-    import atheris
+    import atheris  # type: ignore[import-untyped]
 
     with atheris.instrument_imports(include=["tools", "schema"]):
         from tests.fuzz.targets import TARGETS

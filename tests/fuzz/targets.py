@@ -3,9 +3,10 @@
 Each target runs the parser the way the CLI does and returns nothing: a problem with the input
 must come back as ``Diagnostic`` values, so any exception is a defect, and so is an input that
 takes longer than ``budget`` (1 s per 100 KiB started). The same functions run over the seed
-corpus in ``tests/test_fuzz_targets.py``, without atheris, so the harness is tested with the
-suite. Seeds: the shipped files (``policy/``, ``CODEOWNERS``, ``changelog/``), the test cases
-(``tests/cases/``), and a few hostile shapes that once made a parser quadratic or backtrack.
+corpus in ``tests/test_fuzz_targets.py``, without atheris and untimed (timing is the fuzzer's
+and ``speed_cases``'), so the harness is tested with the suite. Seeds: the shipped files
+(``policy/``, ``CODEOWNERS``, ``changelog/``), the test cases (``tests/cases/``), and a few
+hostile shapes that once made a parser quadratic or backtrack.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 KIB = 1024
 
 
-class TooSlow(AssertionError):
+class TooSlowError(AssertionError):
     """An input took longer than its budget."""
 
 
@@ -41,11 +42,14 @@ def timed(one_input: Callable[[bytes], None]) -> Callable[[bytes], None]:
     """``one_input`` that also fails when the input takes longer than its budget."""
 
     def run(data: bytes) -> None:
-        start = time.perf_counter()
+        # CPU time, not wall time: the fuzzer shares the machine, and a wait is no defect.
+        start = time.process_time()
         one_input(data)
-        spent = time.perf_counter() - start
+        spent = time.process_time() - start
         if spent > budget(len(data)):
-            raise TooSlow(f"{len(data)} bytes took {spent:.2f} s; budget {budget(len(data))} s")
+            raise TooSlowError(
+                f"{len(data)} bytes took {spent:.2f} s; budget {budget(len(data))} s"
+            )
 
     run.__name__ = one_input.__name__
     return run
@@ -116,8 +120,14 @@ def note_input(data: bytes) -> None:
 @dataclass(frozen=True)
 class Target:
     name: str
-    one_input: Callable[[bytes], None]
+    check: Callable[[bytes], None]
+    """One input, untimed (the tests run it over the seeds; timing belongs to the fuzzer)."""
     seeds: Callable[[], Iterator[bytes]]
+
+    @property
+    def one_input(self) -> Callable[[bytes], None]:
+        """One input, timed against its budget: what the fuzzer runs."""
+        return timed(self.check)
 
 
 def _files(*patterns: str) -> Iterator[bytes]:
@@ -131,7 +141,7 @@ def _yaml_seeds() -> Iterator[bytes]:
     yield from _files("policy/**/*.yaml", "tests/cases/**/*.yaml")
     # Each unknown key once made locating errors scan the mapping: quadratic.
     yield b"id: x\ntitle: X\n" + b"".join(b"k%d: v\n" % i for i in range(16_000))
-    yield b"clauses:\n" + b"  - title: \"a\\u200bb\"\n    id: zz\n" * 4000
+    yield b"clauses:\n" + b'  - title: "a\\u200bb"\n    id: zz\n' * 4000
 
 
 def _codeowners_seeds() -> Iterator[bytes]:
@@ -154,9 +164,9 @@ def _note_seeds() -> Iterator[bytes]:
 TARGETS = {
     target.name: target
     for target in (
-        Target("yaml", timed(yaml_input), _yaml_seeds),
-        Target("codeowners", timed(codeowners_input), _codeowners_seeds),
-        Target("notes", timed(note_input), _note_seeds),
+        Target("yaml", yaml_input, _yaml_seeds),
+        Target("codeowners", codeowners_input, _codeowners_seeds),
+        Target("notes", note_input, _note_seeds),
     )
 }
 
