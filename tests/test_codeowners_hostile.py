@@ -155,3 +155,19 @@ def test_owners_of_takes_the_last_line_per_section() -> None:
         ("S", ("@c",)),
         ("T", ("@t",)),
     ]
+
+
+@pytest.mark.parametrize(
+    "header", ["[S][" + "9" * 5000 + "] @a", "[S][1001] @a", "[S][0] @a", "[S][00000000]"]
+)
+def test_approval_count_out_of_range_is_an_error(header: str) -> None:
+    """A count of thousands of digits once crashed int(); 0 and over 1000 are errors too."""
+    rules, problems = parse_codeowners("CODEOWNERS", f"* @a\n{header}\n/x @b\n")
+    assert [(p.line, p.code) for p in problems] == [(2, "codeowners-syntax")]
+    assert "from 1 to 1000 approvals" in problems[0].message
+    assert [r.pattern for r in rules] == ["*", "/x"]
+
+
+def test_approval_count_with_leading_zeros_is_read() -> None:
+    rules, problems = parse_codeowners("CODEOWNERS", "[S][" + "0" * 5000 + "2] @a\n/x\n")
+    assert not problems and rules[0].section.approvals == 2

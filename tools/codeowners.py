@@ -14,9 +14,11 @@ from tools.diagnostics import Diagnostic
 from tools.loader import collector_paused
 
 CODEOWNERS_PATH = "CODEOWNERS"
+MAX_APPROVALS = 1000
+"""Most approvals a section may require (``[Section][N]``)."""
 
 _SECTION = re.compile(
-    r"^(?P<optional>\^)?\[(?P<name>[^\]]+)\](?:\[(?P<count>\d+)\])?(?P<owners>.*)$"
+    r"^(?P<optional>\^)?\[(?P<name>[^\]]+)\](?:\[(?P<count>[0-9]+)\])?(?P<owners>.*)$"
 )
 # A pattern that might hold syntax GitHub does not support (checked in detail by _check_pattern).
 _SUSPECT = re.compile(r"^!|[\[\]\\]")
@@ -68,35 +70,40 @@ def _parse_lines(path: str, text: str) -> tuple[list[Rule], list[Diagnostic]]:
         header = _SECTION.match(line) if line[0] in "[^" else None
         if header:
             defaults = tuple(header["owners"].split())
-            count = int(header["count"]) if header["count"] else 1
+            # Digits beyond MAX_APPROVALS are not read: int() refuses over 4,300 of them.
+            digits = (header["count"] or "1").lstrip("0") or "0"
+            count = int(digits) if len(digits) <= 6 else MAX_APPROVALS + 1
             section = Section(
                 header["name"].strip(), count, bool(header["optional"]), defaults, number
             )
-            problems += _check_owners(path, number, raw, defaults)
-            if count < 1:
+            if not valid_owners.issuperset(defaults):
+                problems += _check_owners(path, number, raw, defaults)
+                valid_owners.update(o for o in defaults if _OWNER.match(o))
+            if not 1 <= count <= MAX_APPROVALS:
                 problems.append(
                     Diagnostic(
                         path,
                         number,
                         1,
                         "codeowners-syntax",
-                        "a section needs at least 1 approval",
-                        "write [Section][1] or more",
+                        f"a section needs from 1 to {MAX_APPROVALS} approvals",
+                        f"write [Section][N] with N from 1 to {MAX_APPROVALS}",
                     )
                 )
             continue
-        pattern, *owners = line.split()
+        words = line.split()
+        pattern, owners = words[0], tuple(words[1:])
         syntax = _check_pattern(path, number, pattern) if _SUSPECT.search(pattern) else []
         problems += syntax
-        if not valid_owners.issuperset(owners):
+        if owners and not valid_owners.issuperset(owners):
             # Checked once per distinct owner: a long file repeats the same few.
-            found = _check_owners(path, number, raw, tuple(owners))
-            problems += found
+            problems += _check_owners(path, number, raw, owners)
             valid_owners.update(o for o in owners if _OWNER.match(o))
-        if not syntax:
+        if syntax:
             # A line that is not understood is no rule: the errors stop every caller (the
             # gate fails closed on them), and no guess about its meaning reaches the matcher.
-            rules.append(Rule(pattern, tuple(owners) or section.default_owners, section, number))
+            continue
+        rules.append(Rule(pattern, owners or section.default_owners, section, number))
     return rules, problems
 
 

@@ -162,6 +162,7 @@ def _codeowners_seeds() -> Iterator[bytes]:
     yield from _files("CODEOWNERS", "tests/cases/**/CODEOWNERS")
     yield b"* @a\n[S][2] @s\n/docs/ @d\n^[O] @o\n*.md\n/a/**/b/ x@y.nl\n"
     yield b"! @x\nab\\ @x\no[z-a] @x\npath\\ with\\ spaces/ @x\n"
+    yield b"[S][" + b"9" * 5000 + b"] @a\n* @b\n"  # int() refuses over 4,300 digits
     # Runs of '*' once made the regex matcher backtrack for minutes.
     yield b"*" * 30 + b"x @x\n" + b"*a" * 40 + b"*b @x\n" + b"a" * 200 + b"\n"
     yield b"".join(b"/d%d/*a*a*a*a*b @o\n" % i for i in range(40_000))
