@@ -101,6 +101,15 @@ def bench(session: nox.Session) -> None:
     session.run("python", "-m", "tests.bench.run", *session.posargs)
 
 
+@nox.session(default=False)
+def fuzz(session: nox.Session) -> None:
+    """atheris over the YAML loader, the CODEOWNERS parser and matcher and the change-note
+    parser, seeded from the shipped files and the test cases (``-- --seconds 60`` per target,
+    ``--target NAME``); fails on an exception or an input slower than 1 s per 100 KiB."""
+    session.install("-e", ".[fuzz]")
+    session.run("python", "-m", "tests.fuzz.run", *session.posargs)
+
+
 @nox.session
 def validate(session: nox.Session) -> None:
     """Validate the repository's policies (pass paths and --format after --)."""

@@ -19,7 +19,9 @@ BOUNDARIES = {
     # Parsing change notes, and rendering release notes to HTML.
     "markdown_it": {"tools/notes.py", "tools/htmlpage.py"},
     "mdit_py_plugins": {"tools/notes.py"},
-    "pathspec": {"tools/owners.py"},
+    # CODEOWNERS matching is tools/ownerpattern.py's own (it cannot backtrack); pathspec is the
+    # reference the tests compare it with.
+    "pathspec": set(),
     # Running programs: ssh-keygen signs and verifies approvals (git runs through GitPython).
     "subprocess": {"tools/sshkeygen.py"},
     # The network: the GitHub REST API (pull-request reviews, teams).

@@ -75,3 +75,14 @@ def test_every_active_link_is_reported_once_at_its_start() -> None:
         (4, 28, "unsafe-link"),
         (5, 6, "unsafe-link"),
     ]
+
+
+def test_a_huge_note_is_too_long_before_any_markdown_parse() -> None:
+    """A 1 MiB note is refused on its length alone, at 1:1, not after parsing its Markdown;
+    one just over the body limit is still parsed and located below its front matter."""
+    body = "[" * 1_000_000  # nested link openers: the Markdown parser's slow case
+    _, problems = parse_note("n.md", f"---\nclauses: []\n---\n{body}\n".encode())
+    assert [(p.line, p.column, p.code) for p in problems] == [(1, 1, "note-too-long")]
+    assert "the note file is" in problems[0].message
+    _, problems = parse_note("n.md", ("---\nclauses: []\n---\n" + "a" * 5001).encode())
+    assert [(p.line, p.code) for p in problems] == [(4, "note-too-long")]

@@ -11,12 +11,17 @@ import re
 from dataclasses import dataclass
 
 from tools.diagnostics import Diagnostic
+from tools.loader import collector_paused
 
 CODEOWNERS_PATH = "CODEOWNERS"
+MAX_APPROVALS = 1000
+"""Most approvals a section may require (``[Section][N]``)."""
 
 _SECTION = re.compile(
-    r"^(?P<optional>\^)?\[(?P<name>[^\]]+)\](?:\[(?P<count>\d+)\])?(?P<owners>.*)$"
+    r"^(?P<optional>\^)?\[(?P<name>[^\]]+)\](?:\[(?P<count>[0-9]+)\])?(?P<owners>.*)$"
 )
+# A pattern that might hold syntax GitHub does not support (checked in detail by _check_pattern).
+_SUSPECT = re.compile(r"^!|[\[\]\\]")
 _OWNER = re.compile(r"^(@[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9._-]+)?|[^@\s]+@[^@\s]+\.[^@\s]+)$")
 
 
@@ -46,38 +51,59 @@ _DEFAULT_SECTION = Section("", 1, False, (), 0)
 
 def parse_codeowners(path: str, text: str) -> tuple[list[Rule], list[Diagnostic]]:
     """Rules in file order and the configuration errors found, each with its line."""
+    # A 1 MiB file is half a million rules: without the cyclic collector walking them all
+    # again and again, reading it takes half the time (they hold no cycles).
+    with collector_paused():
+        return _parse_lines(path, text)
+
+
+def _parse_lines(path: str, text: str) -> tuple[list[Rule], list[Diagnostic]]:
     rules: list[Rule] = []
     problems: list[Diagnostic] = []
     section = _DEFAULT_SECTION
     # git ignores a UTF-8 byte order mark; left in, it would become part of the first pattern.
+    valid_owners: set[str] = set()
     for number, raw in enumerate(text.removeprefix("\ufeff").splitlines(), start=1):
-        line = _strip_comment(raw).strip()
+        line = (_strip_comment(raw) if "#" in raw else raw).strip()
         if not line:
             continue
-        header = _SECTION.match(line)
+        header = _SECTION.match(line) if line[0] in "[^" else None
         if header:
             defaults = tuple(header["owners"].split())
-            count = int(header["count"]) if header["count"] else 1
+            # Digits beyond MAX_APPROVALS are not read: int() refuses over 4,300 of them.
+            digits = (header["count"] or "1").lstrip("0") or "0"
+            count = int(digits) if len(digits) <= 6 else MAX_APPROVALS + 1
             section = Section(
                 header["name"].strip(), count, bool(header["optional"]), defaults, number
             )
-            problems += _check_owners(path, number, raw, defaults)
-            if count < 1:
+            if not valid_owners.issuperset(defaults):
+                problems += _check_owners(path, number, raw, defaults)
+                valid_owners.update(o for o in defaults if _OWNER.match(o))
+            if not 1 <= count <= MAX_APPROVALS:
                 problems.append(
                     Diagnostic(
                         path,
                         number,
                         1,
                         "codeowners-syntax",
-                        "a section needs at least 1 approval",
-                        "write [Section][1] or more",
+                        f"a section needs from 1 to {MAX_APPROVALS} approvals",
+                        f"write [Section][N] with N from 1 to {MAX_APPROVALS}",
                     )
                 )
             continue
-        pattern, *owners = line.split()
-        problems += _check_pattern(path, number, pattern)
-        problems += _check_owners(path, number, raw, tuple(owners))
-        rules.append(Rule(pattern, tuple(owners) or section.default_owners, section, number))
+        words = line.split()
+        pattern, owners = words[0], tuple(words[1:])
+        syntax = _check_pattern(path, number, pattern) if _SUSPECT.search(pattern) else []
+        problems += syntax
+        if owners and not valid_owners.issuperset(owners):
+            # Checked once per distinct owner: a long file repeats the same few.
+            problems += _check_owners(path, number, raw, owners)
+            valid_owners.update(o for o in owners if _OWNER.match(o))
+        if syntax:
+            # A line that is not understood is no rule: the errors stop every caller (the
+            # gate fails closed on them), and no guess about its meaning reaches the matcher.
+            continue
+        rules.append(Rule(pattern, owners or section.default_owners, section, number))
     return rules, problems
 
 

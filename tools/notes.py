@@ -33,6 +33,9 @@ PLACEHOLDER = "TODO:"
 """How a scaffolded body starts; a note that still starts so is unfinished."""
 
 MAX_BODY = 5000
+MAX_FILE = 10 * MAX_BODY
+"""Longest note file parsed at all: beyond it the note is too long whatever its front matter,
+and a Markdown parse of a huge file would only spend time to say so."""
 _IGNORED = frozenset({".gitkeep"})
 
 SAFE_SCHEMES = frozenset({"https", "http", "mailto"})
@@ -114,6 +117,18 @@ def parse_note(path: str, raw: bytes) -> tuple[Note | None, list[Diagnostic]]:
     text, problems = decode_text(path, raw)
     if text is None:
         return None, problems
+    if len(text) > MAX_FILE:
+        return None, [
+            Diagnostic(
+                path,
+                1,
+                1,
+                "note-too-long",
+                f"the note file is {len(text)} characters long; at most {MAX_FILE}",
+                "say what changes for employees in a few sentences; the clause text is shown "
+                "beside it",
+            )
+        ]
     env: dict[str, object] = {}
     tokens = _PARSER.parse(text, env)
     if not tokens or tokens[0].type != "front_matter" or tokens[0].map is None:

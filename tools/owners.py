@@ -1,13 +1,14 @@
 """Who owns a path: CODEOWNERS rules matched with GitHub's semantics, per GitLab section.
 
-Pure. Patterns are compiled by ``pathspec``'s ``GitIgnoreBasicPattern``, which follows the
-gitignore rules as GitHub documents them for CODEOWNERS (a leading or middle ``/`` anchors,
-a trailing ``/`` means a directory and everything below it, ``*`` does not cross ``/``,
-``docs/*`` matches direct children only, ``**`` spans folders); the syntax GitHub does not
+Pure. Patterns are compiled by ``tools/ownerpattern.py``, which follows the gitignore rules
+as GitHub documents them for CODEOWNERS (a leading or middle ``/`` anchors, a trailing ``/``
+means a directory and everything below it, ``*`` does not cross ``/``, ``docs/*`` matches
+direct children only, ``**`` spans folders) without backtracking; the syntax GitHub does not
 support (``!``, ``[ ]``, ``\\#``) never reaches it, ``tools/codeowners.py`` reports it as an
-error. Within a section the last matching line wins and its owners are alternatives; a line
-without owners leaves the path unowned. Every section is evaluated on its own: a path needs
-every matching required section. Paths are case-sensitive and must be canonical.
+error and makes no rule of the line. Within a section the last matching line wins and its
+owners are alternatives; a line without owners leaves the path unowned. Every section is
+evaluated on its own: a path needs every matching required section. Paths are case-sensitive
+and must be canonical.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pathspec.patterns.gitignore.basic import GitIgnoreBasicPattern
-
 from tools.codeowners import Rule, Section
 from tools.diagnostics import Diagnostic
+from tools.loader import collector_paused
+from tools.ownerpattern import CompiledPattern, compile_pattern
 
 
 @dataclass(frozen=True)
@@ -44,17 +45,56 @@ class Ownership:
         return any(s.owners for s in self.sections if not s.section.optional)
 
 
-@dataclass(frozen=True)
 class CompiledRule:
-    rule: Rule
-    pattern: GitIgnoreBasicPattern
+    """A rule and its matcher, compiled on first use: ``owners_of`` stops at each section's
+    last match, so in a long file most patterns are never needed. A pattern anchored at the
+    root by a plain first folder is first checked against the path's first folder."""
+
+    __slots__ = ("_first", "_pattern", "_shared", "rule", "section_key")
+
+    def __init__(self, rule: Rule, shared: dict[str, CompiledPattern] | None = None) -> None:
+        self.rule = rule
+        self.section_key = _section_key(rule.section)
+        self._first = _anchored_folder(rule.pattern)
+        self._pattern: CompiledPattern | None = None
+        # The patterns compiled for the file's other rules: a repeated pattern compiles once.
+        self._shared = {} if shared is None else shared
+
+    @property
+    def pattern(self) -> CompiledPattern:
+        if self._pattern is None:
+            found = self._shared.get(self.rule.pattern)
+            if found is None:
+                found = self._shared[self.rule.pattern] = compile_pattern(self.rule.pattern)
+            self._pattern = found
+        return self._pattern
 
     def matches(self, path: str) -> bool:
-        return self.pattern.match_file(path) is not None
+        if self._first is not None and path.partition("/")[0] != self._first:
+            return False
+        return self.pattern.matches(path)
+
+
+def _anchored_folder(pattern: str) -> str | None:
+    """The literal first segment of a pattern anchored at the root (``/a/…``, ``a/b``), which
+    a matching path must start with; None for any other pattern."""
+    segments = pattern.split("/", 2)
+    if segments[0] == "":
+        first = segments[1] if len(segments) > 1 else ""
+    elif len(segments) == 1 or (len(segments) == 2 and not segments[1]):
+        return None  # one segment: matches at any depth
+    else:
+        first = segments[0]
+    if not first or first == "**" or "*" in first or "?" in first:
+        return None
+    return first
 
 
 def compile_rules(rules: Sequence[Rule]) -> tuple[CompiledRule, ...]:
-    return tuple(CompiledRule(rule, GitIgnoreBasicPattern(rule.pattern)) for rule in rules)
+    """Total: any pattern compiles (on first use, in time linear in its length)."""
+    shared: dict[str, CompiledPattern] = {}
+    with collector_paused():  # see parse_codeowners
+        return tuple(CompiledRule(rule, shared) for rule in rules)
 
 
 def _section_key(section: Section) -> str:
@@ -65,9 +105,19 @@ def _section_key(section: Section) -> str:
 def owners_of(compiled: Sequence[CompiledRule], path: str) -> Ownership:
     """The last matching line of each section, for a canonical path (see ``path_problem``)."""
     winners: dict[str, CompiledRule] = {}
-    for candidate in compiled:
-        if candidate.matches(path):
-            winners[_section_key(candidate.rule.section)] = candidate
+    # Backwards, so that a section's first match is its last line and the rest of the section
+    # is skipped: a long CODEOWNERS under a catch-all costs one match per section. A pattern
+    # repeated on many lines is matched once.
+    answers: dict[str, bool] = {}
+    for candidate in reversed(compiled):
+        key = candidate.section_key
+        if key in winners:
+            continue
+        hit = answers.get(candidate.rule.pattern)
+        if hit is None:
+            hit = answers[candidate.rule.pattern] = candidate.matches(path)
+        if hit:
+            winners[key] = candidate
     sections = sorted(winners.values(), key=lambda c: c.rule.section.line)
     return Ownership(
         path, tuple(SectionOwners(c.rule.section, c.rule.owners, c.rule) for c in sections)

@@ -79,7 +79,13 @@ def _responsible(
     text = _read(snapshot, CODEOWNERS_PATH)
     if text is None:
         return {}
-    rules, _ = parse_codeowners(CODEOWNERS_PATH, text)  # its errors are `owners --check`'s
+    rules, problems = parse_codeowners(CODEOWNERS_PATH, text)
+    if problems:
+        # The site names the departments responsible; from a file it cannot read it would
+        # name the wrong ones.
+        raise LoadError(
+            f"{CODEOWNERS_PATH} at {_label(snapshot)} has errors; fix it first", problems
+        )
     compiled = compile_rules(rules)
     found: dict[str, tuple[str, ...]] = {}
     for section in sections:

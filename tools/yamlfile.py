@@ -11,8 +11,9 @@ features runs only when the raw text could contain one of them.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -106,6 +107,15 @@ class YamlDocument:
     path: str
     data: Any
     root: Node
+    _keys: dict[int, dict[str, tuple[Node, Node]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    """Per mapping node (by id), its keys: a file with thousands of errors locates each in
+    constant time instead of scanning the mapping again (which made reporting quadratic)."""
+    _lines: dict[str, tuple[list[int], list[int]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    """Per raw text, where its lines start (as ``splitlines`` and as ``\\n`` count them)."""
 
     def locate(self, loc: Sequence[str | int], *, key: bool = False) -> tuple[int, int]:
         """1-based (line, column) of the value at ``loc``, or of the nearest existing parent.
@@ -115,11 +125,23 @@ class YamlDocument:
         """
         node: Node = self.root
         for index, part in enumerate(loc):
-            child = _child(node, part, want_key=key and index == len(loc) - 1)
+            child = self._child(node, part, want_key=key and index == len(loc) - 1)
             if child is None:
                 break
             node = child
         return node.start_mark.line + 1, node.start_mark.column + 1
+
+    def _child(self, node: Node, part: str | int, *, want_key: bool) -> Node | None:
+        if isinstance(node, MappingNode):
+            keys = self._keys.get(id(node))
+            if keys is None:
+                keys = self._keys[id(node)] = {}
+                for key_node, value_node in node.value:
+                    if isinstance(key_node, ScalarNode):
+                        keys.setdefault(key_node.value, (key_node, value_node))
+            pair = keys.get(str(part))
+            return None if pair is None else pair[0] if want_key else pair[1]
+        return _child(node, part, want_key=want_key)
 
     def text_position(
         self,
@@ -132,12 +154,26 @@ class YamlDocument:
         """Position of ``needle`` in the raw text at or after the value at ``loc``, and past
         the position ``after`` (to find the next of several)."""
         line, column = max(self.locate(loc), (after[0], after[1] + 1))
-        lines = raw.splitlines(keepends=True)
-        offset = sum(len(text) for text in lines[: line - 1]) + column - 1
+        if raw not in self._lines:
+            self._lines.clear()  # one text per document; keep only the latest
+            self._lines[raw] = _line_starts(raw)
+        starts, newline_starts = self._lines[raw]
+        offset = starts[min(line - 1, len(starts) - 1)] + column - 1
         found = raw.find(needle, offset)
         if found < 0:
             return line, column
-        return _position(raw, found)
+        number = bisect_right(newline_starts, found)
+        return number, found - newline_starts[number - 1] + 1
+
+
+def _line_starts(raw: str) -> tuple[list[int], list[int]]:
+    """Offsets where lines start: as ``splitlines`` breaks them (plus the end, for a line past
+    the last), and after each ``\\n`` (as ``_position`` counts)."""
+    starts = [0]
+    for text in raw.splitlines(keepends=True):
+        starts.append(starts[-1] + len(text))
+    newline_starts = [0, *(m.end() for m in re.finditer("\n", raw))]
+    return starts, newline_starts
 
 
 def _child(node: Node, part: str | int, *, want_key: bool) -> Node | None:
