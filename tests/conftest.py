@@ -184,3 +184,14 @@ def keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     from tests.gatekit import make_keys
 
     return make_keys(tmp_path_factory.mktemp("keys"))
+
+
+@pytest.fixture
+def mini_released(mini_repo: Callable[..., Path]) -> Path:
+    """The mini policy, committed on main and released as 1.0.0 (tag mini/v1.0.0)."""
+    root = mini_repo()
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "mini 1.0.0")
+    git(root, "tag", "mini/v1.0.0")
+    return root

@@ -11,7 +11,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from tests.conftest import MINI_FILES, ROOT, git, run_policy, write_tree
+from tests.conftest import MINI_FILES, ROOT, run_policy, write_tree
 from tests.gatekit import git_as
 from tests.releasekit import ShippedRepo, new_shipped_repo, repository_state
 from tools.cliargs import build_parser, subcommands
@@ -176,17 +176,6 @@ def test_releasing_again_says_it_is_released(released: ShippedRepo, args: tuple[
     assert done.returncode == 1, done.stdout + done.stderr
     assert "1.0.0 is already released" in done.stderr
     assert "tag-exists" not in done.stderr and "changelog" not in done.stderr
-
-
-@pytest.fixture
-def mini_released(mini_repo: Callable[..., Path]) -> Path:
-    """The mini policy committed and released as 1.0.0 (tag mini/v1.0.0)."""
-    root = mini_repo()
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "mini 1.0.0")
-    git(root, "tag", "mini/v1.0.0")
-    return root
 
 
 def test_preview_with_nothing_to_release_says_so(mini_released: Path) -> None:

@@ -30,14 +30,9 @@ Commit = Callable[[Mapping[str, str | None], str], None]
 
 
 @pytest.fixture
-def repo(mini_repo: Callable[..., Path]) -> Path:
+def repo(mini_released: Path) -> Path:
     """The mini policy, committed on main and released as 1.0.0 (tag mini/v1.0.0)."""
-    root = mini_repo()
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "mini 1.0.0")
-    git(root, "tag", "mini/v1.0.0")
-    return root
+    return mini_released
 
 
 @pytest.fixture
