@@ -66,3 +66,31 @@ def test_errors_in_a_large_mapping_are_located_through_one_index() -> None:
     doc, _ = parse_yaml("s.yaml", text.encode())
     assert doc is not None
     assert doc.text_position(("title",), "\u200b", text) == (2, 10)
+
+
+def test_a_file_with_too_many_values_is_refused_before_its_tree_is_built() -> None:
+    """More than MAX_VALUES values (a 1 MiB flow list holds 500,000): one located error at the
+    first value past the limit, in block and flow style; a file at the limit is read."""
+    from tools.yamlfile import MAX_VALUES
+
+    flow = b"clauses: [" + b"1," * 500_000 + b"1]\n"
+    doc, problems = parse_yaml("s.yaml", flow)
+    assert doc is None
+    assert [(p.code, p.line) for p in problems] == [("too-many-values", 1)]
+    # The mapping, its key and the list come first: the value past the limit is item
+    # MAX_VALUES - 2, each item two characters ("1,").
+    assert problems[0].column == len("clauses: [") + 2 * (MAX_VALUES - 3) + 1
+    block = b"".join(b"k%d: v\n" % i for i in range(MAX_VALUES // 2 + 1))
+    doc, problems = parse_yaml("s.yaml", block)
+    assert doc is None and [p.code for p in problems] == ["too-many-values"]
+    assert problems[0].line == MAX_VALUES // 2
+    at_limit = b"".join(b"k%d: v\n" % i for i in range((MAX_VALUES - 1) // 2))
+    doc, problems = parse_yaml("s.yaml", at_limit)
+    assert problems == [] and doc is not None and len(doc.data) == (MAX_VALUES - 1) // 2
+
+
+def test_text_full_of_indicators_is_still_read() -> None:
+    """Prose with many dashes, colons and commas is counted exactly, not refused on a guess."""
+    text = "a-b: c, d? [e] {f} " * 6_000
+    doc, problems = parse_yaml("s.yaml", f"title: '{text}'\n".encode())
+    assert problems == [] and doc is not None and doc.data["title"] == text
