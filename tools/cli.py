@@ -743,7 +743,7 @@ def _history(root: Path, args: argparse.Namespace) -> int:
     if not records and policy not in policy_ids(snapshot):
         known = ", ".join(policy_ids(snapshot)) or "none"
         raise UsageError(f"no policy '{policy}' (policies: {known}); give one of them")
-    approvers = {r.version: release_approvers(root, r) for r in records}
+    approvers = release_approvers(root, records)
     if args.format == "json":
         rows = [
             {

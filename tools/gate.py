@@ -60,6 +60,7 @@ from tools.gitrepo import (
 from tools.loader import ParseCache, load_policy, load_registry
 from tools.owners import OTHER_LOCATIONS, compile_rules, owners_of
 from tools.releaseid import release_tag
+from tools.releasenotes import version_key
 from tools.reviews import review_approvals, review_authorship, reviewed_commits, team_handles
 from tools.snapshot import RevisionError, SnapshotError
 from tools.sshkeygen import SshKeygenError, public_key_of, sign, verify
@@ -214,7 +215,7 @@ def _evidence_problems(
     parents = released.commit.parents
     if len(parents) != 1 or parents[0].hexsha != span.head.commit.hexsha:
         problems.append(_evidence_problem("the release commit was not cut from its HEAD"))
-    earlier = [r for r in releases(root, policy) if r.version < _version_tuple(version)]
+    earlier = [r for r in releases(root, policy) if r.version < version_key(version)]
     expected = resolve_commit(span.repo, earlier[-1].tag).hexsha if earlier else EMPTY_TREE
     if span.base_id != expected:
         problems.append(
@@ -224,11 +225,6 @@ def _evidence_problems(
             )
         )
     return problems
-
-
-def _version_tuple(version: str) -> tuple[int, int, int]:
-    major, minor, patch = (int(part) for part in version.split("."))
-    return major, minor, patch
 
 
 def _evidence_problem(message: str) -> Diagnostic:

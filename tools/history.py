@@ -76,15 +76,24 @@ def release_history(root: Path, policy_id: str) -> list[ReleaseRecord]:
     return records
 
 
-def release_approvers(root: Path, record: ReleaseRecord) -> tuple[tuple[str, str], ...]:
-    """(e-mail address, department) of who approved a release, from the evidence archived in
-    its release commit; none for a release made before releases kept their evidence."""
-    snapshot = GitSnapshot(open_repo(root), record.commit)
-    try:
-        found = read_evidence(snapshot.read(evidence_path(record.policy, record.version)))
-    except (KeyError, SnapshotError):
-        return ()
-    return () if isinstance(found, str) else found.approvers
+def release_approvers(
+    root: Path, records: Sequence[ReleaseRecord]
+) -> dict[str, tuple[tuple[str, str], ...]]:
+    """Per version, (e-mail address, department) of who approved the release, from the evidence
+    archived in its release commit; none for a release made before releases kept their
+    evidence."""
+    if not records:
+        return {}
+    repo = open_repo(root)
+    found: dict[str, tuple[tuple[str, str], ...]] = {}
+    for record in records:
+        snapshot = GitSnapshot(repo, record.commit)
+        try:
+            evidence = read_evidence(snapshot.read(evidence_path(record.policy, record.version)))
+        except (KeyError, SnapshotError):
+            evidence = "none"
+        found[record.version] = () if isinstance(evidence, str) else evidence.approvers
+    return found
 
 
 def clause_versions(
