@@ -10,7 +10,7 @@ The files a policy repository holds:
 
 The models check what one file can say about itself (types, formats, unknown fields, empty
 text, hidden characters, dates in order). Checks across files (element coverage, references,
-unique ids, departments) live in ``tools/validate.py``. Field docstrings become JSON Schema
+unique ids, departments) live in ``tools/validate/checks.py``. Field docstrings become JSON Schema
 descriptions, so an editor explains each field to the author while typing.
 """
 

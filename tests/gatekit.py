@@ -15,16 +15,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tests.conftest import ROOT, write_tree
-from tools.approvalrecords import (
+from tools.gate.gather import Approved, approve, judge, read_change, resolve_range
+from tools.gate.records import (
     APPROVALS_FOLDER,
     NAMESPACE,
     new_approval,
     render_record,
     signed_message,
 )
-from tools.approvals import Verdict
-from tools.gate import Approved, approve, judge, read_change, resolve_range
-from tools.sshkeygen import sign
+from tools.gate.rules import Verdict
+from tools.signing.sshkeygen import sign
 
 PEOPLE = {
     "eva": ("Eva Visser", "hr"),

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from schema.models import ApprovalRecord
-from tools.approvalrecords import (
+from tools.gate.records import (
     is_record_path,
     new_approval,
     read_record,

@@ -11,8 +11,8 @@ import random
 import struct
 
 from schema.models import ApprovalRecord, Registry
-from tools.approvalrecords import new_approval
-from tools.approvals import (
+from tools.gate.records import new_approval
+from tools.gate.rules import (
     SUBMODULE_MODE,
     Change,
     ChangedPath,
@@ -22,8 +22,8 @@ from tools.approvals import (
     Verdict,
     evaluate,
 )
-from tools.codeowners import parse_codeowners
-from tools.owners import compile_rules
+from tools.owners.codeowners import parse_codeowners
+from tools.owners.rules import compile_rules
 
 STATE = "100644 sha256:" + "1" * 64
 

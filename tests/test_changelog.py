@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.test_releasenotes import case_notes
-from tools.changelog import ChangelogError, add_release, render_entry
+from tools.notes.changelog import ChangelogError, add_release, render_entry
 
 
 def test_new_release_goes_on_top_and_keeps_the_rest() -> None:

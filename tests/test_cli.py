@@ -138,7 +138,7 @@ def test_every_command_has_a_handler() -> None:
     """The parser's commands and the dispatch table name the same commands."""
     import argparse
 
-    from tools import cli
+    from tools.cli import main as cli
 
     parser = cli.build_parser()
     actions = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]

@@ -10,7 +10,7 @@ import subprocess
 import pytest
 
 from tests.conftest import ROOT, policy_command
-from tools import clock
+from tools.base import clock
 
 
 def test_source_date_epoch_pins_now_and_today(monkeypatch: pytest.MonkeyPatch) -> None:

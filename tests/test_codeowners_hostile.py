@@ -12,9 +12,9 @@ from pathspec.patterns.gitignore.basic import GitIgnoreBasicPattern
 
 from tests.conftest import git, run_policy
 from tests.gatekit import CODEOWNERS, GateRepo, git_as, new_gate_repo
-from tools.codeowners import parse_codeowners
-from tools.ownerpattern import compile_glob, compile_pattern
-from tools.owners import compile_rules, owners_of
+from tools.owners.codeowners import parse_codeowners
+from tools.owners.pattern import compile_glob, compile_pattern
+from tools.owners.rules import compile_rules, owners_of
 
 # Each is reported by the parser as codeowners-syntax; each used to crash the pattern compiler
 # (pathspec: '!' alone, a trailing '\'; re: the range z-a).

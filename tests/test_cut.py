@@ -34,9 +34,9 @@ from tests.releasekit import (
     repository_state,
     run_as,
 )
-from tools.approvalrecords import APPROVALS_FOLDER
-from tools.cut import ReleaseError, Request, cut, release_lock
-from tools.gitrepo import EMPTY_TREE
+from tools.base.gitio import EMPTY_TREE
+from tools.gate.records import APPROVALS_FOLDER
+from tools.release.apply import ReleaseError, Request, cut, release_lock
 
 POLICY_YAML = "policy/social-media/policy.yaml"
 
@@ -642,7 +642,7 @@ def test_a_failure_after_the_branch_moved_is_finished_by_running_it_again(
 KILL = """
 import os, sys
 from pathlib import Path
-from tools.cut import Request, cut, release_lock
+from tools.release.apply import Request, cut, release_lock
 import datetime as dt
 step = sys.argv[1]
 def die(name):

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import git, run_policy
-from tools.comparison import compare
-from tools.diff import PolicyDiff, diff_policies
-from tools.diffreport import diff_to_json, render_markdown
-from tools.loader import load_policy
-from tools.snapshot import DirSnapshot
+from tools.base.loader import load_policy
+from tools.base.snapshot import DirSnapshot
+from tools.compare.diff import PolicyDiff, diff_policies
+from tools.compare.report import diff_to_json, render_markdown
+from tools.notes.gather import compare
 
 CASES = Path(__file__).parent / "cases" / "diff"
 
@@ -81,7 +81,7 @@ def test_negation_redline_shows_the_word() -> None:
 
 def test_punctuation_is_its_own_token() -> None:
     """A changed full stop is one token, not the whole word before it."""
-    from tools.redline import redline
+    from tools.compare.redline import redline
 
     segments = redline("Je meldt het.", "Je meldt het!")
     assert [(s.op, s.text) for s in segments] == [
@@ -227,8 +227,8 @@ def test_not_a_repository_exit_2(tmp_path: Path) -> None:
 
 def test_unchanged_files_are_parsed_once(tmp_path: Path) -> None:
     """Files with the same blob id on both sides are parsed once: cost follows the change."""
-    from tools.gitrepo import GitSnapshot, open_repo
-    from tools.loader import ParseCache
+    from tools.base.gitio import GitSnapshot, open_repo
+    from tools.base.loader import ParseCache
 
     repo = _git_repo_with_two_revisions(tmp_path, CASES / "08__should_to_must")
     git_repo = open_repo(repo)
@@ -259,8 +259,8 @@ def test_symlink_at_revision_fails_closed(tmp_path: Path) -> None:
 def test_unchanged_sections_not_parsed_same_diff(tmp_path: Path, branch: str) -> None:
     """Skipping the section files equal on both sides gives the diff of the whole policies."""
     from tests.bench.generate import Spec, ensure
-    from tools.loader import same_sections
-    from tools.versions import revision
+    from tools.base.loader import same_sections
+    from tools.versions.gather import revision
 
     repo = ensure(Spec(clauses=1_000, releases=6, seed=5), tmp_path)
     base, head = revision(repo, "main", None), revision(repo, branch, None)

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import MINI_FILES, run_policy
-from tools.loader import load_policy
-from tools.snapshot import DirSnapshot
+from tools.base.loader import load_policy
+from tools.base.snapshot import DirSnapshot
 
 ALGEMEEN = "policy/mini/sections/algemeen.yaml"
 
@@ -135,7 +135,7 @@ def test_shipped_policy_review_date_is_reported() -> None:
     from datetime import date
 
     from tests.conftest import ROOT
-    from tools.due import find_due
+    from tools.release.due import find_due
 
     policy, problems = load_policy(DirSnapshot(ROOT), "social-media")
     assert policy is not None and not problems

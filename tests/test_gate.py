@@ -29,9 +29,9 @@ from tests.gatekit import (
     registry,
     shipped_with_keys,
 )
-from tools.approvalrecords import APPROVALS_FOLDER
-from tools.gate import approve, judge, resolve_range
-from tools.snapshot import RevisionError
+from tools.base.snapshot import RevisionError
+from tools.gate.gather import approve, judge, resolve_range
+from tools.gate.records import APPROVALS_FOLDER
 
 CHANGED = monitoring("We kijken soms mee.")
 

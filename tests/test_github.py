@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.fakegithub import NUMBER, REPO, TOKEN, Answer, FakeGitHub, review, serve, user
-from tools.github import (
+from tools.gate.github import (
     DEFAULT_API_URL,
     Client,
     GitHubError,
@@ -22,7 +22,7 @@ from tools.github import (
     fetch_team_members,
     settings_from,
 )
-from tools.reviews import Review
+from tools.gate.reviews import Review
 
 SHA = "a" * 40
 PULL = f"/repos/{REPO}/pulls/{NUMBER}"

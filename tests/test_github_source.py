@@ -44,10 +44,10 @@ from tests.gatekit import (
     reasons,
     registry,
 )
-from tools.approvals import Verdict
-from tools.cli import main
-from tools.gate import judge_pull_request, resolve_pull_range
-from tools.github import Client, Settings
+from tools.cli.main import main
+from tools.gate.gather import judge_pull_request, resolve_pull_range
+from tools.gate.github import Client, Settings
+from tools.gate.rules import Verdict
 
 CHANGED = monitoring("We kijken soms mee.")
 LOGINS = {person: person for person in PEOPLE}

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import git, write_tree
-from tools.gitrepo import GitSnapshot, open_repo
-from tools.snapshot import git_blob_id
+from tools.base.gitio import GitSnapshot, open_repo
+from tools.base.snapshot import git_blob_id
 
 FILES = {
     "CODEOWNERS": "* @a/b\n",

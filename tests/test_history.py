@@ -10,9 +10,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from tests.conftest import git, run_policy, write_tree
-from tools.history import clause_versions, release_history
-from tools.impact import Impact
-from tools.releaseid import release_trailers
+from tools.compare.impact import Impact
+from tools.release.history import clause_versions, release_history
+from tools.versions.releaseid import release_trailers
 
 ALGEMEEN = "policy/mini/sections/algemeen.yaml"
 
@@ -177,9 +177,9 @@ def test_clause_versions_same_as_diffing_whole_releases(tmp_path: Path) -> None:
     """Reading only the files that changed between releases gives the versions that diffing
     every release whole gives (a synthetic history of 12 releases over 3 policies)."""
     from tests.bench.generate import Spec, ensure
-    from tools.diff import diff_policies
-    from tools.gitrepo import GitSnapshot, open_repo
-    from tools.loader import load_policy
+    from tools.base.gitio import GitSnapshot, open_repo
+    from tools.base.loader import load_policy
+    from tools.compare.diff import diff_policies
 
     root = ensure(Spec(clauses=600, releases=12, seed=2), tmp_path)
     repo = open_repo(root)

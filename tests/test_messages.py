@@ -14,7 +14,7 @@ import pytest
 from tests.conftest import MINI_FILES, ROOT, run_policy, write_tree
 from tests.gatekit import git_as
 from tests.releasekit import ShippedRepo, new_shipped_repo, repository_state
-from tools.cliargs import build_parser, subcommands
+from tools.cli.args import build_parser, subcommands
 
 SECTION = MINI_FILES["policy/mini/sections/privacy.yaml"]
 REGISTRY = MINI_FILES["policy/departments.yaml"]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from tools.impact import Impact
-from tools.notes import escape_body, parse_note, scaffold
-from tools.snapshot import MemorySnapshot
+from tools.base.snapshot import MemorySnapshot
+from tools.compare.impact import Impact
+from tools.notes.changenotes import escape_body, parse_note, scaffold
 
 
 def test_note_fields_and_positions() -> None:
@@ -45,7 +45,7 @@ def test_escape_body_keeps_markdown_but_not_html_or_markers() -> None:
 
 
 def test_notes_folder_is_read_sorted_and_gitkeep_ignored() -> None:
-    from tools.notes import load_notes
+    from tools.notes.changenotes import load_notes
 
     note = b"---\nclauses: []\n---\nAlgemeen.\n"
     snapshot = MemorySnapshot(

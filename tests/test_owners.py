@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, git, run_policy
-from tools.codeowners import parse_codeowners
-from tools.owners import colliding_paths, compile_rules, owners_of, path_problem
+from tools.owners.codeowners import parse_codeowners
+from tools.owners.rules import colliding_paths, compile_rules, owners_of, path_problem
 
 # The example file of GitHub's "About code owners", abridged to its distinct rules.
 GITHUB_EXAMPLE = """\

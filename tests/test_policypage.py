@@ -11,11 +11,11 @@ import pytest
 
 from tests.conftest import MINI_FILES, ROOT
 from tests.test_site import DEPARTMENTS, draft, later_release, two_releases
-from tools.htmlpage import markdown_parser
-from tools.loader import load_policy
-from tools.policypage import PolicyPage, render_policy_html, render_policy_markdown
-from tools.site import SiteSource
-from tools.snapshot import DirSnapshot, MemorySnapshot
+from tools.base.loader import load_policy
+from tools.base.snapshot import DirSnapshot, MemorySnapshot
+from tools.notes.htmlpage import markdown_parser
+from tools.site.plan import SiteSource
+from tools.site.policypage import PolicyPage, render_policy_html, render_policy_markdown
 
 HOSTILE = (
     "Tekst met <script>alert(1)</script>, &amp; een [link](https://x.nl), *nadruk*, `code`, "

@@ -10,11 +10,11 @@ import pytest
 
 from tests.conftest import MINI_FILES, git, run_policy, write_tree
 from tests.gatekit import MONITORING, make_keys, monitoring, new_gate_repo
-from tools.approvals import Ignored, Requirement, Verdict
-from tools.comparison import compare
-from tools.diagnostics import Diagnostic
-from tools.diff import PolicyDiff
-from tools.prreport import MARKER, Gate, PolicyReview, render_markdown
+from tools.base.diagnostics import Diagnostic
+from tools.compare.diff import PolicyDiff
+from tools.gate.prreport import MARKER, Gate, PolicyReview, render_markdown
+from tools.gate.rules import Ignored, Requirement, Verdict
+from tools.notes.gather import compare
 
 CASES = Path(__file__).parent / "cases"
 GOLDEN = CASES / "prreport"

@@ -16,14 +16,14 @@ from markdown_it import MarkdownIt
 from schema.models import Level
 from tests.conftest import ROOT
 from tests.test_releasenotes import CASES, EXPECTED, case_notes
-from tools.changelog import add_release
-from tools.diff import diff_policies
-from tools.impact import Impact
-from tools.loader import load_policy
-from tools.notes import load_notes
-from tools.redline import Segment
-from tools.releasenotes import Entry, ReleaseNotes, escape_text, plan_release, render_markdown
-from tools.snapshot import DirSnapshot
+from tools.base.loader import load_policy
+from tools.base.snapshot import DirSnapshot
+from tools.compare.diff import diff_policies
+from tools.compare.impact import Impact
+from tools.compare.redline import Segment
+from tools.notes.changelog import add_release
+from tools.notes.changenotes import load_notes
+from tools.notes.releasenotes import Entry, ReleaseNotes, escape_text, plan_release, render_markdown
 
 _COMMONMARK = MarkdownIt("commonmark")
 

@@ -8,11 +8,11 @@ from dataclasses import replace
 import pytest
 
 from tests.conftest import MINI_FILES
-from tools.diff import diff_policies
-from tools.impact import Impact
-from tools.loader import Policy, load_policy
-from tools.release import Facts, plan
-from tools.snapshot import MemorySnapshot
+from tools.base.loader import Policy, load_policy
+from tools.base.snapshot import MemorySnapshot
+from tools.compare.diff import diff_policies
+from tools.compare.impact import Impact
+from tools.release.plan import Facts, plan
 
 TODAY = dt.date(2026, 11, 25)
 ALGEMEEN = "policy/mini/sections/algemeen.yaml"

@@ -43,12 +43,12 @@ from tests.releasekit import (
     note,
     repository_state,
 )
-from tools.yamlfile import parse_yaml
+from tools.base.yamlfile import parse_yaml
 
 SCRIPT = ROOT / ".ci" / "release-trusted"
 CODE = ("tools", "schema", ".ci")
 CODE_FILES = ("pyproject.toml", "README.md", "noxfile.py", ".gitignore")
-GATE = "tools/approvals.py"
+GATE = "tools/gate/rules.py"
 STRICT = "return not self.problems and all(r.missing == 0 for r in self.required)"
 
 

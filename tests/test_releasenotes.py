@@ -11,13 +11,14 @@ import html5lib
 import pytest
 
 from schema.models import Level
-from tools.changelog import add_release
-from tools.diff import diff_policies
-from tools.htmlpage import render_page
-from tools.impact import Impact
-from tools.loader import Policy, load_policy
-from tools.notes import load_notes, parse_note
-from tools.releasenotes import (
+from tools.base.loader import Policy, load_policy
+from tools.base.snapshot import DirSnapshot
+from tools.compare.diff import diff_policies
+from tools.compare.impact import Impact
+from tools.notes.changelog import add_release
+from tools.notes.changenotes import load_notes, parse_note
+from tools.notes.htmlpage import render_page
+from tools.notes.releasenotes import (
     Entry,
     ReleaseNotes,
     bump,
@@ -27,7 +28,6 @@ from tools.releasenotes import (
     release_title,
     render_markdown,
 )
-from tools.snapshot import DirSnapshot
 
 CASES = Path(__file__).parent / "cases" / "releasenotes"
 HTML = "{http://www.w3.org/1999/xhtml}"

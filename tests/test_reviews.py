@@ -6,10 +6,7 @@ from __future__ import annotations
 import pytest
 
 from schema.models import Registry
-from tools.approvals import Change, ChangedPath, Contribution, Governance, evaluate_approvals
-from tools.codeowners import parse_codeowners
-from tools.owners import compile_rules
-from tools.reviews import (
+from tools.gate.reviews import (
     PullCommit,
     PullRequest,
     Review,
@@ -18,6 +15,9 @@ from tools.reviews import (
     reviewed_commits,
     team_handles,
 )
+from tools.gate.rules import Change, ChangedPath, Contribution, Governance, evaluate_approvals
+from tools.owners.codeowners import parse_codeowners
+from tools.owners.rules import compile_rules
 
 A, B = "a" * 40, "b" * 40
 PATH = "policy/p/sections/monitoring.yaml"

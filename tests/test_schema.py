@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from schema.models import Clause, Level, PolicyMeta
 from tests.conftest import ROOT, run_policy
-from tools.jsonschema import render_schemas
+from tools.base.jsonschema import render_schemas
 
 
 def test_committed_schemas_are_current() -> None:

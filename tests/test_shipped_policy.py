@@ -6,9 +6,9 @@ from collections import Counter
 
 from schema.models import NORMATIVE_LEVELS
 from tests.conftest import ROOT
-from tools.loader import load_policy
-from tools.snapshot import DirSnapshot
-from tools.validate import covered_elements, validate_policies
+from tools.base.loader import load_policy
+from tools.base.snapshot import DirSnapshot
+from tools.validate.checks import covered_elements, validate_policies
 
 SEED_ELEMENTS = [
     "doel-en-scope",

@@ -15,14 +15,13 @@ import html5lib
 import pytest
 
 from tests.conftest import MINI_FILES
-from tools.diff import diff_policies
-from tools.htmlpage import render_page
-from tools.impact import Impact
-from tools.loader import Policy, load_policy
-from tools.policypage import PolicyPage, render_policy_markdown
-from tools.releaseid import ReleaseRecord
-from tools.releasenotes import link_clause_headings
-from tools.site import (
+from tools.base.loader import Policy, load_policy
+from tools.base.snapshot import MemorySnapshot
+from tools.compare.diff import diff_policies
+from tools.compare.impact import Impact
+from tools.notes.htmlpage import render_page
+from tools.notes.releasenotes import link_clause_headings
+from tools.site.plan import (
     DRAFT_BANNER,
     Edition,
     PolicySource,
@@ -32,7 +31,8 @@ from tools.site import (
     split_releases,
     unchanged_clauses,
 )
-from tools.snapshot import MemorySnapshot
+from tools.site.policypage import PolicyPage, render_policy_markdown
+from tools.versions.releaseid import ReleaseRecord
 
 CASES = Path(__file__).parent / "cases"
 SITE_CASES = CASES / "site"

@@ -25,7 +25,7 @@ from tests.releasekit import (
     run_as,
 )
 from tests.test_site import broken_links
-from tools.sitebuild import MANIFEST, SiteOutputError, write_site
+from tools.site.build import MANIFEST, SiteOutputError, write_site
 
 HTML = "{http://www.w3.org/1999/xhtml}"
 
@@ -505,8 +505,8 @@ def test_base_url_makes_feed_links_absolute(mini_repo: Callable[..., Path]) -> N
 KILL_SITE = """
 import os, sys
 from pathlib import Path
-from tools.site import plan_site
-from tools.sitebuild import gather_site, write_site
+from tools.site.plan import plan_site
+from tools.site.build import gather_site, write_site
 step, draft = sys.argv[2], sys.argv[3] == "draft"
 def die(name):
     if name == step or (step == "first-file" and name.startswith("written:")):

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.gatekit import make_key, public
-from tools.sshkeygen import public_key_of, sign, verify
-from tools.sshsig import (
+from tools.signing.sshkeygen import public_key_of, sign, verify
+from tools.signing.sshsig import (
     SignatureFormatError,
     fingerprint,
     key_blob,

@@ -18,8 +18,8 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from tests.conftest import ROOT, run_policy
-from tools.prreport import MARKER
-from tools.yamlfile import parse_yaml
+from tools.base.yamlfile import parse_yaml
+from tools.gate.prreport import MARKER
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 GITLAB = [ROOT / ".gitlab-ci.yml", ROOT / ".gitlab" / "ci" / "policy.gitlab-ci.yml"]
@@ -274,7 +274,7 @@ def test_pre_commit_hooks_run_real_commands() -> None:
     hooks = load(HOOKS)
     assert [h["id"] for h in hooks] == ["policy-validate", "policy-changelog-check"]
     scripts = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    assert 'policy = "tools.cli:main"' in scripts  # pre-commit installs the package
+    assert 'policy = "tools.cli.main:main"' in scripts  # pre-commit installs the package
     tracked = ["CODEOWNERS", "policy/departments.yaml", "policy/social-media/policy.yaml"]
     for hook in hooks:
         assert hook["language"] == "python"
@@ -282,7 +282,7 @@ def test_pre_commit_hooks_run_real_commands() -> None:
         assert program == "policy"
         files = [f for f in tracked if re.search(hook["files"], f)]
         assert files, hook["id"]
-        assert not re.search(hook["files"], "tools/cli.py")
+        assert not re.search(hook["files"], "tools/cli/main.py")
         arguments = files if hook["pass_filenames"] else []
         result = run_policy(*command, *arguments, cwd=ROOT)
         assert result.returncode == 0, result.stdout + result.stderr

@@ -24,8 +24,8 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tools.impact import Impact
-from tools.releaseid import release_trailers
+from tools.compare.impact import Impact
+from tools.versions.releaseid import release_trailers
 
 GENERATOR_VERSION = 2
 """Bump when the output changes, so that cached repositories are rebuilt."""

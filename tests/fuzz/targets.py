@@ -19,11 +19,11 @@ from pathlib import Path
 from pathspec.patterns.gitignore.basic import GitIgnoreBasicPattern
 
 from schema.models import ChangeNote, PolicyMeta, Registry, Section
-from tools.codeowners import owner_positions, parse_codeowners
-from tools.loader import validate_document
-from tools.notes import parse_note
-from tools.owners import compile_rules, lint_ownership, owners_of, path_problem
-from tools.yamlfile import parse_yaml
+from tools.base.loader import validate_document
+from tools.base.yamlfile import parse_yaml
+from tools.notes.changenotes import parse_note
+from tools.owners.codeowners import owner_positions, parse_codeowners
+from tools.owners.rules import compile_rules, lint_ownership, owners_of, path_problem
 
 ROOT = Path(__file__).resolve().parents[2]
 KIB = 1024

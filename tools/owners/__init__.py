@@ -1,0 +1,1 @@
+"""Who owns what: CODEOWNERS, its matcher, and the ownership rules built from it."""

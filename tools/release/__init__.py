@@ -1,0 +1,1 @@
+"""Releasing: the plan, applying it as a commit and tag, the history and what is due."""

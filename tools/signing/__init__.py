@@ -1,0 +1,1 @@
+"""SSH signatures: their format, and ssh-keygen that makes and checks them."""

@@ -1,0 +1,346 @@
+"""The shell of the employees' site: gather its input from the repository, write it to a folder.
+
+``gather_site`` reads the release history from git (``tools/release/history.py``) and, for the pure
+plan of ``tools/site/plan.py``, the text of the release in force today and of each release that
+takes effect later, each from the snapshot at its tag (``tools/base/gitio.py``): the policy with the
+registry and ``CODEOWNERS`` of that release. The working tree gives the list of policies, the
+organisation, the committed release notes and changelogs, and the text only for a draft
+(``--draft``) and ``policy render``. "Today" is ``tools/base/clock.py``'s, so a site built with
+``SOURCE_DATE_EPOCH`` set is the same on any day. ``write_site`` writes a plan: into a new or empty
+folder, or over a previous site output, which it recognises by the manifest it left there
+(``.policy-site.json``: every file it wrote, with its SHA-256). It never touches another folder, and
+it never deletes a file it did not write: a page of the previous output that the new plan lacks is
+removed only while its content is still what was written. Each file is written atomically
+(``tools/base/fileio.py``). Before the first file, the manifest is written with the files about to
+be written under ``writing``; after the last, without: a run killed or failed part way leaves a
+folder the next run recognises as its own (each file old or new, and perhaps a temporary file of
+``write_atomic``, which it removes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from schema.models import PolicyMeta
+from tools.base import clock
+from tools.base.diagnostics import Diagnostic, LoadError
+from tools.base.fileio import write_atomic
+from tools.base.gitio import GitSnapshot, open_repo
+from tools.base.loader import ParseCache, Policy, load_file, load_policy, load_registry, policy_ids
+from tools.base.snapshot import DirSnapshot, RevisionError, Snapshot, SnapshotError
+from tools.notes.gather import compare
+from tools.owners.codeowners import CODEOWNERS_PATH, parse_codeowners
+from tools.owners.rules import compile_rules, owners_of
+from tools.site.plan import Edition, PolicySource, SiteSource, split_releases, unchanged_clauses
+from tools.site.policypage import PolicyPage
+from tools.versions.releaseid import ReleaseRecord
+
+MANIFEST = ".policy-site.json"
+GENERATOR = "policy site"
+PUBLISHED = 0o644
+"""Files of the site are for everyone to read: a web server runs as another user."""
+
+
+class SiteOutputError(Exception):
+    """The output folder cannot take the site (it holds other files, or is not a folder)."""
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    written: tuple[str, ...]
+    removed: tuple[str, ...]
+    """Files of the previous output that the site no longer has."""
+    kept: tuple[str, ...]
+    """Files of the previous output that the site no longer has but someone changed: left."""
+
+
+def _read(snapshot: Snapshot, path: str) -> str | None:
+    """A text file of the working tree; None when absent. The site publishes what it reads, so
+    a symbolic link (which could point anywhere) is refused."""
+    try:
+        return snapshot.read(path).decode("utf-8")
+    except KeyError:
+        return None
+    except (SnapshotError, UnicodeDecodeError) as error:
+        problem = Diagnostic(path, 0, 0, "unsafe-file", str(error), "make it a UTF-8 text file")
+        raise LoadError(f"{path} cannot be published", [problem]) from None
+
+
+def _responsible(
+    snapshot: Snapshot, policy_id: str, sections: list[str], handles: Mapping[str, str]
+) -> dict[str, tuple[str, ...]]:
+    """Section id -> the names of the departments of every required CODEOWNERS section."""
+    text = _read(snapshot, CODEOWNERS_PATH)
+    if text is None:
+        return {}
+    rules, problems = parse_codeowners(CODEOWNERS_PATH, text)
+    if problems:
+        # The site names the departments responsible; from a file it cannot read it would
+        # name the wrong ones.
+        raise LoadError(
+            f"{CODEOWNERS_PATH} at {_label(snapshot)} has errors; fix it first", problems
+        )
+    compiled = compile_rules(rules)
+    found: dict[str, tuple[str, ...]] = {}
+    for section in sections:
+        ownership = owners_of(compiled, f"policy/{policy_id}/sections/{section}.yaml")
+        names: list[str] = []
+        for entry in ownership.sections:
+            if not entry.section.optional:
+                names += [handles.get(owner, owner) for owner in entry.owners]
+        found[section] = tuple(dict.fromkeys(names))
+    return found
+
+
+def gather_site(
+    root: Path, base_url: str | None = None, *, draft: bool = False, only: str | None = None
+) -> SiteSource:
+    """Everything the site shows (``only``: of that policy alone): per policy the release in
+    force today (``tools/base/clock.py``) and the releases that take effect later, each read at its
+    tag; with ``draft``, the working tree's text instead."""
+    snapshot = DirSnapshot(root, label="working tree")
+    cache = ParseCache()
+    registry, problems = load_registry(snapshot, cache)
+    if registry is None or problems:
+        raise LoadError("the departments registry does not load; fix it first", problems)
+    ids = policy_ids(snapshot)
+    if only is not None and only not in ids:
+        raise RevisionError(f"no policy '{only}' in the working tree (policies: {', '.join(ids)})")
+    today = None if draft else clock.today()
+    sources = tuple(
+        _gather_policy(root, snapshot, cache, policy_id, today)
+        for policy_id in ([only] if only is not None else ids)
+    )
+    return SiteSource(registry.model.organisation, sources, base_url, draft)
+
+
+def gather_working_page(root: Path, policy_id: str) -> PolicyPage:
+    """The page of the policy as it is in the working tree (``policy render``)."""
+    current = gather_site(root, draft=True, only=policy_id).policies[0].current
+    assert current is not None  # a draft always shows the working tree
+    return current.page
+
+
+def _gather_policy(
+    root: Path, snapshot: Snapshot, cache: ParseCache, policy_id: str, today: dt.date | None
+) -> PolicySource:
+    """One policy: with ``today``, the releases to show; without, the working tree (a draft)."""
+    from tools.release.history import release_history
+
+    history = release_history(root, policy_id)
+    if today is None:
+        current: Edition | None = Edition(_working_page(root, snapshot, cache, policy_id, history))
+        later: tuple[Edition, ...] = ()
+    else:
+        in_force, coming = split_releases(history, today)
+        current = _release_edition(root, in_force, history) if in_force is not None else None
+        later = tuple(_release_edition(root, release, history) for release in coming)
+    shown = [e.page.policy.meta.model for e in (current, *later) if e is not None]
+    meta = shown[0] if shown else _working_meta(snapshot, cache, policy_id)
+    notes = {
+        r.version: text
+        for r in history
+        if (text := _read(snapshot, f"changelog/{policy_id}/{r.version}.md")) is not None
+    }
+    changelog = _read(snapshot, f"changelog/{policy_id}/CHANGELOG.md")
+    return PolicySource(
+        policy_id, " ".join(meta.title.split()), meta.language, current, later, tuple(history),
+        notes, changelog,
+    )  # fmt: skip
+
+
+def _page(
+    snapshot: Snapshot, cache: ParseCache, policy: Policy, versions: Mapping[str, str]
+) -> PolicyPage:
+    """A policy's page with the departments and CODEOWNERS of the same snapshot."""
+    registry, problems = load_registry(snapshot, cache)
+    if registry is None or problems:
+        raise LoadError(f"the departments registry at {_label(snapshot)} does not load", problems)
+    departments = registry.model.departments
+    handles = {d.handle: d.name for d in departments}
+    sections = [s.model.id for s in policy.sections]
+    return PolicyPage(
+        policy,
+        _responsible(snapshot, policy.id, sections, handles),
+        {d.id: d.name for d in departments},
+        versions,
+    )
+
+
+def _label(snapshot: Snapshot) -> str:
+    return str(getattr(snapshot, "label", "the snapshot"))
+
+
+def _working_page(
+    root: Path,
+    snapshot: Snapshot,
+    cache: ParseCache,
+    policy_id: str,
+    history: Sequence[ReleaseRecord],
+) -> PolicyPage:
+    """The working tree's text; a clause changed since the last release has no version."""
+    from tools.release.history import clause_versions
+
+    policy, problems = load_policy(snapshot, policy_id, cache)
+    if policy is None or problems:
+        raise LoadError(f"policy '{policy_id}' does not load; fix it first", problems)
+    versions: dict[str, str] = {}
+    if history:
+        since_release = compare(root, None, None, policy_id=policy_id)
+        unchanged = unchanged_clauses((c.id for _, _, c in policy.clauses()), since_release)
+        versions = clause_versions(root, policy_id, unchanged, history)
+    return _page(snapshot, cache, policy, versions)
+
+
+def _release_edition(
+    root: Path, release: ReleaseRecord, history: Sequence[ReleaseRecord]
+) -> Edition:
+    """A release's text, read at its tag (never from a commit only its trailers name: anybody
+    can write a trailer), with the version in which each of its clauses last changed."""
+    from tools.release.history import clause_versions
+
+    if not release.tagged:
+        raise RevisionError(
+            f"{release.policy} {release.version} is released (commit {release.commit[:12]}) "
+            f"but its tag {release.tag} is not here; fetch the tags: git fetch --tags"
+        )
+    snapshot = GitSnapshot(open_repo(root), release.tag)
+    cache = ParseCache()
+    policy, problems = load_policy(snapshot, release.policy, cache)
+    if policy is None or problems:
+        raise LoadError(f"{release.tag}: the released policy does not load", problems)
+    until = history[: list(history).index(release) + 1]
+    clauses = [clause.id for _, _, clause in policy.clauses()]
+    versions = clause_versions(root, release.policy, clauses, until)
+    return Edition(_page(snapshot, cache, policy, versions), release)
+
+
+def _working_meta(snapshot: Snapshot, cache: ParseCache, policy_id: str) -> PolicyMeta:
+    """The working tree's ``policy.yaml``: the name of a policy that has no release to show."""
+    meta, problems = load_file(snapshot, f"policy/{policy_id}/policy.yaml", PolicyMeta, cache)
+    if meta is None or problems:
+        raise LoadError(f"policy '{policy_id}' does not load; fix it first", problems)
+    return meta.model
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _previous_files(out: Path) -> dict[str, set[str]] | None:
+    """The files of the previous output (path -> the SHA-256 each may have: a run that did not
+    finish leaves a file old or new), or None when ``out`` is no output of ours (and not
+    empty). A folder holding only temporary files of the manifest is empty: a run killed while
+    writing it left them."""
+    if not out.exists():
+        return {}
+    if not out.is_dir():
+        raise SiteOutputError(f"{out} exists and is not a folder")
+    manifest = out / MANIFEST
+    if manifest.is_file():
+        try:
+            data = json.loads(manifest.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            return None
+        if isinstance(data, dict) and data.get("generator") == GENERATOR:
+            found: dict[str, set[str]] = {}
+            for key in ("files", "writing"):
+                files = data.get(key, {})
+                if not isinstance(files, dict):
+                    return None
+                for path, value in files.items():
+                    known = value if isinstance(value, list) else [value]
+                    found.setdefault(str(path), set()).update(str(digest) for digest in known)
+            return found
+        return None
+    return {} if all(_is_temporary(entry, MANIFEST) for entry in out.iterdir()) else None
+
+
+def _is_temporary(path: Path, name: str) -> bool:
+    """A temporary file ``write_atomic`` made for ``name`` (``.name.`` and 8 random
+    characters), left by a process killed while writing it."""
+    pattern = rf"\.{re.escape(name)}\.[a-z0-9_]{{8}}"
+    return path.is_file() and not path.is_symlink() and re.fullmatch(pattern, path.name) is not None
+
+
+def _remove_temporaries(out: Path, relatives: Sequence[str]) -> None:
+    """The temporary files a killed run left beside the files of the site and its manifest."""
+    for relative in (*relatives, MANIFEST):
+        target = _inside(out, relative)
+        if target.parent.is_dir() and not target.parent.is_symlink():
+            for entry in target.parent.glob(f".{target.name}.*"):
+                if _is_temporary(entry, target.name):
+                    entry.unlink()
+
+
+def _inside(out: Path, relative: str) -> Path:
+    """``out / relative``, refusing paths and symbolic links that lead out of ``out``."""
+    parts = Path(relative).parts
+    if ".." in parts or Path(relative).is_absolute():
+        raise SiteOutputError(f"{relative}: not a path inside the site")
+    for depth in range(1, len(parts)):
+        if (out.joinpath(*parts[:depth])).is_symlink():
+            raise SiteOutputError(f"{out / Path(*parts[:depth])} is a symbolic link; remove it")
+    return out / relative
+
+
+def _write_manifest(
+    out: Path, files: Mapping[str, str], writing: Mapping[str, set[str]] | None = None
+) -> None:
+    """The manifest: the files written, or (``writing``) every content each file of the folder
+    may have while a run is under way."""
+    manifest: dict[str, object] = {"generator": GENERATOR, "files": dict(sorted(files.items()))}
+    if writing is not None:
+        manifest["writing"] = {path: sorted(known) for path, known in sorted(writing.items())}
+    write_atomic(
+        out / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n", mode=PUBLISHED
+    )
+
+
+def write_site(
+    out: Path, files: Mapping[str, str], *, on_step: Callable[[str], None] | None = None
+) -> WriteResult:
+    """Write the site into ``out``: new, empty, or a previous site output (see the module).
+    ``on_step`` is told each step done (``started``, ``written:PATH``, ``files-written``,
+    ``old-removed``, ``finished``)."""
+    step = on_step or (lambda name: None)
+    previous = _previous_files(out)
+    if previous is None:
+        raise SiteOutputError(
+            f"{out} holds files that are not a previous site output (no {MANIFEST}); "
+            "give an empty or new folder with --out"
+        )
+    digests = {rel: _digest(text.encode("utf-8")) for rel, text in files.items()}
+    _remove_temporaries(out, [*previous, *files])
+    # Every file the folder may hold from now on is in the manifest before it is written.
+    writing = {relative: set(known) for relative, known in previous.items()}
+    for relative, digest in digests.items():
+        writing.setdefault(relative, set()).add(digest)
+    _write_manifest(out, {}, writing)
+    step("started")
+    written = []
+    for relative, text in files.items():
+        write_atomic(_inside(out, relative), text, mode=PUBLISHED)
+        written.append(relative)
+        step(f"written:{relative}")
+    step("files-written")
+    removed, kept = [], []
+    for relative, known in sorted(previous.items()):
+        if relative in files:
+            continue
+        path = _inside(out, relative)
+        if path.is_file() and _digest(path.read_bytes()) in known:
+            path.unlink()
+            removed.append(relative)
+        elif path.exists():
+            kept.append(relative)
+    step("old-removed")
+    _write_manifest(out, digests)
+    step("finished")
+    return WriteResult(tuple(written), tuple(removed), tuple(kept))

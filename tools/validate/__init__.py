@@ -1,0 +1,1 @@
+"""Validation of policies, the department registry and CODEOWNERS."""

@@ -1,0 +1,1 @@
+"""Released versions: release tags and trailers, and finding a version in git."""
