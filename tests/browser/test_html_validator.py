@@ -24,8 +24,8 @@ pytestmark = pytest.mark.browser
 
 GOLDEN = sorted(
     [
-        *ROOT.glob("tests/cases/releasenotes/*/expected.html"),
-        *ROOT.glob("tests/cases/site/**/*.html"),
+        *ROOT.glob("tests/notes/cases/releasenotes/*/expected.html"),
+        *ROOT.glob("tests/site/cases/site/**/*.html"),
     ]
 )
 

@@ -6,9 +6,9 @@ an automated accessibility check (axe-core). ``nox -s browser`` runs these tests
 ``pytest`` deselects them (marker ``browser``), and playwright is imported lazily so that
 collecting them never needs it.
 
-Pages: every golden ``tests/cases/releasenotes/*/expected.html``, what
+Pages: every golden ``tests/notes/cases/releasenotes/*/expected.html``, what
 ``policy changelog preview --format html`` prints for the shipped policy, every golden page of
-the employees' site (``tests/cases/site/**/*.html``: index, policy pages, the page of a version
+the employees' site (``tests/site/cases/site/**/*.html``: index, policy pages, the page of a version
 that takes effect later, release notes, changelogs, a draft) and the pages ``policy site`` and
 ``policy site --draft`` build for the shipped repository (the draft holds the whole policy text
 even before its first release). To check more files
@@ -38,8 +38,8 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.browser
 
-GOLDEN = sorted(ROOT.glob("tests/cases/releasenotes/*/expected.html"))
-SITE_GOLDEN = sorted(ROOT.glob("tests/cases/site/**/*.html"))
+GOLDEN = sorted(ROOT.glob("tests/notes/cases/releasenotes/*/expected.html"))
+SITE_GOLDEN = sorted(ROOT.glob("tests/site/cases/site/**/*.html"))
 EXTRA = [Path(p) for p in os.environ.get("POLICY_HTML_PAGES", "").split(":") if p]
 CLI = "cli-preview"  # stands for the page the CLI prints; made by the page_path fixture
 # The shipped repository's site as `policy site` (and `--draft`) writes it; made by the
@@ -68,7 +68,7 @@ def _page_id(page: str | Path) -> str:
     if isinstance(page, str):
         return page
     if page in SITE_GOLDEN:
-        return page.relative_to(ROOT / "tests" / "cases").as_posix()
+        return page.relative_to(ROOT / "tests" / "site" / "cases").as_posix()
     return page.parent.name if page in GOLDEN else str(page)
 
 
@@ -188,8 +188,8 @@ def load(browser: Browser, path: Path, size: tuple[int, int, bool] = DESKTOP) ->
 
 def test_golden_pages_exist() -> None:
     """The golden pages are there to check (a wrong glob would check nothing)."""
-    assert GOLDEN, "no golden HTML pages found: tests/cases/releasenotes/*/expected.html"
-    assert len(SITE_GOLDEN) >= 8, "too few golden site pages: tests/cases/site/**/*.html"
+    assert GOLDEN, "no golden HTML pages found: tests/notes/cases/releasenotes/*/expected.html"
+    assert len(SITE_GOLDEN) >= 8, "too few golden site pages: tests/site/cases/site/**/*.html"
 
 
 def test_loads_cleanly(browser: Browser, page_path: Path) -> None:

@@ -5,7 +5,7 @@ must come back as ``Diagnostic`` values, so any exception is a defect, and so is
 takes longer than ``budget`` (1 s per 100 KiB started). The same functions run over the seed
 corpus in ``tests/test_fuzz_targets.py``, without atheris and untimed (timing is the fuzzer's
 and ``speed_cases``'), so the harness is tested with the suite. Seeds: the shipped files
-(``policy/``, ``CODEOWNERS``, ``changelog/``), the test cases (``tests/cases/``), and a few
+(``policy/``, ``CODEOWNERS``, ``changelog/``), the test cases (``tests/*/cases/``), and a few
 hostile shapes that once made a parser quadratic or backtrack.
 """
 
@@ -152,14 +152,14 @@ def _files(*patterns: str) -> Iterator[bytes]:
 
 
 def _yaml_seeds() -> Iterator[bytes]:
-    yield from _files("policy/**/*.yaml", "tests/cases/**/*.yaml")
+    yield from _files("policy/**/*.yaml", "tests/*/cases/**/*.yaml")
     # Each unknown key once made locating errors scan the mapping: quadratic.
     yield b"id: x\ntitle: X\n" + b"".join(b"k%d: v\n" % i for i in range(16_000))
     yield b"clauses:\n" + b'  - title: "a\\u200bb"\n    id: zz\n' * 4000
 
 
 def _codeowners_seeds() -> Iterator[bytes]:
-    yield from _files("CODEOWNERS", "tests/cases/**/CODEOWNERS")
+    yield from _files("CODEOWNERS", "tests/*/cases/**/CODEOWNERS")
     yield b"* @a\n[S][2] @s\n/docs/ @d\n^[O] @o\n*.md\n/a/**/b/ x@y.nl\n"
     yield b"! @x\nab\\ @x\no[z-a] @x\npath\\ with\\ spaces/ @x\n"
     yield b"[S][" + b"9" * 5000 + b"] @a\n* @b\n"  # int() refuses over 4,300 digits
@@ -169,7 +169,7 @@ def _codeowners_seeds() -> Iterator[bytes]:
 
 
 def _note_seeds() -> Iterator[bytes]:
-    yield from _files("changelog/**/*.md", "tests/cases/**/changelog/**/*.md")
+    yield from _files("changelog/**/*.md", "tests/*/cases/**/changelog/**/*.md")
     yield b"---\nclauses:\n  - sm-001\nimpact: minor\n---\n\nJe mag nu meer.\n"
     yield b"---\nclauses: [sm-001]\n---\n# Kop\n\n![x](y)\n"
     # A note of about 1 MiB was parsed whole before its length was checked.

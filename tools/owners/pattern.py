@@ -1,11 +1,11 @@
 """One CODEOWNERS pattern compiled to a matcher that cannot backtrack: any pattern, any path.
 
 Pure. The semantics are gitignore's as GitHub documents them for CODEOWNERS, exactly as
-``pathspec``'s ``GitIgnoreBasicPattern`` implements them (tests/test_owners.py compares the two
-on GitHub's vectors and on generated patterns): a leading or middle ``/`` anchors the pattern at
+``pathspec``'s ``GitIgnoreBasicPattern`` implements them (tests/owners/test_rules.py compares the
+two on GitHub's vectors and on generated patterns): a leading or middle ``/`` anchors the pattern at
 the root, a single segment matches at any depth, a trailing ``/`` (or ``/**``) means everything
-below, ``**`` as a segment spans zero or more folders, ``*`` and ``?`` do not cross ``/``, a
-final ``*`` segment matches direct children only, and a pattern matches a folder's contents.
+below, ``**`` as a segment spans zero or more folders, ``*`` and ``?`` do not cross ``/``, a final
+``*`` segment matches direct children only, and a pattern matches a folder's contents.
 
 Why not a regular expression: Python's ``re`` backtracks, so ``*a*a*a…b`` or ``**/x/**/x/…``
 take time exponential in the pattern on an unlucky path (a CODEOWNERS line of 30 stars kept a

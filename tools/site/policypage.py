@@ -6,7 +6,7 @@ release history) in, a page out. The page is built once as a few plain blocks (h
 paragraphs of lines, the table of contents), then written as Markdown (``policy render
 --format markdown``) or straight as HTML: a policy of thousands of clauses is plain text, and
 parsing its Markdown back would cost the site most of its time. The HTML is exactly what
-markdown-it makes of the Markdown (``tests/test_policypage.py`` holds them equal).
+markdown-it makes of the Markdown (``tests/site/test_policypage.py`` holds them equal).
 
 The page opens with the version, the dates and a table of contents (*Inhoud*); each section
 says who is responsible for it, and each clause gets a heading with the id as its anchor

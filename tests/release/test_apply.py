@@ -667,7 +667,7 @@ def test_a_killed_release_is_finished_by_running_it_again(
 
     env = {
         **os.environ,
-        "PYTHONPATH": str(Path(__file__).resolve().parent.parent),
+        "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
         "GIT_CONFIG_GLOBAL": os.devnull,
         "GIT_AUTHOR_NAME": "anouk",
         "GIT_AUTHOR_EMAIL": "anouk@t.nl",
@@ -939,7 +939,7 @@ def test_an_unfinished_release_whose_file_was_edited_since_is_left_alone(
     minor_change(released)
     env = {
         **os.environ,
-        "PYTHONPATH": str(Path(__file__).resolve().parent.parent),
+        "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
         "GIT_CONFIG_GLOBAL": os.devnull,
     }
     for who in ("AUTHOR", "COMMITTER"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_releasenotes import case_notes
+from tests.notes.test_releasenotes import case_notes
 from tools.notes.changelog import ChangelogError, add_release, render_entry
 
 

@@ -15,7 +15,7 @@ from markdown_it import MarkdownIt
 
 from schema.models import Level
 from tests.conftest import ROOT
-from tests.test_releasenotes import CASES, EXPECTED, case_notes
+from tests.notes.test_releasenotes import CASES, EXPECTED, case_notes
 from tools.base.loader import load_policy
 from tools.base.snapshot import DirSnapshot
 from tools.compare.diff import diff_policies

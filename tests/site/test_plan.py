@@ -14,7 +14,7 @@ import feedparser
 import html5lib
 import pytest
 
-from tests.conftest import MINI_FILES
+from tests.conftest import MINI_FILES, ROOT
 from tools.base.loader import Policy, load_policy
 from tools.base.snapshot import MemorySnapshot
 from tools.compare.diff import diff_policies
@@ -36,7 +36,7 @@ from tools.versions.releaseid import ReleaseRecord
 
 CASES = Path(__file__).parent / "cases"
 SITE_CASES = CASES / "site"
-NOTES = CASES / "releasenotes"
+NOTES = ROOT / "tests/notes/cases/releasenotes"
 HTML = "{http://www.w3.org/1999/xhtml}"
 DEPARTMENTS = {"hr": "HR", "communicatie": "Communicatie"}
 

@@ -24,7 +24,7 @@ from tests.releasekit import (
     note,
     run_as,
 )
-from tests.test_site import broken_links
+from tests.site.test_plan import broken_links
 from tools.site.build import MANIFEST, SiteOutputError, write_site
 
 HTML = "{http://www.w3.org/1999/xhtml}"
@@ -542,7 +542,7 @@ def test_a_killed_site_build_is_finished_by_running_it_again(
         draft = run_policy("site", "--draft", "--out", str(out), cwd=released_repo)
         assert draft.returncode == 0, draft.stderr
     env = {**os.environ, "SOURCE_DATE_EPOCH": day_epoch("2026-11-25")}
-    env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
     killed = subprocess.run(
         [sys.executable, "-c", KILL_SITE, str(out), step, "normal"],
         cwd=released_repo,

@@ -10,7 +10,7 @@ from dataclasses import replace
 import pytest
 
 from tests.conftest import MINI_FILES, ROOT
-from tests.test_site import DEPARTMENTS, draft, later_release, two_releases
+from tests.site.test_plan import DEPARTMENTS, draft, later_release, two_releases
 from tools.base.loader import load_policy
 from tools.base.snapshot import DirSnapshot, MemorySnapshot
 from tools.notes.htmlpage import markdown_parser

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import MINI_FILES, git, run_policy, write_tree
+from tests.conftest import MINI_FILES, ROOT, git, run_policy, write_tree
 from tests.gatekit import MONITORING, make_keys, monitoring, new_gate_repo
 from tools.base.diagnostics import Diagnostic
 from tools.compare.diff import PolicyDiff
@@ -23,7 +23,7 @@ ALGEMEEN = "policy/mini/sections/algemeen.yaml"
 
 def case_diff(name: str) -> PolicyDiff:
     """A diff golden case's diff, labelled base/ and head/."""
-    case = CASES / "diff" / name
+    case = ROOT / "tests/compare/cases/diff" / name
     diff = compare(case / "head", None, None, base_dir=case / "base", head_dir=case / "head")
     return dataclasses.replace(diff, base="base/", head="head/")
 
