@@ -1,0 +1,233 @@
+"""Commands that check and show: ``validate``, ``diff``, ``owners``, ``schema``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tools.base.diagnostics import (
+    Diagnostic,
+    render_github,
+    render_text,
+    sort_diagnostics,
+    to_code_quality,
+)
+from tools.base.snapshot import DirSnapshot
+from tools.cli.args import UsageError
+from tools.cli.output import EXIT_OK, EXIT_PROBLEMS, plural, print_diagnostics
+
+if TYPE_CHECKING:
+    from tools.owners.rules import Ownership
+    from tools.validate.checks import Report
+
+
+def _policy_targets(root: Path, start: Path, paths: Sequence[str]) -> tuple[set[str], bool]:
+    """Policy ids named by PATHs, and whether repository-wide files are named."""
+    ids: set[str] = set()
+    repository_files = False
+    for name in paths:
+        path = (start / name).resolve()
+        if not path.exists():
+            raise UsageError(f"{name}: no such file or folder")
+        try:
+            parts = path.relative_to(root).parts
+        except ValueError:
+            raise UsageError(f"{name}: outside the repository at {root}") from None
+        if len(parts) >= 2 and parts[0] == "policy" and (root / "policy" / parts[1]).is_dir():
+            ids.add(parts[1])
+        elif parts in ((), ("policy",), ("policy", "departments.yaml"), ("CODEOWNERS",)):
+            repository_files = True
+            if len(parts) < 2 and parts != ("CODEOWNERS",):
+                ids.update(p.name for p in (root / "policy").iterdir() if p.is_dir())
+        else:
+            raise UsageError(f"{name}: not a policy file; give a folder or file under policy/")
+    return ids, repository_files
+
+
+def validate(root: Path, args: argparse.Namespace) -> int:
+    from tools.validate.checks import validate_policies  # lazy: keeps `policy --version` instant
+
+    snapshot = DirSnapshot(root)
+    if args.paths:
+        ids, repository_files = _policy_targets(root, args.start, args.paths)
+        report = validate_policies(snapshot, ids, include_repository_files=repository_files)
+    else:
+        report = validate_policies(snapshot)
+    print(_render_report(report, args.format))
+    return EXIT_OK if report.valid else EXIT_PROBLEMS
+
+
+def _render_report(report: Report, output: str) -> str:
+    if output == "json":
+        return json.dumps(
+            {
+                "valid": report.valid,
+                "errors": [d.to_json() for d in report.diagnostics],
+                "policies": [
+                    {
+                        "id": p.id,
+                        "version": p.version,
+                        "clauses": p.clauses,
+                        "elements": list(p.elements),
+                    }
+                    for p in report.policies
+                ],
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
+    if output == "github":
+        return "\n".join(render_github(d) for d in report.diagnostics) or "policy: valid"
+    if output == "gitlab":
+        return json.dumps(to_code_quality(report.diagnostics), indent=2, ensure_ascii=False)
+    lines = [render_text(d) for d in report.diagnostics]
+    for summary in report.policies:
+        lines.append(
+            f"{summary.id} {summary.version}: {summary.clauses} clauses, "
+            f"{len(summary.elements)} elements covered"
+        )
+    count = len(report.diagnostics)
+    lines.append("valid" if report.valid else f"{count} error{'s' if count != 1 else ''} found")
+    return "\n".join(lines)
+
+
+def diff(root: Path, args: argparse.Namespace) -> int:
+    from tools.compare import report as diffreport
+    from tools.notes.gather import compare
+
+    if args.base_dir is not None and args.base is not None:
+        raise UsageError("give BASE or --base-dir, not both")
+    if args.head_dir is not None and args.head is not None:
+        raise UsageError("give HEAD or --head-dir, not both")
+    result = compare(
+        root,
+        args.base,
+        args.head,
+        policy_id=args.policy,
+        base_dir=args.base_dir,
+        head_dir=args.head_dir,
+    )
+    if args.format == "json":
+        print(json.dumps(diffreport.diff_to_json(result), indent=2, ensure_ascii=False))
+    elif args.format == "markdown":
+        print(diffreport.render_markdown(result), end="")
+    else:
+        color = args.color == "always" or (
+            args.color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        )
+        print(diffreport.render_text(result, color=color), end="")
+    return EXIT_PROBLEMS if args.exit_code and result.changes else EXIT_OK
+
+
+def owners(root: Path, args: argparse.Namespace) -> int:
+    from tools.base.gitio import tracked_paths
+    from tools.owners.codeowners import CODEOWNERS_PATH, parse_codeowners
+    from tools.owners.rules import compile_rules, lint_ownership, owners_of, path_problem
+
+    source = args.codeowners.resolve() if args.codeowners else root / CODEOWNERS_PATH
+    label = str(args.codeowners) if args.codeowners else CODEOWNERS_PATH
+    try:
+        text = source.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"cannot read {label}: {error}") from None
+    rules, problems = parse_codeowners(label, text)
+    compiled = compile_rules(rules)
+    tracked = tracked_paths(root)
+    if args.check:
+        problems += lint_ownership(compiled, label, tracked)
+        problems += _handle_problems(root, text)
+        print_diagnostics(sort_diagnostics(problems))
+        print(f"{plural(len(problems), 'problem')} found" if problems else "CODEOWNERS ok")
+        return EXIT_PROBLEMS if problems else EXIT_OK
+    print_diagnostics(problems)
+    paths = [_repository_path(root, args.start, name) for name in args.paths] or tracked
+    for path in paths:
+        if path_problem(path):
+            raise UsageError(f"{path}: {path_problem(path)}")
+    found = [owners_of(compiled, path) for path in paths]
+    if args.format == "json":
+        print(json.dumps([_ownership_json(o) for o in found], indent=2, ensure_ascii=False))
+    else:
+        for ownership in found:
+            print(_ownership_text(ownership))
+    return EXIT_PROBLEMS if problems else EXIT_OK
+
+
+def _repository_path(root: Path, start: Path, name: str) -> str:
+    path = Path(os.path.normpath(start / name))
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        raise UsageError(f"{name}: outside the repository at {root}") from None
+
+
+def _handle_problems(root: Path, text: str) -> list[Diagnostic]:
+    from tools.base.loader import load_registry
+    from tools.validate.checks import check_codeowners_handles
+
+    registry, problems = load_registry(DirSnapshot(root))
+    if registry is None:
+        return problems
+    return check_codeowners_handles(text, registry.model)
+
+
+def _ownership_json(ownership: Ownership) -> dict[str, object]:
+    default = [s for s in ownership.sections if s.section.name == ""]
+    return {
+        "path": ownership.path,
+        "owners": list(default[0].owners) if default else [],
+        "sections": [
+            {
+                "name": s.section.name,
+                "approvals": s.section.approvals,
+                "optional": s.section.optional,
+                "owners": list(s.owners),
+                "line": s.rule.line,
+            }
+            for s in ownership.sections
+        ],
+    }
+
+
+def _ownership_text(ownership: Ownership) -> str:
+    if not ownership.sections:
+        return f"{ownership.path}: (no owner)"
+    parts = []
+    for s in ownership.sections:
+        owners = " | ".join(s.owners) or "(unowned)"
+        if s.section.name:
+            count = f"[{s.section.approvals}]" if s.section.approvals > 1 else ""
+            optional = "^" if s.section.optional else ""
+            owners = f"{optional}[{s.section.name}]{count} {owners}"
+        parts.append(owners)
+    return f"{ownership.path}: {'; '.join(parts)}"
+
+
+def schema(root: Path, args: argparse.Namespace) -> int:
+    check: bool = args.check
+    from tools.base.jsonschema import render_schemas  # lazy: only this command needs it
+
+    stale = []
+    for name, text in render_schemas().items():
+        target = root / "schema" / name
+        current = target.read_text(encoding="utf-8") if target.exists() else None
+        if current == text:
+            continue
+        stale.append(name)
+        if not check:
+            from tools.base.fileio import write_atomic
+
+            write_atomic(target, text)
+    if check and stale:
+        print(
+            f"stale JSON Schema: {', '.join(stale)}; run 'nox -s schema' and commit the result",
+            file=sys.stderr,
+        )
+        return EXIT_PROBLEMS
+    print("JSON Schema " + ("up to date" if not stale else f"written: {', '.join(stale)}"))
+    return EXIT_OK

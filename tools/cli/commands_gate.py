@@ -1,0 +1,168 @@
+"""The approval gate's commands: ``approve``, ``approvals`` and the pull-request ``report``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tools.base.diagnostics import LoadError
+from tools.base.snapshot import RevisionError
+from tools.cli.args import UsageError
+from tools.cli.commands_notes import check_notes
+from tools.cli.output import EXIT_OK, EXIT_PROBLEMS, plural
+from tools.signing.sshkeygen import SshKeygenError
+
+if TYPE_CHECKING:
+    from tools.gate.rules import Verdict
+
+
+def approvals(root: Path, args: argparse.Namespace) -> int:
+    from tools.gate import report as approvalreport
+    from tools.gate.gather import judge, resolve_range
+
+    github_only = [o for o in ("pr", "repo", "api_url") if getattr(args, o) is not None]
+    if args.release is not None:
+        verdict = _archived_verdict(root, args)
+    elif args.source == "github":
+        verdict = _github_verdict(root, args)
+    elif github_only:
+        options = ", ".join("--" + o.replace("_", "-") for o in github_only)
+        raise UsageError(f"{options} only with --source github")
+    else:
+        if args.base:
+            policy = _policy_for_versions(root, args)
+        else:
+            policy = _only_policy(root, args.policy, args.head)
+        span = resolve_range(root, args.base, args.head, policy, trust_root=args.trust_root)
+        verdict = judge(root, span)
+    render = {
+        "text": approvalreport.render_text,
+        "markdown": approvalreport.render_markdown,
+        "json": approvalreport.render_json,
+    }[args.format]
+    print(render(verdict), end="")
+    return EXIT_OK if verdict.complete else EXIT_PROBLEMS
+
+
+def _archived_verdict(root: Path, args: argparse.Namespace) -> Verdict:
+    """``--release VERSION``: the release's archived evidence, verified again."""
+    from tools.gate.gather import verify_release
+    from tools.versions.gather import releases
+
+    if args.base or args.head or args.source != "git" or args.trust_root:
+        raise UsageError("--release takes no BASE, HEAD, --trust-root or --source github")
+    version = args.release.removeprefix("v")
+    policy = _only_policy(root, args.policy, None)
+    released = [release.version_text for release in releases(root, policy)]
+    if version not in released:
+        raise UsageError(
+            f"'{policy}' has no release {version} (releases: {', '.join(released) or 'none yet'})"
+        )
+    return verify_release(root, policy, version)
+
+
+def _policy_for_versions(root: Path, args: argparse.Namespace) -> str | None:
+    """The policy whose release versions (``1.2.0``) BASE and HEAD may name, if it is clear."""
+    from tools.notes.gather import head_policies
+
+    ids = [args.policy] if args.policy else head_policies(root, None)
+    return ids[0] if len(ids) == 1 else None
+
+
+def _github_verdict(root: Path, args: argparse.Namespace) -> Verdict:
+    """The verdict with the pull request's reviews as approvals; any trouble with the API is
+    an error (exit 2), never a pass."""
+    from tools.gate.gather import judge_pull_request, resolve_pull_range
+    from tools.gate.github import Client, GitHubError, settings_from
+
+    try:
+        settings = settings_from(os.environ, repo=args.repo, number=args.pr, api_url=args.api_url)
+        client = Client(settings)
+        return judge_pull_request(resolve_pull_range(root, args.base, args.head, client), client)
+    except GitHubError as error:
+        raise UsageError(str(error)) from None
+
+
+def _only_policy(root: Path, requested: str | None, head: str | None) -> str:
+    """The policy whose last release is the default BASE."""
+    from tools.notes.gather import head_policies
+    from tools.versions.gather import last_release
+
+    ids = head_policies(root, head or "HEAD")
+    if requested:
+        if requested not in ids and last_release(root, requested) is None:
+            raise UsageError(
+                f"no policy '{requested}' (policies: {', '.join(ids) or 'none'}); "
+                "choose one with --policy"
+            )
+        return requested
+    if len(ids) == 1:
+        return ids[0]
+    raise UsageError(
+        "give BASE, or --policy to start from that policy's last release"
+        + (f" (policies: {', '.join(ids)})" if ids else "")
+    )
+
+
+def approve(root: Path, args: argparse.Namespace) -> int:
+    from tools.gate.gather import approve, resolve_range
+
+    if args.base:
+        policy = _policy_for_versions(root, args)
+    else:
+        policy = _only_policy(root, args.policy, "HEAD")
+    done = approve(
+        root,
+        resolve_range(root, args.base, None, policy, trust_root=args.trust_root),
+        key=args.key,
+        departments=tuple(args.department),
+    )
+    print(f"{done.approver} (key {done.key}) approves {plural(len(done.paths), 'file')}:")
+    for path in done.paths:
+        print(f"  {path}")
+    for record in done.records:
+        print(f"wrote {record.relative_to(root).as_posix()}")
+    if done.not_counting:
+        print(
+            "note: you wrote or committed part of this change; your approval does not count "
+            f"for: {', '.join(done.not_counting)}"
+        )
+    print("commit the record(s) and push; 'policy approvals' shows what is still missing")
+    return EXIT_OK
+
+
+def report(root: Path, args: argparse.Namespace) -> int:
+    from tools.base.fileio import write_atomic
+    from tools.gate import prreport
+    from tools.gate.gather import judge, resolve_range
+    from tools.notes.gather import head_policies
+
+    ids = [args.policy] if args.policy else head_policies(root, args.head)
+    reviews = []
+    base_label, head_label = args.base or "the last release", args.head or "the working tree"
+    for policy_id in ids:
+        try:
+            found, problems = check_notes(root, args.base, args.head, policy_id)
+        except LoadError as error:
+            reviews.append(
+                prreport.PolicyReview(policy_id, None, load_problems=tuple(error.diagnostics))
+            )
+            continue
+        reviews.append(
+            prreport.PolicyReview(policy_id, found.review, tuple(problems), len(found.notes), ())
+        )
+        if len(ids) == 1:
+            base_label, head_label = found.review.base, found.review.head
+    try:
+        policy = None if args.base else _only_policy(root, args.policy, args.head)
+        gate = prreport.Gate(judge(root, resolve_range(root, args.base, args.head, policy)))
+    except (UsageError, RevisionError, SshKeygenError) as error:
+        gate = prreport.Gate(None, str(error))
+    text = prreport.render_markdown(reviews, gate, base_label, head_label)
+    if args.output:
+        write_atomic(args.output.resolve(), text)
+    else:
+        print(text, end="")
+    return EXIT_OK

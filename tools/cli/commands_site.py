@@ -1,0 +1,50 @@
+"""The employees' pages: ``site`` and ``render``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from tools.base.snapshot import DirSnapshot
+from tools.cli.args import UsageError
+from tools.cli.output import EXIT_OK, plural
+
+
+def site(root: Path, args: argparse.Namespace) -> int:
+    from tools.site.build import SiteOutputError, gather_site, write_site
+    from tools.site.plan import base_url_problem, plan_site
+
+    base_url = args.base_url
+    problem = base_url_problem(base_url) if base_url is not None else None
+    if problem:
+        raise UsageError(f"--base-url {base_url!r}: {problem}")
+    out = (args.out if args.out is not None else root / "site").resolve()
+    files = plan_site(gather_site(root, base_url, draft=args.draft))
+    try:
+        result = write_site(out, files)
+    except (SiteOutputError, OSError) as error:
+        raise UsageError(str(error)) from None
+    for relative in result.kept:
+        print(f"kept {relative}: no longer part of the site, but changed by hand", file=sys.stderr)
+    removed = f", removed {plural(len(result.removed), 'old file')}" if result.removed else ""
+    draft = " (a draft: the working tree, not for employees)" if args.draft else ""
+    print(f"wrote {plural(len(result.written), 'file')} to {out}{removed}{draft}")
+    return EXIT_OK
+
+
+def render(root: Path, args: argparse.Namespace) -> int:
+    from tools.notes.gather import choose_policy
+    from tools.notes.htmlpage import html_page
+    from tools.site.build import gather_working_page
+    from tools.site.policypage import policy_title, render_policy_html, render_policy_markdown
+
+    policy_id = choose_policy(args.policy, DirSnapshot(root))
+    page = gather_working_page(root, policy_id)
+    if args.format == "markdown":
+        print(render_policy_markdown(page), end="")
+    else:
+        lang = page.policy.meta.model.language
+        body = render_policy_html(page)
+        print(html_page(body, title=policy_title(page.policy), lang=lang), end="")
+    return EXIT_OK
