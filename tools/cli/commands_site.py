@@ -19,7 +19,7 @@ def site(root: Path, args: argparse.Namespace) -> int:
     problem = base_url_problem(base_url) if base_url is not None else None
     if problem:
         raise UsageError(f"--base-url {base_url!r}: {problem}")
-    out = (args.out if args.out is not None else root / "site").resolve()
+    out = (args.out if args.out is not None else root / "_site").resolve()
     files = plan_site(gather_site(root, base_url, draft=args.draft))
     try:
         result = write_site(out, files)
