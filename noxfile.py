@@ -46,11 +46,12 @@ def release(session: nox.Session) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """The test suite (pass pytest arguments after --)."""
+    """The test suite, on every core (pass pytest arguments after --; ``-n 0`` runs it in one
+    process)."""
     if not shutil.which("ssh-keygen"):
         session.error("ssh-keygen not found: apt-get install openssh-client (the gate tests sign)")
     session.install("-e", ".[test]")
-    session.run("pytest", *session.posargs)
+    session.run("pytest", "-n", "auto", *session.posargs)
 
 
 @nox.session

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
@@ -133,14 +135,54 @@ def policy_command() -> list[str]:
 
 
 def run_policy(*args: str, cwd: Path, today: str | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the ``policy`` CLI in a subprocess, as a user would; ``today`` (``2027-02-01``): the
-    day its clock reads (``SOURCE_DATE_EPOCH``, noon UTC)."""
+    """Run the ``policy`` CLI as a user would, in this process (``run_cli``); ``today``
+    (``2027-02-01``): the day its clock reads (``SOURCE_DATE_EPOCH``, noon UTC)."""
     env = {**os.environ, "NO_COLOR": "1"}
     if today is not None:
         env["SOURCE_DATE_EPOCH"] = day_epoch(today)
-    return subprocess.run(
-        [*policy_command(), *args], cwd=cwd, capture_output=True, text=True, env=env, check=False
-    )
+    return run_cli(list(args), cwd=cwd, env=env)
+
+
+def run_cli(
+    args: Sequence[str], *, cwd: Path, env: Mapping[str, str], wrapper: Sequence[str] = ()
+) -> subprocess.CompletedProcess[str]:
+    """The ``policy`` CLI with ``args`` in folder ``cwd`` with environment ``env``: in this
+    process (``tools.cli.main.main``, as the console script calls it), which spares a Python
+    start and the imports per call; in a subprocess when a ``wrapper`` (``faketime``) must run
+    it. An exception the CLI lets escape fails the test with its traceback."""
+    if wrapper:
+        return subprocess.run(
+            [*wrapper, *policy_command(), *args],
+            cwd=cwd, capture_output=True, text=True, env=dict(env), check=False,
+        )  # fmt: skip
+    from tools.cli.main import main
+
+    out, err = io.StringIO(), io.StringIO()
+    saved_env, saved_cwd = dict(os.environ), Path.cwd()
+    os.environ.clear()
+    os.environ.update(env)
+    os.chdir(cwd)
+    try:
+        with redirect_stdout(out), redirect_stderr(err):
+            # Fresh string objects, as sys.argv holds: argparse tells a value given from its
+            # default by identity (``--bump auto`` against the default "auto").
+            code = _exit_code(main, [arg.encode().decode() for arg in args])
+    finally:
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+    return subprocess.CompletedProcess(["policy", *args], code, out.getvalue(), err.getvalue())
+
+
+def _exit_code(main: Callable[[Sequence[str]], int], args: Sequence[str]) -> int:
+    """What the process would exit with: argparse's ``--help`` and usage errors exit."""
+    try:
+        return main(list(args))
+    except SystemExit as done:
+        if done.code is None or isinstance(done.code, int):
+            return done.code or 0
+        print(done.code, file=sys.stderr)
+        return 1
 
 
 def day_epoch(day: str, time: str = "12:00:00") -> str:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.conftest import policy_command, write_tree
+from tests.conftest import run_cli, write_tree
 from tests.gatekit import GateRepo, email, git_as, shipped_with_keys
 from tools.gate.gather import Approved
 
@@ -53,14 +53,7 @@ def run_as(
         "GIT_CONFIG_GLOBAL": os.devnull,
         "GIT_CONFIG_NOSYSTEM": "1",
     }
-    return subprocess.run(
-        [*wrapper, *policy_command(), *args],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
+    return run_cli(args, cwd=root, env=env, wrapper=wrapper)
 
 
 @dataclass
