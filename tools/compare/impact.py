@@ -6,7 +6,7 @@ relaxation. ``patch``: editorial only, confined to whitespace, line wrapping and
 
 The rules are conservative on purpose. No edit-distance threshold ever makes a wording change
 editorial: inserting "niet" is one word and reverses a duty. A lower class can only be asked for
-in a change note, with a written justification, never by default. The README lists these rules.
+in a change note, with a written justification, never by default. docs/cli.md lists these rules.
 """
 
 from __future__ import annotations

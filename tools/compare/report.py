@@ -25,7 +25,7 @@ _ANSI = {"delete": "\x1b[31;9m", "insert": "\x1b[32;4m", "reset": "\x1b[0m", "bo
 
 
 def diff_to_json(diff: PolicyDiff) -> dict[str, Any]:
-    """The documented JSON contract (see README, "policy diff")."""
+    """The documented JSON contract (docs/cli.md, "policy diff")."""
     return {
         "policy": diff.policy,
         "base": diff.base,
