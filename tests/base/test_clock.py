@@ -11,6 +11,7 @@ import pytest
 
 from tests.conftest import ROOT, policy_command
 from tools.base import clock
+from tools.base.errors import ClockError
 
 
 def test_source_date_epoch_pins_now_and_today(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -31,7 +32,7 @@ def test_without_it_the_system_clock_in_utc(monkeypatch: pytest.MonkeyPatch) -> 
 @pytest.mark.parametrize("value", ["tomorrow", "1.5", "99999999999999999999"])
 def test_a_bad_value_is_refused(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
-    with pytest.raises(clock.ClockError, match="is not a Unix time"):
+    with pytest.raises(ClockError, match="is not a Unix time"):
         clock.now()
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from tests.gatekit import GateRepo, email, git_as
+from tools.base.errors import RevisionError
 from tools.base.gitio import changed_paths, contributions, open_repo, raw_entries, resolve_commit
-from tools.base.snapshot import RevisionError
 
 # Every byte a file name may hold (not NUL, not '/'), each in a name of its own.
 EVERY_BYTE = [b"n" + bytes([byte]) for byte in range(1, 256) if byte != ord("/")]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tools.base.yamlfile import EditError, parse_yaml, replace_scalars
+from tools.base.errors import EditError
+from tools.base.yamlfile import parse_yaml, replace_scalars
 
 ODD = """\
 # kop  met   commentaar

@@ -29,7 +29,7 @@ from tests.gatekit import (
     registry,
     shipped_with_keys,
 )
-from tools.base.snapshot import RevisionError
+from tools.base.errors import RefusalError
 from tools.gate.gather import approve, judge, resolve_range
 from tools.gate.records import APPROVALS_FOLDER
 
@@ -564,17 +564,17 @@ def test_base_that_head_does_not_build_on_fails_closed(gate: GateRepo) -> None:
 
 def test_approve_refuses_uncommitted_changes(gate: GateRepo) -> None:
     (gate.root / MONITORING).write_text("local edit\n", encoding="utf-8")
-    with pytest.raises(RevisionError, match="uncommitted changes"):
+    with pytest.raises(RefusalError, match="uncommitted changes"):
         gate.approve("eva")
 
 
 def test_approve_refuses_a_key_of_nobody(gate: GateRepo) -> None:
-    with pytest.raises(RevisionError, match="belongs to no member"):
+    with pytest.raises(RefusalError, match="belongs to no member"):
         gate.approve("eva", key="eva2")
 
 
 def test_approve_refuses_a_department_you_are_not_in(gate: GateRepo) -> None:
-    with pytest.raises(RevisionError, match="not a member of 'or'"):
+    with pytest.raises(RefusalError, match="not a member of 'or'"):
         gate.approve("eva", department="or")
 
 

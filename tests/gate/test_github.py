@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from tests.fakegithub import NUMBER, REPO, TOKEN, Answer, FakeGitHub, review, serve, user
+from tools.base.errors import GitHubError
 from tools.gate.github import (
     DEFAULT_API_URL,
     Client,
-    GitHubError,
     Settings,
     fetch_commits,
     fetch_pull,

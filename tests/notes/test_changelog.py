@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.notes.test_releasenotes import case_notes
-from tools.notes.changelog import ChangelogError, add_release, render_entry
+from tools.base.errors import ChangelogError
+from tools.notes.changelog import add_release, render_entry
 
 
 def test_new_release_goes_on_top_and_keeps_the_rest() -> None:

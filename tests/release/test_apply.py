@@ -34,9 +34,10 @@ from tests.releasekit import (
     repository_state,
     run_as,
 )
+from tools.base.errors import ReleaseError
 from tools.base.gitio import EMPTY_TREE
 from tools.gate.records import APPROVALS_FOLDER
-from tools.release.apply import ReleaseError, Request, cut, release_lock
+from tools.release.apply import Request, cut, release_lock
 
 POLICY_YAML = "policy/social-media/policy.yaml"
 

@@ -8,15 +8,9 @@ from pathlib import Path
 import pytest
 
 from tests.gatekit import make_key, public
+from tools.base.errors import SignatureFormatError
 from tools.signing.sshkeygen import public_key_of, sign, verify
-from tools.signing.sshsig import (
-    SignatureFormatError,
-    fingerprint,
-    key_blob,
-    key_type,
-    public_key_line,
-    signature_info,
-)
+from tools.signing.sshsig import fingerprint, key_blob, key_type, public_key_line, signature_info
 
 
 @pytest.fixture(scope="module")

@@ -25,7 +25,8 @@ from tests.releasekit import (
     run_as,
 )
 from tests.site.test_plan import broken_links
-from tools.site.build import MANIFEST, SiteOutputError, write_site
+from tools.base.errors import SiteOutputError
+from tools.site.build import MANIFEST, write_site
 
 HTML = "{http://www.w3.org/1999/xhtml}"
 

@@ -10,11 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 
+from tools.base.errors import ClockError
+
 ENVIRONMENT = "SOURCE_DATE_EPOCH"
-
-
-class ClockError(ValueError):
-    """``SOURCE_DATE_EPOCH`` is set but is not a Unix time."""
 
 
 def now() -> dt.datetime:

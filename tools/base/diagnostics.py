@@ -27,14 +27,6 @@ class Diagnostic:
         return asdict(self)
 
 
-class LoadError(Exception):
-    """Input exists but does not load; ``diagnostics`` says where and why."""
-
-    def __init__(self, message: str, diagnostics: list[Diagnostic]) -> None:
-        super().__init__(message)
-        self.diagnostics = diagnostics
-
-
 def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     """Deterministic order: by file, position, code; duplicates dropped."""
     return sorted(set(diagnostics))

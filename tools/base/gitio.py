@@ -21,8 +21,8 @@ from git.objects import Blob, Commit, Tree
 from gitdb import IStream
 
 from tools.base.clock import git_date
+from tools.base.errors import RevisionError, SnapshotError
 from tools.base.fileio import write_atomic
-from tools.base.snapshot import RevisionError, SnapshotError
 from tools.gate.rules import ChangedPath, Contribution
 
 Repository = git.Repo

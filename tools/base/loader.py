@@ -21,7 +21,8 @@ from pydantic_core import ErrorDetails
 
 from schema.models import Clause, PolicyMeta, Registry, Section, character_name
 from tools.base.diagnostics import Diagnostic
-from tools.base.snapshot import Snapshot, SnapshotError
+from tools.base.errors import SnapshotError
+from tools.base.snapshot import Snapshot
 from tools.base.yamlfile import YamlDocument, decode_text, parse_yaml
 
 POLICY_ROOT = "policy"

@@ -14,13 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Protocol
 
-
-class SnapshotError(Exception):
-    """A file of the snapshot cannot be read safely (symlink, outside the root, unreadable)."""
-
-
-class RevisionError(Exception):
-    """A version cannot be obtained (no repository, unknown revision, missing policy)."""
+from tools.base.errors import SnapshotError
 
 
 class Snapshot(Protocol):

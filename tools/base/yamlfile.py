@@ -35,6 +35,7 @@ from ruamel.yaml.resolver import VersionedResolver
 
 from schema.models import character_name
 from tools.base.diagnostics import Diagnostic
+from tools.base.errors import EditError
 
 MAX_BYTES = 1024 * 1024
 """Largest file accepted: a section of 100 long clauses is about 100 KiB."""
@@ -603,10 +604,6 @@ def _reader_error(path: str, text: str, error: ReaderError) -> Diagnostic:
 
 def _error(path: str, line: int, column: int, code: str, message: str, hint: str) -> Diagnostic:
     return Diagnostic(path, line, column, code, message, hint)
-
-
-class EditError(ValueError):
-    """A requested edit cannot be made without touching more than the field."""
 
 
 def replace_scalars(text: str, values: dict[str, str]) -> str:

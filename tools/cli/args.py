@@ -12,10 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from tools import __version__
-
-
-class UsageError(Exception):
-    """The command cannot run as asked; the message says what to do instead."""
+from tools.base.errors import UsageError
 
 
 class _HelpFormatter(argparse.RawDescriptionHelpFormatter):

@@ -17,8 +17,8 @@ from tools.base.diagnostics import (
     sort_diagnostics,
     to_code_quality,
 )
+from tools.base.errors import UsageError
 from tools.base.snapshot import DirSnapshot
-from tools.cli.args import UsageError
 from tools.cli.output import EXIT_OK, EXIT_PROBLEMS, plural, print_diagnostics
 
 if TYPE_CHECKING:

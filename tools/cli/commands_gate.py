@@ -7,12 +7,9 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tools.base.diagnostics import LoadError
-from tools.base.snapshot import RevisionError
-from tools.cli.args import UsageError
+from tools.base.errors import LoadError, UsageError
 from tools.cli.commands_notes import check_notes
 from tools.cli.output import EXIT_OK, EXIT_PROBLEMS, plural
-from tools.signing.sshkeygen import SshKeygenError
 
 if TYPE_CHECKING:
     from tools.gate.rules import Verdict
@@ -75,14 +72,11 @@ def _github_verdict(root: Path, args: argparse.Namespace) -> Verdict:
     """The verdict with the pull request's reviews as approvals; any trouble with the API is
     an error (exit 2), never a pass."""
     from tools.gate.gather import judge_pull_request, resolve_pull_range
-    from tools.gate.github import Client, GitHubError, settings_from
+    from tools.gate.github import Client, settings_from
 
-    try:
-        settings = settings_from(os.environ, repo=args.repo, number=args.pr, api_url=args.api_url)
-        client = Client(settings)
-        return judge_pull_request(resolve_pull_range(root, args.base, args.head, client), client)
-    except GitHubError as error:
-        raise UsageError(str(error)) from None
+    settings = settings_from(os.environ, repo=args.repo, number=args.pr, api_url=args.api_url)
+    client = Client(settings)
+    return judge_pull_request(resolve_pull_range(root, args.base, args.head, client), client)
 
 
 def _only_policy(root: Path, requested: str | None, head: str | None) -> str:
@@ -158,7 +152,7 @@ def report(root: Path, args: argparse.Namespace) -> int:
     try:
         policy = None if args.base else _only_policy(root, args.policy, args.head)
         gate = prreport.Gate(judge(root, resolve_range(root, args.base, args.head, policy)))
-    except (UsageError, RevisionError, SshKeygenError) as error:
+    except UsageError as error:  # RevisionError, SshKeygenError among them
         gate = prreport.Gate(None, str(error))
     text = prreport.render_markdown(reviews, gate, base_label, head_label)
     if args.output:

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tools.base.diagnostics import Diagnostic
+from tools.base.errors import UsageError
 from tools.base.snapshot import DirSnapshot
-from tools.cli.args import UsageError
 from tools.cli.output import EXIT_OK, EXIT_PROBLEMS, plural, print_diagnostics
 
 if TYPE_CHECKING:

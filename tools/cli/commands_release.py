@@ -8,22 +8,15 @@ import sys
 from pathlib import Path
 
 from tools.base import clock
-from tools.base.diagnostics import LoadError
+from tools.base.errors import LoadError, UsageError
 from tools.base.snapshot import DirSnapshot
-from tools.cli.args import UsageError
 from tools.cli.output import EXIT_OK, EXIT_PROBLEMS, plural, print_diagnostics
 
 
 def release(root: Path, args: argparse.Namespace) -> int:
+    from tools.base.errors import InvalidRepositoryError
     from tools.notes.gather import choose_policy
-    from tools.release.apply import (
-        InvalidRepositoryError,
-        ReleaseError,
-        Request,
-        cut,
-        gather_facts,
-        release_lock,
-    )
+    from tools.release.apply import Request, cut, gather_facts, release_lock
     from tools.release.plan import describe, plan
 
     request = Request(
@@ -46,8 +39,6 @@ def release(root: Path, args: argparse.Namespace) -> int:
                 print(done, end="")
                 return EXIT_OK
             release = finished
-    except ReleaseError as error:
-        raise UsageError(str(error)) from None
     except InvalidRepositoryError as error:
         print("blocked: the policy does not validate at HEAD", file=sys.stderr)
         print_diagnostics(error.problems)

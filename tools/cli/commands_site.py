@@ -6,13 +6,13 @@ import argparse
 import sys
 from pathlib import Path
 
+from tools.base.errors import UsageError
 from tools.base.snapshot import DirSnapshot
-from tools.cli.args import UsageError
 from tools.cli.output import EXIT_OK, plural
 
 
 def site(root: Path, args: argparse.Namespace) -> int:
-    from tools.site.build import SiteOutputError, gather_site, write_site
+    from tools.site.build import gather_site, write_site
     from tools.site.plan import base_url_problem, plan_site
 
     base_url = args.base_url
@@ -23,7 +23,7 @@ def site(root: Path, args: argparse.Namespace) -> int:
     files = plan_site(gather_site(root, base_url, draft=args.draft))
     try:
         result = write_site(out, files)
-    except (SiteOutputError, OSError) as error:
+    except OSError as error:  # a SiteOutputError goes to the CLI as it is
         raise UsageError(str(error)) from None
     for relative in result.kept:
         print(f"kept {relative}: no longer part of the site, but changed by hand", file=sys.stderr)

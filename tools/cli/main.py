@@ -1,8 +1,9 @@
 """The ``policy`` command: runs what ``tools/cli/args.py`` parsed, prints, picks the exit code.
 
 Exit codes: 0 ok, 1 ran and found problems, 2 could not run as asked (usage, environment,
-unreadable input). Engines return data or raise ``UsageError``; only ``tools/cli/`` prints: this
-module dispatches to the ``commands_*`` modules, one per domain.
+unreadable input, a refusal). Engines return data or raise a ``PolicyError``
+(``tools/base/errors.py``); only ``tools/cli/`` prints: this module dispatches to the
+``commands_*`` modules, one per domain.
 """
 
 from __future__ import annotations
@@ -15,17 +16,15 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TextIO
 
-from tools.base.clock import ClockError
-from tools.base.diagnostics import LoadError, render_text
-from tools.base.snapshot import RevisionError
-from tools.cli.args import UsageError, build_parser
+from tools.base.diagnostics import render_text
+from tools.base.errors import LoadError, PolicyError, UsageError
+from tools.cli.args import build_parser
 from tools.cli.commands_check import diff, owners, schema, validate
 from tools.cli.commands_gate import approvals, approve, report
 from tools.cli.commands_notes import changelog
 from tools.cli.commands_release import due, history, release
 from tools.cli.commands_site import render, site
 from tools.cli.output import EXIT_USAGE
-from tools.signing.sshkeygen import SshKeygenError
 
 
 def find_root(start: Path) -> Path:
@@ -99,12 +98,12 @@ def _run(argv: Sequence[str] | None) -> int:
         root = args.head_dir.resolve() if both_dirs else find_root(start)
         args.start = start
         return _COMMANDS[args.command](root, args)
-    except (UsageError, RevisionError, SshKeygenError, ClockError) as error:
-        print(f"policy: error: {error}", file=sys.stderr)
-        return EXIT_USAGE
     except LoadError as error:
         for diagnostic in error.diagnostics:
             print(render_text(diagnostic), file=sys.stderr)
+        print(f"policy: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except PolicyError as error:
         print(f"policy: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -18,6 +18,13 @@ from typing import TYPE_CHECKING
 
 from schema.models import ApprovalRecord, Registry
 from tools.base.diagnostics import Diagnostic
+from tools.base.errors import (
+    RefusalError,
+    RevisionError,
+    SignatureFormatError,
+    SnapshotError,
+    SshKeygenError,
+)
 from tools.base.fileio import write_atomic
 from tools.base.gitio import (
     EMPTY_TREE,
@@ -34,7 +41,6 @@ from tools.base.gitio import (
     signing_key_setting,
 )
 from tools.base.loader import ParseCache, load_policy, load_registry
-from tools.base.snapshot import RevisionError, SnapshotError
 from tools.compare.diff import PolicyDiff, diff_policies
 from tools.gate.evidence import evidence_path, is_evidence_path, record_bytes
 from tools.gate.evidence import read as read_evidence
@@ -62,8 +68,8 @@ from tools.gate.rules import (
 from tools.notes.releasenotes import version_key
 from tools.owners.codeowners import CODEOWNERS_PATH, parse_codeowners
 from tools.owners.rules import OTHER_LOCATIONS, compile_rules, owners_of
-from tools.signing.sshkeygen import SshKeygenError, public_key_of, sign, verify
-from tools.signing.sshsig import SignatureFormatError, fingerprint, key_blob, signature_info
+from tools.signing.sshkeygen import public_key_of, sign, verify
+from tools.signing.sshsig import fingerprint, key_blob, signature_info
 from tools.validate.checks import check_codeowners_handles
 from tools.versions.gather import git_revision, last_release, releases
 from tools.versions.releaseid import release_tag
@@ -520,16 +526,16 @@ def approve(
 ) -> Approved:
     """Sign and write an approval of the content at HEAD for each department asked for."""
     if span.head.commit != span.repo.head.commit:
-        raise RevisionError("approve works on HEAD: check out the commit you want to approve")
+        raise RefusalError("approve works on HEAD: check out the commit you want to approve")
     dirty = [p for p in dirty_paths(span.repo) if not is_record_path(p)]
     if dirty:
-        raise RevisionError(
+        raise RefusalError(
             f"uncommitted changes in {', '.join(dirty[:5])}: an approval is for the committed "
             "content; commit or stash them first"
         )
     change = read_change(span)
     if not change.paths:
-        raise RevisionError(f"nothing to approve: HEAD changes nothing since {span.base_label}")
+        raise RefusalError(f"nothing to approve: HEAD changes nothing since {span.base_label}")
     key_path = key or default_key(span.repo)
     public = public_key_of(key_path)
     try:
@@ -538,13 +544,13 @@ def approve(
         raise SshKeygenError(f"{key_path}: {error}") from None
     registry_file, _ = load_registry(span.head)
     if registry_file is None:
-        raise RevisionError("policy/departments.yaml does not load; run 'policy validate'")
+        raise RefusalError("policy/departments.yaml does not load; run 'policy validate'")
     registry = registry_file.model
     email, member_of = _key_owner(registry, blob, fingerprint(blob))
     chosen = departments or _needed_from(span.trust, member_of, change)
     for department in chosen:
         if department not in member_of:
-            raise RevisionError(
+            raise RefusalError(
                 f"{email} is not a member of '{department}' (member of: "
                 f"{', '.join(sorted(member_of)) or 'none'})"
             )
@@ -595,7 +601,7 @@ def _key_owner(registry: Registry, blob: bytes, printed: str) -> tuple[str, set[
                 owners[member.email.casefold()].add(department.id)
     if len(owners) != 1:
         who = "no member" if not owners else f"{len(owners)} members"
-        raise RevisionError(
+        raise RefusalError(
             f"the key {printed} belongs to {who} in policy/departments.yaml; add your public key "
             "to your ssh_keys there (that change needs approval, and counts once released)"
         )
@@ -615,7 +621,7 @@ def _needed_from(base: GitSnapshot, member_of: set[str], change: Change) -> tupl
             needed.update(by_handle.get(owner, "") for owner in section.owners)
     chosen = tuple(sorted(needed & member_of))
     if not chosen:
-        raise RevisionError(
+        raise RefusalError(
             f"no changed file needs approval from {', '.join(sorted(member_of))}; "
             "name a department with --department to approve anyway"
         )

@@ -27,6 +27,7 @@ from http.client import HTTPMessage
 from pathlib import Path
 from typing import IO
 
+from tools.base.errors import GitHubError
 from tools.gate.reviews import PullCommit, PullRequest, Review
 
 DEFAULT_API_URL = "https://api.github.com"
@@ -40,10 +41,6 @@ API_VERSION = "2022-11-28"
 
 _NEXT = re.compile(r'<([^<>]+)>\s*;\s*rel="?next"?')
 _REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
-
-
-class GitHubError(Exception):
-    """The GitHub API cannot be used as asked; the message says why and what to do."""
 
 
 @dataclass(frozen=True)

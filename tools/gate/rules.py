@@ -34,8 +34,9 @@ from typing import Literal
 
 from schema.models import ApprovalRecord, Registry
 from tools.base.diagnostics import Diagnostic
+from tools.base.errors import SignatureFormatError
 from tools.owners.rules import CompiledRule, owners_of, path_problem
-from tools.signing.sshsig import SignatureFormatError, key_blob
+from tools.signing.sshsig import key_blob
 
 SYMLINK_MODE = 0o120000
 SUBMODULE_MODE = 0o160000

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from tools.base.errors import ChangelogError
 from tools.compare.impact import Impact
 from tools.notes.releasenotes import Entry, ReleaseNotes, escape_text
 
@@ -19,10 +20,6 @@ _IMPACT_WORD = {
     Impact.PATCH: "redactioneel",
     Impact.NONE: "geen wijzigingen",
 }
-
-
-class ChangelogError(ValueError):
-    """The changelog cannot take this release (it is there already)."""
 
 
 def release_files(policy_id: str, version: str) -> tuple[str, str]:

@@ -24,8 +24,9 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from schema.models import HIDDEN_CHARACTERS, ChangeNote, character_name
 from tools.base.diagnostics import Diagnostic
+from tools.base.errors import SnapshotError
 from tools.base.loader import validate_document
-from tools.base.snapshot import Snapshot, SnapshotError
+from tools.base.snapshot import Snapshot
 from tools.base.yamlfile import YamlDocument, decode_text, parse_yaml
 from tools.compare.impact import Impact
 

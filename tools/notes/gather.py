@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from tools.base.diagnostics import Diagnostic, LoadError
+from tools.base.diagnostics import Diagnostic
+from tools.base.errors import LoadError, RevisionError
 from tools.base.loader import ParseCache, Policy, load_policy, policy_ids, same_sections
-from tools.base.snapshot import RevisionError, Snapshot
+from tools.base.snapshot import Snapshot
 from tools.compare.diff import PolicyDiff, diff_policies
 from tools.notes.changenotes import Note, load_notes, unfinished_notes
 from tools.notes.check import Versions

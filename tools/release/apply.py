@@ -33,7 +33,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from tools.base.diagnostics import Diagnostic
+from tools.base.errors import InvalidRepositoryError, ReleaseError, RevisionError, SshKeygenError
 from tools.base.gitio import (
     GitSnapshot,
     Repository,
@@ -59,14 +59,12 @@ from tools.base.gitio import (
     write_commit,
 )
 from tools.base.loader import ParseCache, policy_ids
-from tools.base.snapshot import RevisionError
 from tools.gate.gather import Range, Records, first_release_range, judge_with_records
 from tools.notes.changelog import changelog_path
 from tools.notes.check import check_notes
 from tools.notes.gather import gather
 from tools.release.history import release_history
 from tools.release.plan import Facts, ReleasePlan, plan
-from tools.signing.sshkeygen import SshKeygenError
 from tools.validate.checks import validate_policies
 from tools.versions.gather import last_release
 from tools.versions.releaseid import TRAILER_POLICY, TRAILER_VERSION, release_tag
@@ -74,18 +72,6 @@ from tools.versions.releaseid import TRAILER_POLICY, TRAILER_VERSION, release_ta
 LOCK_NAME = "policy-release.lock"
 
 Step = Callable[[str], None]
-
-
-class ReleaseError(Exception):
-    """The release cannot be run (another one is running, a ref moved, git refused)."""
-
-
-class InvalidRepositoryError(Exception):
-    """The repository at HEAD does not validate: no plan can be made (``problems`` say why)."""
-
-    def __init__(self, problems: list[Diagnostic]) -> None:
-        super().__init__("the repository at HEAD does not validate")
-        self.problems = problems
 
 
 @dataclass(frozen=True)

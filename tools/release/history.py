@@ -16,9 +16,9 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from tools.base.errors import RevisionError, SnapshotError
 from tools.base.gitio import GitSnapshot, commit_facts, commits_with_trailer, open_repo
 from tools.base.loader import ParseCache, Policy, load_policy, same_sections
-from tools.base.snapshot import RevisionError, SnapshotError
 from tools.compare.diff import diff_policies
 from tools.compare.impact import Impact
 from tools.gate.evidence import evidence_path

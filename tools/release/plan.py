@@ -24,14 +24,15 @@ from dataclasses import dataclass, field, replace
 
 from schema.models import ApprovalRecord
 from tools.base.diagnostics import Diagnostic, sort_diagnostics
+from tools.base.errors import ChangelogError, EditError
 from tools.base.loader import Policy
-from tools.base.yamlfile import EditError, replace_scalars
+from tools.base.yamlfile import replace_scalars
 from tools.compare.diff import PolicyDiff
 from tools.compare.impact import Impact
 from tools.gate.evidence import Evidence, collect, evidence_path, render, used_record_files
 from tools.gate.report import to_json
 from tools.gate.rules import Verdict
-from tools.notes.changelog import ChangelogError, add_release, changelog_path, release_files
+from tools.notes.changelog import add_release, changelog_path, release_files
 from tools.notes.changenotes import Note
 from tools.notes.htmlpage import render_page
 from tools.notes.releasenotes import (

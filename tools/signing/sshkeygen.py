@@ -13,11 +13,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from tools.base.errors import SshKeygenError
 from tools.signing.sshsig import public_key_line
-
-
-class SshKeygenError(Exception):
-    """ssh-keygen is missing or refused to sign; the message says what to do."""
 
 
 def _program() -> str:

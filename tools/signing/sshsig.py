@@ -14,13 +14,11 @@ import hashlib
 import struct
 from dataclasses import dataclass
 
+from tools.base.errors import SignatureFormatError
+
 _ARMOR_BEGIN = "-----BEGIN SSH SIGNATURE-----"
 _ARMOR_END = "-----END SSH SIGNATURE-----"
 _MAGIC = b"SSHSIG"
-
-
-class SignatureFormatError(ValueError):
-    """The text is not an armored SSH signature."""
 
 
 @dataclass(frozen=True)

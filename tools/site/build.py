@@ -29,11 +29,12 @@ from pathlib import Path
 
 from schema.models import PolicyMeta
 from tools.base import clock
-from tools.base.diagnostics import Diagnostic, LoadError
+from tools.base.diagnostics import Diagnostic
+from tools.base.errors import LoadError, RevisionError, SiteOutputError, SnapshotError
 from tools.base.fileio import write_atomic
 from tools.base.gitio import GitSnapshot, open_repo
 from tools.base.loader import ParseCache, Policy, load_file, load_policy, load_registry, policy_ids
-from tools.base.snapshot import DirSnapshot, RevisionError, Snapshot, SnapshotError
+from tools.base.snapshot import DirSnapshot, Snapshot
 from tools.notes.gather import compare
 from tools.owners.codeowners import CODEOWNERS_PATH, parse_codeowners
 from tools.owners.rules import compile_rules, owners_of
@@ -45,10 +46,6 @@ MANIFEST = ".policy-site.json"
 GENERATOR = "policy site"
 PUBLISHED = 0o644
 """Files of the site are for everyone to read: a web server runs as another user."""
-
-
-class SiteOutputError(Exception):
-    """The output folder cannot take the site (it holds other files, or is not a folder)."""
 
 
 @dataclass(frozen=True)

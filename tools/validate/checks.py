@@ -13,6 +13,7 @@ from typing import Any
 
 from schema.models import NORMATIVE_LEVELS, PolicyMeta, Registry
 from tools.base.diagnostics import Diagnostic, sort_diagnostics
+from tools.base.errors import SignatureFormatError
 from tools.base.loader import (
     REGISTRY_PATH,
     LoadedFile,
@@ -25,7 +26,7 @@ from tools.base.loader import (
 )
 from tools.base.snapshot import Snapshot
 from tools.owners.codeowners import CODEOWNERS_PATH, owner_positions
-from tools.signing.sshsig import SignatureFormatError, key_blob
+from tools.signing.sshsig import key_blob
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from tools.base.errors import RevisionError
 from tools.base.gitio import GitSnapshot, open_repo, resolve_commit, tag_names
-from tools.base.snapshot import DirSnapshot, RevisionError, Snapshot
+from tools.base.snapshot import DirSnapshot, Snapshot
 from tools.versions.releaseid import release_tag
 
 _VERSION = re.compile(r"^v?(\d+)\.(\d+)\.(\d+)$")
