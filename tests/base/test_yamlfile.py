@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tools.base.errors import EditError
-from tools.base.yamlfile import parse_yaml, replace_scalars
+from tools.base.yamledit import replace_scalars
+from tools.base.yamlfile import parse_yaml
 
 ODD = """\
 # kop  met   commentaar
@@ -72,7 +73,7 @@ def test_errors_in_a_large_mapping_are_located_through_one_index() -> None:
 def test_a_file_with_too_many_values_is_refused_before_its_tree_is_built() -> None:
     """More than MAX_VALUES values (a 1 MiB flow list holds 500,000): one located error at the
     first value past the limit, in block and flow style; a file at the limit is read."""
-    from tools.base.yamlfile import MAX_VALUES
+    from tools.base.yamlscan import MAX_VALUES
 
     flow = b"clauses: [" + b"1," * 500_000 + b"1]\n"
     doc, problems = parse_yaml("s.yaml", flow)

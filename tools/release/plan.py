@@ -26,7 +26,7 @@ from schema.models import ApprovalRecord
 from tools.base.diagnostics import Diagnostic, sort_diagnostics
 from tools.base.errors import ChangelogError, EditError
 from tools.base.loader import Policy
-from tools.base.yamlfile import replace_scalars
+from tools.base.yamledit import replace_scalars
 from tools.compare.diff import PolicyDiff
 from tools.compare.impact import Impact
 from tools.gate.evidence import Evidence, collect, evidence_path, render, used_record_files
