@@ -8,7 +8,8 @@ from schema.models import NORMATIVE_LEVELS
 from tests.conftest import ROOT
 from tools.base.loader import load_policy
 from tools.base.snapshot import DirSnapshot
-from tools.validate.checks import covered_elements, validate_policies
+from tools.validate.policy import covered_elements
+from tools.validate.repository import validate_policies
 
 SEED_ELEMENTS = [
     "doel-en-scope",

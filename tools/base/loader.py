@@ -3,7 +3,7 @@
 Each file is parsed (``tools/base/yamlfile.py``) and validated against its model; every problem
 becomes a located ``Diagnostic``. Parsed files are cached by git blob id, so a file that is the
 same in two versions is parsed once. Checks that span several files live in
-``tools/validate/checks.py``.
+``tools/validate/``.
 """
 
 from __future__ import annotations

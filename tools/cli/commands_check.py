@@ -23,7 +23,7 @@ from tools.cli.output import EXIT_OK, EXIT_PROBLEMS, plural, print_diagnostics
 
 if TYPE_CHECKING:
     from tools.owners.rules import Ownership
-    from tools.validate.checks import Report
+    from tools.validate.repository import Report
 
 
 def _policy_targets(root: Path, start: Path, paths: Sequence[str]) -> tuple[set[str], bool]:
@@ -50,7 +50,9 @@ def _policy_targets(root: Path, start: Path, paths: Sequence[str]) -> tuple[set[
 
 
 def validate(root: Path, args: argparse.Namespace) -> int:
-    from tools.validate.checks import validate_policies  # lazy: keeps `policy --version` instant
+    from tools.validate.repository import (
+        validate_policies,
+    )  # lazy: keeps `policy --version` instant
 
     snapshot = DirSnapshot(root)
     if args.paths:
@@ -168,7 +170,7 @@ def _repository_path(root: Path, start: Path, name: str) -> str:
 
 def _handle_problems(root: Path, text: str) -> list[Diagnostic]:
     from tools.base.loader import load_registry
-    from tools.validate.checks import check_codeowners_handles
+    from tools.validate.registry import check_codeowners_handles
 
     registry, problems = load_registry(DirSnapshot(root))
     if registry is None:

@@ -70,7 +70,7 @@ from tools.owners.codeowners import CODEOWNERS_PATH, parse_codeowners
 from tools.owners.rules import OTHER_LOCATIONS, compile_rules, owners_of
 from tools.signing.sshkeygen import public_key_of, sign, verify
 from tools.signing.sshsig import fingerprint, key_blob, signature_info
-from tools.validate.checks import check_codeowners_handles
+from tools.validate.registry import check_codeowners_handles
 from tools.versions.gather import git_revision, last_release, releases
 from tools.versions.releaseid import release_tag
 

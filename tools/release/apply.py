@@ -65,7 +65,7 @@ from tools.notes.check import check_notes
 from tools.notes.gather import gather
 from tools.release.history import release_history
 from tools.release.plan import Facts, ReleasePlan, plan
-from tools.validate.checks import validate_policies
+from tools.validate.repository import validate_policies
 from tools.versions.gather import last_release
 from tools.versions.releaseid import TRAILER_POLICY, TRAILER_VERSION, release_tag
 
