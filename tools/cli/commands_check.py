@@ -50,9 +50,8 @@ def _policy_targets(root: Path, start: Path, paths: Sequence[str]) -> tuple[set[
 
 
 def validate(root: Path, args: argparse.Namespace) -> int:
-    from tools.validate.repository import (
-        validate_policies,
-    )  # lazy: keeps `policy --version` instant
+    # lazy: keeps `policy --version` instant
+    from tools.validate.repository import validate_policies
 
     snapshot = DirSnapshot(root)
     if args.paths:
