@@ -14,7 +14,8 @@ import pytest
 from tests.conftest import MINI_FILES, ROOT, run_policy, write_tree
 from tests.gatekit import git_as
 from tests.releasekit import ShippedRepo, new_shipped_repo, repository_state
-from tools.cli.args import build_parser, subcommands
+from tools.cli.args import build_parser
+from tools.cli.helptext import subcommands
 
 SECTION = MINI_FILES["policy/mini/sections/privacy.yaml"]
 REGISTRY = MINI_FILES["policy/departments.yaml"]

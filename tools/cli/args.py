@@ -1,36 +1,24 @@
-"""The ``policy`` command's arguments: every command, option and its help, and the checks of
-option values. Parsing only; ``tools/cli/main.py`` runs the commands.
+"""The ``policy`` command's arguments: every command, option and its help. Parsing only;
+``tools/cli/main.py`` runs the commands, ``tools/cli/argtypes.py`` checks option values and
+``tools/cli/helptext.py`` writes what each ``--help`` ends with.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
-import textwrap
 from pathlib import Path
 from typing import Any
 
 from tools import __version__
 from tools.base.errors import UsageError
-
-
-class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
-    """Descriptions wrapped to the terminal, the epilog's indented lines (formats, exit codes,
-    example) kept as written."""
-
-    def _fill_text(self, text: str, width: int, indent: str) -> str:
-        return "\n".join(
-            line
-            if not line or line.startswith(" ")
-            else textwrap.fill(line, width, initial_indent=indent, subsequent_indent=indent)
-            for line in text.splitlines()
-        )
+from tools.cli import argtypes
+from tools.cli.helptext import CANNOT_RUN, HelpFormatter, add_epilogs
 
 
 class _Parser(argparse.ArgumentParser):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("formatter_class", _HelpFormatter)
+        kwargs.setdefault("formatter_class", HelpFormatter)
         super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> None:  # type: ignore[override]
@@ -129,10 +117,17 @@ def build_parser() -> argparse.ArgumentParser:
         "within DAYS. Exit 1 when a review is overdue, 0 otherwise.",
     )
     due.add_argument(
-        "--within", type=_days, default=30, metavar="DAYS", help="look ahead (default: 30)"
+        "--within",
+        type=argtypes.day_count,
+        default=30,
+        metavar="DAYS",
+        help="look ahead (default: 30)",
     )
     due.add_argument(
-        "--today", type=_date, metavar="YYYY-MM-DD", help="count from this date (default: today)"
+        "--today",
+        type=argtypes.iso_date,
+        metavar="YYYY-MM-DD",
+        help="count from this date (default: today)",
     )
     due.add_argument("--format", choices=("text", "json"), default="text")
     schema = commands.add_parser(
@@ -145,9 +140,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="only check that the files are up to date (exit 1 when stale)",
     )
-    _add_epilogs(parser)
+    add_epilogs(parser)
     parser.epilog = (
-        "exit codes:\n  0  ok\n  1  ran and found problems\n  2  " + _CANNOT_RUN + "\n\n"
+        "exit codes:\n  0  ok\n  1  ran and found problems\n  2  " + CANNOT_RUN + "\n\n"
         "Each COMMAND's --help says what its --format choices are for and what its exit codes "
         "mean.\n\nexample:\n  policy validate --format github"
     )
@@ -188,7 +183,7 @@ def _add_gate_parsers(commands: argparse._SubParsersAction[_Parser]) -> None:
     approvals.add_argument("--trust-root", metavar="REV", help=_TRUST_ROOT_HELP)
     approvals.add_argument(
         "--release",
-        type=_semver,
+        type=argtypes.semver,
         metavar="X.Y.Z",
         help="re-verify the approvals archived in this release (offline; exit 1 if any no "
         "longer verifies)",
@@ -205,7 +200,7 @@ def _add_gate_parsers(commands: argparse._SubParsersAction[_Parser]) -> None:
     )
     approvals.add_argument(
         "--pr",
-        type=_pull_number,
+        type=argtypes.pull_number,
         metavar="N",
         help="--source github: the pull request (default: from GITHUB_EVENT_PATH)",
     )
@@ -270,7 +265,7 @@ def _add_release_parsers(commands: argparse._SubParsersAction[_Parser]) -> None:
     chosen.add_argument(
         "--version",
         dest="release_version",
-        type=_semver,
+        type=argtypes.semver,
         metavar="X.Y.Z",
         help="at least the computed bump",
     )
@@ -279,7 +274,7 @@ def _add_release_parsers(commands: argparse._SubParsersAction[_Parser]) -> None:
     )
     release.add_argument(
         "--effective-date",
-        type=_date,
+        type=argtypes.iso_date,
         metavar="YYYY-MM-DD",
         help="when it takes effect (default: policy.yaml's date when this change set it, else "
         "today, or today plus the notice period for a material change)",
@@ -308,26 +303,6 @@ def _add_release_parsers(commands: argparse._SubParsersAction[_Parser]) -> None:
     )
     history.add_argument("policy", nargs="?", metavar="POLICY")
     history.add_argument("--format", choices=("text", "json"), default="text")
-
-
-def _semver(text: str) -> str:
-    parts = text.removeprefix("v").split(".")
-    if len(parts) != 3 or not all(part.isdigit() for part in parts):
-        raise argparse.ArgumentTypeError(f"'{text}' is not a version (X.Y.Z, e.g. 1.2.0)")
-    return ".".join(str(int(part)) for part in parts)
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
-
-
-def _days(text: str) -> int:
-    if not text.isdigit():
-        raise argparse.ArgumentTypeError(f"not a number of days: {text!r}")
-    return int(text)
 
 
 def _add_changelog_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
@@ -369,129 +344,3 @@ def _add_changelog_parser(commands: argparse._SubParsersAction[_Parser]) -> None
         "--policy", metavar="ID", help="the policy (needed when there are several)"
     )
     preview.add_argument("--format", choices=("markdown", "html", "changelog"), default="markdown")
-
-
-def _pull_number(value: str) -> int:
-    if not value.isdigit() or int(value) < 1:
-        raise argparse.ArgumentTypeError(f"not a pull request number: {value!r}")
-    return int(value)
-
-
-# --- What every command's --help ends with: its formats, its exit codes, an example -------------
-
-FORMATS = {
-    "text": "for people, at a terminal",
-    "json": "for scripts: stable field names",
-    "github": "GitHub Actions annotations, shown on the lines of the pull request",
-    "gitlab": "a GitLab Code Quality report (artifacts:reports:codequality)",
-    "markdown": "for a pull-request comment or a document",
-    "html": "a standalone HTML page",
-    "changelog": "the entry the release adds to CHANGELOG.md",
-}
-
-_CANNOT_RUN = "could not run as asked (the message says why and what to do)"
-
-# Per command: what its exit codes 0 and 1 mean (2 is always "could not run"), and an example.
-_EPILOGS: dict[str, tuple[str, str, str]] = {
-    "validate": ("valid", "errors found, each as file:line:col", "policy validate policy/mini"),
-    "diff": (
-        "the diff was shown (with --exit-code: nothing changed)",
-        "with --exit-code: there are changes",
-        "policy diff 1.2.0 HEAD --policy social-media",
-    ),
-    "changelog": (
-        "see each ACTION's --help",
-        "see each ACTION's --help",
-        "policy changelog check",
-    ),
-    "changelog check": (
-        "every change has its note and every note is right",
-        "a note is missing or wrong",
-        "policy changelog check main HEAD --format github",
-    ),
-    "changelog new": (
-        "a note was written, or every changed clause has one",
-        "an unfinished note is to be finished first (no second note is written)",
-        "policy changelog new --name werktijd",
-    ),
-    "changelog preview": (
-        "the release notes were printed",
-        "a change note is broken, or there is nothing to release",
-        "policy changelog preview --format html > preview.html",
-    ),
-    "owners": (
-        "ok",
-        "CODEOWNERS has problems (with --check: any lint finding)",
-        "policy owners --check",
-    ),
-    "approve": (
-        "the approval records were written",
-        "(not used: a problem is exit 2)",
-        "policy approve --key ~/.ssh/id_ed25519",
-    ),
-    "approvals": (
-        "every required department has approved",
-        "approvals are missing (--release: a record no longer verifies)",
-        "policy approvals --format markdown",
-    ),
-    "site": (
-        "the site was written",
-        "(not used: a problem is exit 2)",
-        "policy site --out _site --base-url https://beleid.example.nl/",
-    ),
-    "render": (
-        "the page was printed",
-        "(not used: a problem is exit 2)",
-        "policy render social-media --format markdown",
-    ),
-    "release": (
-        "released (--dry-run: it would be; --if-changed: nothing to release)",
-        "blocked: each blocker is printed, nothing was written",
-        "policy release social-media --dry-run",
-    ),
-    "history": ("the releases were listed", "(not used)", "policy history social-media"),
-    "report": (
-        "the report was written, whatever it says",
-        "(not used)",
-        "policy report main HEAD --output report.md",
-    ),
-    "due": ("no review is overdue", "a review is overdue", "policy due --within 60"),
-    "schema": (
-        "the files are up to date, or were written",
-        "--check: a file is stale",
-        "policy schema --check",
-    ),
-}
-
-
-def _epilog(parser: argparse.ArgumentParser, name: str) -> str:
-    ok, problems, example = _EPILOGS[name]
-    choices = next(
-        (a.choices for a in parser._actions if "--format" in a.option_strings and a.choices), None
-    )
-    if choices:
-        formats = ["--format:", *(f"  {c:<10} {FORMATS[c]}" for c in choices)]
-    else:
-        formats = ["--format: none; the output is text, for people"]
-    exits = ["exit codes:", f"  0  {ok}", f"  1  {problems}", f"  2  {_CANNOT_RUN}"]
-    return "\n".join([*formats, "", *exits, "", "example:", f"  {example}"])
-
-
-def _add_epilogs(parser: argparse.ArgumentParser, prefix: str = "") -> None:
-    """Give every (sub)command's --help its epilog, walking the subcommands."""
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            for name, sub in action.choices.items():
-                full = f"{prefix}{name}"
-                sub.epilog = _epilog(sub, full)
-                _add_epilogs(sub, f"{full} ")
-
-
-def subcommands(parser: argparse.ArgumentParser, prefix: str = "") -> list[str]:
-    """Every command and action, e.g. ``validate`` and ``changelog check``."""
-    found = []
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            for name, sub in action.choices.items():
-                found += [f"{prefix}{name}", *subcommands(sub, f"{prefix}{name} ")]
-    return found
