@@ -23,6 +23,14 @@ class Diagnostic:
     message: str
     hint: str = ""
 
+    @classmethod
+    def at(
+        cls, file: str, code: str, message: str, hint: str = "", *, line: int = 0, column: int = 0
+    ) -> Diagnostic:
+        """The one way to make a diagnostic: which file ('' for the repository as a whole),
+        what is wrong and what to do; ``line`` and ``column`` when a place in it is meant."""
+        return cls(file, line, column, code, message, hint)
+
     def to_json(self) -> dict[str, object]:
         return asdict(self)
 

@@ -119,13 +119,13 @@ def parse_yaml(path: str, raw: bytes) -> tuple[YamlDocument | None, list[Diagnos
         root = LOADER.compose(text)
         if root is None:
             return None, [
-                Diagnostic(
+                Diagnostic.at(
                     path,
-                    1,
-                    1,
                     "empty-file",
                     "the file has no content",
                     "write the file's fields, or delete the file",
+                    line=1,
+                    column=1,
                 )
             ]
         problems = check_keys(path, root)
@@ -138,13 +138,13 @@ def parse_yaml(path: str, raw: bytes) -> tuple[YamlDocument | None, list[Diagnos
         return None, [reader_error(path, text, error)]
     except (YAMLError, ValueError, TypeError) as error:
         return None, [
-            Diagnostic(
+            Diagnostic.at(
                 path,
-                1,
-                1,
                 "yaml-syntax",
                 f"cannot read YAML: {error}",
                 "check the file with a YAML linter",
+                line=1,
+                column=1,
             )
         ]
     return YamlDocument(path, data, root), []
@@ -175,24 +175,24 @@ def decode_text(path: str, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
     """Bytes to text, refusing oversized, binary and non-UTF-8 files."""
     if len(raw) > MAX_BYTES:
         return None, [
-            Diagnostic(
+            Diagnostic.at(
                 path,
-                1,
-                1,
                 "file-too-large",
                 f"the file is {len(raw):,} bytes; at most {MAX_BYTES:,} are accepted",
                 "split the section into smaller section files",
+                line=1,
+                column=1,
             )
         ]
     if b"\x00" in raw:
         return None, [
-            Diagnostic(
+            Diagnostic.at(
                 path,
-                1,
-                1,
                 "binary-file",
                 "the file is binary, not YAML text",
                 "replace it with a UTF-8 YAML file",
+                line=1,
+                column=1,
             )
         ]
     try:
@@ -201,13 +201,13 @@ def decode_text(path: str, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
         prefix = raw[: error.start].decode("utf-8", "replace")
         line, column = position(prefix, len(prefix))
         return None, [
-            Diagnostic(
+            Diagnostic.at(
                 path,
-                line,
-                column,
                 "invalid-utf8",
                 f"byte 0x{raw[error.start]:02x} is not valid UTF-8",
                 "save the file as UTF-8",
+                line=line,
+                column=column,
             )
         ]
     return text.removeprefix("\ufeff"), []

@@ -87,13 +87,13 @@ def too_many_values(path: str, text: str) -> list[Diagnostic]:
             count += 1
             if count > MAX_VALUES:
                 return [
-                    Diagnostic(
+                    Diagnostic.at(
                         path,
-                        event.start_mark.line + 1,
-                        event.start_mark.column + 1,
                         "too-many-values",
                         f"the file holds more than {MAX_VALUES:,} values",
                         "split it into several files; a section of 100 clauses has about 1,000",
+                        line=event.start_mark.line + 1,
+                        column=event.start_mark.column + 1,
                     )
                 ]
     return []
@@ -113,13 +113,13 @@ def scan_structure(path: str, text: str) -> list[Diagnostic]:
         return [reader_error(path, text, error)]
     except YAMLError as error:
         return [
-            Diagnostic(
+            Diagnostic.at(
                 path,
-                1,
-                1,
                 "yaml-syntax",
                 f"cannot read YAML: {error}",
                 "check the file with a YAML linter",
+                line=1,
+                column=1,
             )
         ]
 
@@ -135,62 +135,62 @@ def _forbidden_features(path: str, text: str) -> Iterator[Diagnostic]:
         if isinstance(event, DocumentStartEvent):
             documents += 1
             if documents > 1:
-                yield Diagnostic(
+                yield Diagnostic.at(
                     path,
-                    line,
-                    column,
                     "multiple-documents",
                     "the file holds more than one YAML document",
                     "keep one document per file and remove the '---' separator",
+                    line=line,
+                    column=column,
                 )
                 return
         if isinstance(event, AliasEvent):
-            yield Diagnostic(
+            yield Diagnostic.at(
                 path,
-                line,
-                column,
                 "yaml-alias",
                 f"alias '*{event.anchor}' is not allowed in policy files",
                 "write the value out in full instead of referring to an anchor",
+                line=line,
+                column=column,
             )
             return
         if isinstance(event, NodeEvent) and event.anchor:
-            yield Diagnostic(
+            yield Diagnostic.at(
                 path,
-                line,
-                column,
                 "yaml-anchor",
                 f"anchor '&{event.anchor}' is not allowed in policy files",
                 "remove the anchor; policy files do not share values",
+                line=line,
+                column=column,
             )
         if isinstance(event, (ScalarEvent, CollectionStartEvent)) and _explicit_tag(event):
-            yield Diagnostic(
+            yield Diagnostic.at(
                 path,
-                line,
-                column,
                 "yaml-tag",
                 f"the tag '{event.tag}' is not allowed in policy files",
                 "remove the tag; write the value as plain YAML",
+                line=line,
+                column=column,
             )
         if isinstance(event, ScalarEvent) and is_key and event.value == "<<" and not event.style:
-            yield Diagnostic(
+            yield Diagnostic.at(
                 path,
-                line,
-                column,
                 "yaml-merge-key",
                 "merge keys ('<<') are not allowed in policy files",
                 "write out the fields instead of merging another mapping",
+                line=line,
+                column=column,
             )
         if isinstance(event, CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
-                yield Diagnostic(
+                yield Diagnostic.at(
                     path,
-                    line,
-                    column,
                     "too-deep",
                     f"the YAML is nested more than {MAX_DEPTH} levels deep",
                     "flatten the structure; policy files need only a few levels",
+                    line=line,
+                    column=column,
                 )
                 return
         # Advance the key/value alternation of the enclosing mapping.
@@ -229,25 +229,25 @@ def check_keys(path: str, node: Node) -> list[Diagnostic]:
             line, column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
             if not isinstance(key_node, ScalarNode):
                 problems.append(
-                    Diagnostic(
+                    Diagnostic.at(
                         path,
-                        line,
-                        column,
                         "yaml-complex-key",
                         "a key must be a plain word, not a list or mapping",
                         "use a simple field name as key",
+                        line=line,
+                        column=column,
                     )
                 )
             elif key_node.value in seen:
                 problems.append(
-                    Diagnostic(
+                    Diagnostic.at(
                         path,
-                        line,
-                        column,
                         "duplicate-key",
                         f"key '{key_node.value}' is repeated "
                         f"(first on line {seen[key_node.value]})",
                         "remove one of the two; YAML would silently keep only the last",
+                        line=line,
+                        column=column,
                     )
                 )
             else:

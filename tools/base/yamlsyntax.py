@@ -27,20 +27,20 @@ def syntax_problems(path: str, text: str, error: MarkedYAMLError) -> list[Diagno
     """The syntax error, or the pasted characters that caused it, each named and located."""
     syntax = _syntax_error(path, error)
     pasted = [
-        Diagnostic(
+        _pasted(
             path,
-            *position(text, match.start(1)),
-            "pasted-character",
+            text,
+            match.start(1),
             f"{character_name(match.group(1))} used as indentation",
             "replace it with ordinary spaces (text pasted from a word processor brings these)",
         )
         for match in _PASTED_INDENT.finditer(text)
     ]
     pasted += [
-        Diagnostic(
+        _pasted(
             path,
-            *position(text, match.start(1)),
-            "pasted-character",
+            text,
+            match.start(1),
             f"{character_name(match.group(1))} used as a YAML quote",
             "YAML only knows straight quotes: write \" or ' instead, or leave the quotes out",
         )
@@ -54,45 +54,50 @@ def syntax_problems(path: str, text: str, error: MarkedYAMLError) -> list[Diagno
     return [*pasted, syntax]
 
 
+def _pasted(path: str, text: str, offset: int, message: str, hint: str) -> Diagnostic:
+    line, column = position(text, offset)
+    return Diagnostic.at(path, "pasted-character", message, hint, line=line, column=column)
+
+
 def _syntax_error(path: str, error: MarkedYAMLError) -> Diagnostic:
     mark = error.problem_mark or error.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     problem = error.problem or error.context or "invalid YAML"
     if "expected a single document" in str(error):
-        return Diagnostic(
+        return Diagnostic.at(
             path,
-            line,
-            column,
             "multiple-documents",
             "the file holds more than one YAML document",
             "keep one document per file and remove the '---' separator",
+            line=line,
+            column=column,
         )
     if "special characters are not allowed" in problem:
-        return Diagnostic(
+        return Diagnostic.at(
             path,
-            line,
-            column,
             "hidden-character",
             "the file contains a control character",
             "remove the character; it is invisible in most editors",
+            line=line,
+            column=column,
         )
-    return Diagnostic(
+    return Diagnostic.at(
         path,
-        line,
-        column,
         "yaml-syntax",
         f"invalid YAML: {problem}",
         "fix the YAML syntax at this position (indentation, quotes, colons)",
+        line=line,
+        column=column,
     )
 
 
 def reader_error(path: str, text: str, error: ReaderError) -> Diagnostic:
     line, column = position(text, error.position)
-    return Diagnostic(
+    return Diagnostic.at(
         path,
-        line,
-        column,
         "hidden-character",
         f"the control character U+{error.character:04X} is not allowed",
         "remove the character; it is invisible in most editors",
+        line=line,
+        column=column,
     )

@@ -120,27 +120,27 @@ def parse_note(path: str, raw: bytes) -> tuple[Note | None, list[Diagnostic]]:
         return None, problems
     if len(text) > MAX_FILE:
         return None, [
-            Diagnostic(
+            Diagnostic.at(
                 path,
-                1,
-                1,
                 "note-too-long",
                 f"the note file is {len(text)} characters long; at most {MAX_FILE}",
                 "say what changes for employees in a few sentences; the clause text is shown "
                 "beside it",
+                line=1,
+                column=1,
             )
         ]
     env: dict[str, object] = {}
     tokens = _PARSER.parse(text, env)
     if not tokens or tokens[0].type != "front_matter" or tokens[0].map is None:
         return None, [
-            Diagnostic(
+            Diagnostic.at(
                 path,
-                1,
-                1,
                 "missing-front-matter",
                 "a change note starts with a YAML front matter between two '---' lines",
                 "run 'policy changelog new', or start the file with ---, clauses: [...], ---",
+                line=1,
+                column=1,
             )
         ]
     front, body_start = tokens[0], tokens[0].map[1]
@@ -174,49 +174,49 @@ def _leading_blank_lines(text: str, start: int) -> int:
 def _check_body(path: str, body: str, line: int) -> list[Diagnostic]:
     if not body.strip():
         return [
-            Diagnostic(
+            Diagnostic.at(
                 path,
-                line,
-                1,
                 "empty-note",
                 "the note has no text below its front matter",
                 "write, in plain Dutch, what changes for employees (Wat verandert er voor jou?)",
+                line=line,
+                column=1,
             )
         ]
     problems = []
     if body.lstrip().startswith(PLACEHOLDER):
         problems.append(
-            Diagnostic(
+            Diagnostic.at(
                 path,
-                line,
-                1,
                 "unfinished-note",
                 f"the note still starts with the placeholder '{PLACEHOLDER}'",
                 "replace it with what changes for employees, in plain Dutch",
+                line=line,
+                column=1,
             )
         )
     if len(body) > MAX_BODY:
         problems.append(
-            Diagnostic(
+            Diagnostic.at(
                 path,
-                line,
-                1,
                 "note-too-long",
                 f"the note is {len(body)} characters long; at most {MAX_BODY}",
                 "say what changes for employees in a few sentences; the clause text is shown "
                 "beside it",
+                line=line,
+                column=1,
             )
         )
     for hidden in HIDDEN_CHARACTERS.finditer(body):  # all of them: fixed in one round
         before = body[: hidden.start()]
         problems.append(
-            Diagnostic(
+            Diagnostic.at(
                 path,
-                line + before.count("\n"),
-                hidden.start() - (before.rfind("\n") + 1) + 1,
                 "hidden-character",
                 f"contains the invisible or control character {character_name(hidden.group())}",
                 "delete the character; it makes the text read differently than it is",
+                line=line + before.count("\n"),
+                column=hidden.start() - (before.rfind("\n") + 1) + 1,
             )
         )
     return problems
@@ -229,25 +229,25 @@ def _check_markup(path: str, tokens: Iterable[Token]) -> list[Diagnostic]:
         line = token.map[0] + 1 if token.map else 0
         if token.type == "heading_open":
             problems.append(
-                Diagnostic(
+                Diagnostic.at(
                     path,
-                    line,
-                    1,
                     "note-heading",
                     "a change note may not contain headings",
                     "use a short paragraph, or **bold** text; the release notes give each "
                     "clause its heading",
+                    line=line,
+                    column=1,
                 )
             )
         elif token.type == "inline" and any(c.type == "image" for c in token.children or ()):
             problems.append(
-                Diagnostic(
+                Diagnostic.at(
                     path,
-                    line,
-                    1,
                     "note-image",
                     "a change note may not contain images",
                     "describe it in words, or link to it: [text](address)",
+                    line=line,
+                    column=1,
                 )
             )
     return problems
@@ -283,14 +283,14 @@ def _check_links(path: str, tokens: Iterable[Token], lines: Sequence[str]) -> li
         if scheme not in SAFE_SCHEMES and scheme is not None and line not in covered:
             found.append((line, start - text.rfind("\n", 0, start), scheme))
     return [
-        Diagnostic(
+        Diagnostic.at(
             path,
-            line,
-            column,
             "unsafe-link",
             f"the link target has the scheme '{scheme}:'; a note may only link to https:, "
             "http: or mailto: addresses, or to a relative one",
             "link to the page on the intranet or the web (https://...), or remove the link",
+            line=line,
+            column=column,
         )
         for line, column, scheme in sorted(found)
     ]
@@ -320,10 +320,8 @@ def load_notes(snapshot: Snapshot, policy_id: str) -> tuple[list[Note], list[Dia
             continue
         if not name.endswith(".md") or path.count("/") != 3:
             problems.append(
-                Diagnostic(
+                Diagnostic.at(
                     path,
-                    0,
-                    0,
                     "not-a-note",
                     "only change notes (*.md) belong in this folder",
                     "rename it to <name>.md, or move it out of the folder",
@@ -335,11 +333,7 @@ def load_notes(snapshot: Snapshot, policy_id: str) -> tuple[list[Note], list[Dia
         except SnapshotError as error:
             note, found = (
                 None,
-                [
-                    Diagnostic(
-                        path, 0, 0, "unsafe-file", str(error), "replace it with a regular file"
-                    )
-                ],
+                [Diagnostic.at(path, "unsafe-file", str(error), "replace it with a regular file")],
             )
         problems += found
         if note is not None:

@@ -88,16 +88,18 @@ def _missing_notes(
         if not needs_note(change) or noted.intersection(change_ids(change)):
             continue
         assert change.clause is not None  # needs_note
-        where = _locate(change, versions)
+        file, line, column = _locate(change, versions)
         folder = notes_folder(versions.head.id)
         problems.append(
-            Diagnostic(
-                *where,
+            Diagnostic.at(
+                file,
                 "missing-note",
                 f"clause {change.clause} ({change.title}) is {change.kind} "
                 f"({change.impact}: {change.reason}), and no change note explains it",
                 f"run 'policy changelog new', or name {change.clause} in a note in {folder}/; "
                 "say what changes for employees",
+                line=line,
+                column=column,
             )
         )
     return problems
@@ -121,24 +123,24 @@ def _check_note(note: Note, release: PolicyDiff, versions: Versions) -> list[Dia
         line, column = note.position(("clauses", index))
         if clause_id not in known:
             problems.append(
-                Diagnostic(
+                Diagnostic.at(
                     note.path,
-                    line,
-                    column,
                     "unknown-clause",
                     f"clause {clause_id} does not exist in the policy, nor in its last release",
                     "correct the id; 'policy diff' lists the clauses that changed",
+                    line=line,
+                    column=column,
                 )
             )
         elif clause_id not in changed:
             problems.append(
-                Diagnostic(
+                Diagnostic.at(
                     note.path,
-                    line,
-                    column,
                     "unchanged-clause",
                     f"clause {clause_id} has not changed since {since}",
                     "remove it from the note, or make the change the note describes",
+                    line=line,
+                    column=column,
                 )
             )
     problems += _check_impact(note, release)
@@ -149,14 +151,16 @@ def _check_impact(note: Note, release: PolicyDiff) -> list[Diagnostic]:
     computed = computed_impact(note, release)
     if note.impact is None or note.impact >= computed or note.meta.justification:
         return []
+    line, column = note.position(("impact",))
     return [
-        Diagnostic(
+        Diagnostic.at(
             note.path,
-            *note.position(("impact",)),
             "missing-justification",
             f"the note asks for impact '{note.impact}', lower than the computed '{computed}', "
             "without a justification",
             "add 'justification:' saying why the change is less material for employees, or "
             "remove 'impact:'",
+            line=line,
+            column=column,
         )
     ]

@@ -81,13 +81,13 @@ def _parse_lines(path: str, text: str) -> tuple[list[Rule], list[Diagnostic]]:
                 valid_owners.update(o for o in defaults if _OWNER.match(o))
             if not 1 <= count <= MAX_APPROVALS:
                 problems.append(
-                    Diagnostic(
+                    Diagnostic.at(
                         path,
-                        number,
-                        1,
                         "codeowners-syntax",
                         f"a section needs from 1 to {MAX_APPROVALS} approvals",
                         f"write [Section][N] with N from 1 to {MAX_APPROVALS}",
+                        line=number,
+                        column=1,
                     )
                 )
             continue
@@ -120,13 +120,13 @@ def _check_pattern(path: str, number: int, pattern: str) -> list[Diagnostic]:
         ("\\" in pattern, "escapes ('\\') are not supported"),
     ]
     return [
-        Diagnostic(
+        Diagnostic.at(
             path,
-            number,
-            1,
             "codeowners-syntax",
             message,
             "rewrite the pattern with '*', '**' and '/' only",
+            line=number,
+            column=1,
         )
         for bad, message in unsupported
         if bad
@@ -135,13 +135,13 @@ def _check_pattern(path: str, number: int, pattern: str) -> list[Diagnostic]:
 
 def _check_owners(path: str, number: int, raw: str, owners: tuple[str, ...]) -> list[Diagnostic]:
     return [
-        Diagnostic(
+        Diagnostic.at(
             path,
-            number,
-            raw.find(owner) + 1,
             "codeowners-owner",
             f"'{owner}' is not a valid owner",
             "write an owner as @user, @org/team or an e-mail address",
+            line=number,
+            column=raw.find(owner) + 1,
         )
         for owner in owners
         if not _OWNER.match(owner)

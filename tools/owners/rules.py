@@ -158,10 +158,8 @@ def lint_ownership(
 ) -> list[Diagnostic]:
     """Every tracked file owned, no pattern that matches nothing, one CODEOWNERS, clean paths."""
     problems = [
-        Diagnostic(
+        Diagnostic.at(
             other,
-            0,
-            0,
             "second-codeowners",
             f"a second CODEOWNERS file; GitHub or GitLab may use it instead of {codeowners_path}",
             f"delete it and keep all rules in {codeowners_path}",
@@ -176,14 +174,12 @@ def lint_ownership(
         problem = path_problem(path)
         if problem:
             problems.append(
-                Diagnostic(path, 0, 0, "bad-path", f"the path {problem}", "rename the file")
+                Diagnostic.at(path, "bad-path", f"the path {problem}", "rename the file")
             )
         if not found.owned:
             problems.append(
-                Diagnostic(
+                Diagnostic.at(
                     path,
-                    0,
-                    0,
                     "unowned-path",
                     "no department owns this file, so no one has to approve changes to it",
                     f"add a line for it to {codeowners_path}, or keep a catch-all '*' line",
@@ -191,10 +187,8 @@ def lint_ownership(
             )
     for first, second in colliding_paths(tracked):
         problems.append(
-            Diagnostic(
+            Diagnostic.at(
                 second,
-                0,
-                0,
                 "colliding-paths",
                 f"differs from {first} only in case or Unicode normalisation",
                 "rename one of them; on some systems they are the same file",
@@ -203,13 +197,13 @@ def lint_ownership(
     for candidate in compiled:
         if candidate.rule.line not in used and not any(map(candidate.matches, tracked)):
             problems.append(
-                Diagnostic(
+                Diagnostic.at(
                     codeowners_path,
-                    candidate.rule.line,
-                    1,
                     "dead-pattern",
                     f"the pattern '{candidate.rule.pattern}' matches no tracked file",
                     "correct the pattern (paths are case-sensitive) or remove the line",
+                    line=candidate.rule.line,
+                    column=1,
                 )
             )
     return problems

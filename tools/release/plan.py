@@ -196,7 +196,7 @@ def _changed(facts: Facts) -> tuple[str, ...] | None:
 
 
 def _blocker(code: str, message: str, hint: str = "", file: str = "") -> Diagnostic:
-    return Diagnostic(file, 0, 0, code, message, hint)
+    return Diagnostic.at(file, code, message, hint)
 
 
 def _state_blockers(facts: Facts, version: str) -> list[Diagnostic]:

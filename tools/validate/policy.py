@@ -29,7 +29,7 @@ def diagnostic_at(
 ) -> Diagnostic:
     """A problem at the value ``loc`` of a loaded file, located in its node tree."""
     line, column = file.doc.locate(loc)
-    return Diagnostic(file.path, line, column, code, message, hint)
+    return Diagnostic.at(file.path, code, message, hint, line=line, column=column)
 
 
 def _check_identity(policy: Policy) -> list[Diagnostic]:

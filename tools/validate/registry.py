@@ -128,13 +128,13 @@ def check_codeowners_handles(text: str, registry: Registry) -> list[Diagnostic]:
     """Every owner named in CODEOWNERS is the handle of a department in the registry."""
     handles = {department.handle for department in registry.departments}
     return [
-        Diagnostic(
+        Diagnostic.at(
             CODEOWNERS_PATH,
-            line,
-            column,
             "unknown-owner",
             f"owner '{owner}' is not the handle of a department in {REGISTRY_PATH}",
             f"use one of: {', '.join(sorted(handles))}, or add the department",
+            line=line,
+            column=column,
         )
         for owner, line, column in owner_positions(text)
         if owner not in handles

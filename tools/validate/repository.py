@@ -91,10 +91,8 @@ def _codeowners_problems(snapshot: Snapshot, registry: Registry) -> list[Diagnos
         raw = snapshot.read(CODEOWNERS_PATH)
     except KeyError:
         return [
-            Diagnostic(
+            Diagnostic.at(
                 CODEOWNERS_PATH,
-                0,
-                0,
                 "missing-file",
                 "CODEOWNERS does not exist",
                 "create CODEOWNERS so that every file has a responsible department",
