@@ -211,3 +211,12 @@ def test_an_invalid_repository_blocks_a_release_with_exit_1(
     code, err = _run(root, capsys, "release", "--dry-run")
     assert code == 1
     assert err.startswith("blocked: the policy does not validate at HEAD\n")
+
+
+def test_an_ssh_keygen_error_exits_2(
+    mini_repo: Callable[..., Path], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    missing = tmp_path / "no-such-key"
+    code, err = _run(_changed_since_release(mini_repo), capsys, "approve", "--key", str(missing))
+    assert code == 2
+    assert err.startswith(f"policy: error: cannot read the public key of {missing}: ")
