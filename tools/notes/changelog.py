@@ -11,7 +11,8 @@ import re
 from collections.abc import Callable
 
 from tools.compare.impact import Impact
-from tools.notes.releasenotes import Entry, ReleaseNotes, escape_text
+from tools.notes.releasenotes import Entry, ReleaseNotes
+from tools.notes.render_markdown import escape_text
 
 _IMPACT_WORD = {
     Impact.MAJOR: "wezenlijk (opnieuw bevestigen)",

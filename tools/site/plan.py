@@ -26,19 +26,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from tools.compare.diff import PolicyDiff
+from tools.notes.blocks import Block, ClauseLink, Heading, Paragraph, Span, paragraph, text
 from tools.notes.changelog import link_clause_lines
 from tools.notes.htmlpage import html_page, render_page
-from tools.notes.releasenotes import (
-    IMPACT_DUTCH,
-    dutch_date,
-    escape_text,
-    link_clause_headings,
-    version_key,
-)
+from tools.notes.readback import read_committed
+from tools.notes.releasenotes import version_key
+from tools.notes.render_html import render_html
+from tools.notes.render_markdown import escape_text
+from tools.notes.wording import EFFECTIVE, IMPACT_DUTCH, KIND, NOT_FOUND, dutch_date
 from tools.site.feed import FeedEntry, render_feed, stable_id
 from tools.site.policypage import PolicyPage, render_policy_html, version_label
 from tools.versions.releaseid import CHANGED_KINDS, ReleaseRecord
@@ -160,9 +159,6 @@ def _crumbs(source: PolicySource) -> str:
     return f"[Al het beleid](../index.html) › [{escape_text(source.title)}](index.html)"
 
 
-ClauseLink = Callable[[str], str | None]
-
-
 def _later(source: PolicySource) -> list[tuple[ReleaseRecord, Edition]]:
     """The versions that take effect later, each with its release (which they always have)."""
     return [(edition.release, edition) for edition in source.later if edition.release is not None]
@@ -181,19 +177,32 @@ def _clause_links(source: PolicySource, first: Edition | None = None) -> ClauseL
     return lambda clause_id: f"{found[clause_id]}#{clause_id}" if clause_id in found else None
 
 
-def _notes_markdown(source: PolicySource, release: ReleaseRecord) -> str:
-    """The committed notes with linked clause headings; a short page when they are missing."""
+def _notes_blocks(source: PolicySource, release: ReleaseRecord) -> tuple[Block, ...]:
+    """The committed notes under the crumbs, read back into blocks (so that their clause
+    headings take links); a short page when they are missing."""
+    crumbs = paragraph(
+        Span("Al het beleid", href="../index.html"),
+        Span(" › "),
+        Span(source.title, href="index.html"),
+    )
     committed = source.notes.get(release.version)
     if committed is None:
-        committed = (
-            f"# {escape_text(_release_title(source, release))}\n\n"
-            f"**Geldt vanaf:** {dutch_date(release.effective)}\\\n"
-            f"**Soort wijziging:** {IMPACT_DUTCH[release.impact]}\n\n"
-            "De releasenotes van deze versie zijn niet gevonden.\n"
+        facts = (
+            (Span(EFFECTIVE, "strong"), Span(f" {dutch_date(release.effective)}")),
+            (Span(KIND, "strong"), Span(f" {IMPACT_DUTCH[release.impact]}")),
         )
+        title = Heading(1, text(_release_title(source, release)))
+        return crumbs, title, Paragraph(facts), paragraph(Span(NOT_FOUND))
+    return crumbs, *read_committed(committed)
+
+
+def _notes_html(site: SiteSource, source: PolicySource, release: ReleaseRecord) -> str:
+    """A release's notes page: clause headings link to the clause on a page that has it."""
     own = next((e for e in source.later if e.release == release), None)
-    linked = link_clause_headings(committed, _clause_links(source, own))
-    return f"{_crumbs(source)}\n\n{linked}"
+    body = render_html(_notes_blocks(source, release), _clause_links(source, own))
+    title = _title(site, _release_title(source, release))
+    banner = DRAFT_BANNER if site.draft else None
+    return html_page(body, title=title, lang=source.language, feed=f"../{FEED}", banner=banner)
 
 
 def _changelog_markdown(source: PolicySource) -> str:
@@ -308,9 +317,7 @@ def _policy_files(site: SiteSource, source: PolicySource) -> dict[str, str]:
         path = f"{policy_id}/{later_page(release.version)}"
         files[path] = _policy_page(site, source, page, title)
     for release in source.releases:
-        files[f"{policy_id}/{release.version}.html"] = _html(
-            site, source, _notes_markdown(source, release), _release_title(source, release)
-        )
+        files[f"{policy_id}/{release.version}.html"] = _notes_html(site, source, release)
         if release.version in source.notes:
             files[f"{policy_id}/{release.version}.md"] = source.notes[release.version]
     return files

@@ -26,7 +26,8 @@ from typing import NamedTuple
 
 from schema.models import LEVEL_DUTCH, AccountType, Clause, LegalRef, Section
 from tools.base.loader import Policy
-from tools.notes.releasenotes import dutch_date, escape_text
+from tools.notes.render_markdown import escape_text
+from tools.notes.wording import dutch_date
 
 NOT_RELEASED = "nog niet uitgebracht"
 

@@ -1,0 +1,104 @@
+"""A document as plain blocks: what the release notes (and the site's pages around them) say,
+apart from how it is written. Two pure renderers write it: ``tools/notes/render_markdown.py``
+(the published Markdown) and ``tools/notes/render_html.py`` (the page body, exactly the HTML
+that markdown-it makes of that Markdown).
+
+Text in a block is plain text, escaped by each renderer for its own format; an author's change
+note is a ``Fragment`` (Markdown, parsed once). Links to clauses are not in the model: a clause
+heading names its clause, and the renderer is given, at render time, where a clause is shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal, NamedTuple
+
+from tools.compare.redline import Segment
+from tools.notes.fragment import Fragment
+
+Style = Literal["", "strong", "em"]
+
+
+class Span(NamedTuple):
+    """A run of inline text; runs side by side with the same style and address are one."""
+
+    text: str
+    style: Style = ""
+    href: str = ""
+    """An address: the run is a link."""
+    markdown: str = ""
+    """How the Markdown spells it, when not as the escaped text (a fixed legend)."""
+
+
+Line = tuple[Span, ...]
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    line: Line
+    clause: str = ""
+    """The clause it is the heading of: a link to it where the page says it is shown."""
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    lines: tuple[Line, ...]
+    """Lines separated by hard line breaks."""
+
+
+@dataclass(frozen=True)
+class BulletList:
+    items: tuple[Line, ...]
+
+
+@dataclass(frozen=True)
+class Quote:
+    """Quoted policy text, paragraph by paragraph (each on one line)."""
+
+    paragraphs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Redline:
+    """A word redline in one quoted line: deleted and inserted runs between equal ones."""
+
+    segments: tuple[Segment, ...]
+
+
+Block = Heading | Paragraph | BulletList | Quote | Redline | Fragment
+
+ClauseLink = Callable[[str], str | None]
+"""Clause id -> the address that shows it, or None (no link)."""
+
+
+def no_links(_clause: str) -> str | None:
+    return None
+
+
+def text(value: str) -> Line:
+    """One line of plain text."""
+    return (Span(value),)
+
+
+def paragraph(*spans: Span) -> Paragraph:
+    """A paragraph of one line."""
+    return Paragraph((tuple(spans),))
+
+
+def runs(line: Line) -> list[tuple[Style, str, list[Span]]]:
+    """The line's spans grouped into runs of one style and address, in order."""
+    grouped: list[tuple[Style, str, list[Span]]] = []
+    for span in line:
+        if grouped and grouped[-1][:2] == (span.style, span.href):
+            grouped[-1][2].append(span)
+        else:
+            grouped.append((span.style, span.href, [span]))
+    return grouped
+
+
+def linked(block: Heading, link: ClauseLink) -> Line:
+    """A heading's line, as one link when it is a clause's heading that ``link`` knows."""
+    href = link(block.clause) if block.clause else None
+    return tuple(span._replace(href=href) for span in block.line) if href else block.line

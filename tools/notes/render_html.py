@@ -1,0 +1,77 @@
+"""The block model (``tools/notes/blocks.py``) as an HTML body: exactly the HTML markdown-it
+makes of what ``tools/notes/render_markdown.py`` writes (the golden pages hold them equal), but
+straight from the blocks, without parsing Markdown back.
+
+Pure. Text is escaped as markdown-it escapes it; a redline's runs become ``<del>`` and ``<ins>``;
+an author's note (a ``Fragment``) is rendered by markdown-it from its tokens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from tools.notes.blocks import (
+    Block,
+    BulletList,
+    ClauseLink,
+    Heading,
+    Line,
+    Paragraph,
+    Quote,
+    Redline,
+    linked,
+    no_links,
+    runs,
+)
+from tools.notes.fragment import Fragment, fragment_html
+
+_TAGS = {"delete": "del", "insert": "ins"}
+_BREAK = "<br />\n"
+
+
+def escape(text: str) -> str:
+    """As markdown-it escapes text: ``&``, ``<``, ``>`` and ``"``."""
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
+
+
+def line_html(line: Line) -> str:
+    written = []
+    for style, href, spans in runs(line):
+        inner = escape("".join(span.text for span in spans))
+        if style:
+            inner = f"<{style}>{inner}</{style}>"
+        written.append(f'<a href="{escape(href)}">{inner}</a>' if href else inner)
+    return "".join(written)
+
+
+def _redline(block: Redline) -> str:
+    parts = []
+    for segment in block.segments:
+        text = escape(segment.text.replace("\n", " "))
+        tag = _TAGS.get(segment.op)
+        parts.append(f"<{tag}>{text}</{tag}>" if tag else text)
+    return f"<blockquote>\n<p>{''.join(parts)}</p>\n</blockquote>\n"
+
+
+def block_html(block: Block, link: ClauseLink = no_links) -> str:
+    if isinstance(block, Heading):
+        return f"<h{block.level}>{line_html(linked(block, link))}</h{block.level}>\n"
+    if isinstance(block, Paragraph):
+        return f"<p>{_BREAK.join(map(line_html, block.lines))}</p>\n"
+    if isinstance(block, BulletList):
+        items = "".join(f"<li>{line_html(item)}</li>\n" for item in block.items)
+        return f"<ul>\n{items}</ul>\n"
+    if isinstance(block, Quote):
+        inner = "".join(f"<p>{escape(text)}</p>\n" for text in block.paragraphs)
+        return f"<blockquote>\n{inner}</blockquote>\n"
+    if isinstance(block, Redline):
+        return _redline(block)
+    assert isinstance(block, Fragment)
+    return fragment_html(block)
+
+
+def render_html(blocks: Sequence[Block], link: ClauseLink = no_links) -> str:
+    """The document as an HTML body, each clause heading a link where ``link`` gives one."""
+    return "".join(block_html(block, link) for block in blocks)
