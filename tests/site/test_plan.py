@@ -392,7 +392,7 @@ def test_clause_links_only_where_the_target_knows_the_clause() -> None:
         '<h2>Nieuw</h2>\n<h3><a href="p.html#mi-001">A (mi-001)</a></h3>\n'
         "<h3>B (mi-002)</h3>\n<h3>C (mi-001)</h3>\n"
     )
-    assert render_html((Heading(3, (Span("x"),), "mi-001"),)) == "<h3>x</h3>\n"
+    assert render_html((Heading(3, (Span("x", clause="mi-001"),)),)) == "<h3>x</h3>\n"
 
 
 def test_heading_id_marker_only_from_the_renderer() -> None:

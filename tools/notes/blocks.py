@@ -4,8 +4,8 @@ apart from how it is written. Two pure renderers write it: ``tools/notes/render_
 that markdown-it makes of that Markdown).
 
 Text in a block is plain text, escaped by each renderer for its own format; an author's change
-note is a ``Fragment`` (Markdown, parsed once). Links to clauses are not in the model: a clause
-heading names its clause, and the renderer is given, at render time, where a clause is shown.
+note is a ``Fragment`` (Markdown, parsed once). Links to clauses are not in the model: a span
+names its clause, and the renderer is given, at render time, where a clause is shown.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ class Span(NamedTuple):
     """An address: the run is a link."""
     markdown: str = ""
     """How the Markdown spells it, when not as the escaped text (a fixed legend)."""
+    clause: str = ""
+    """A clause it names: a link to the clause where the renderer is told it is shown."""
 
 
 Line = tuple[Span, ...]
@@ -38,8 +40,6 @@ Line = tuple[Span, ...]
 class Heading:
     level: int
     line: Line
-    clause: str = ""
-    """The clause it is the heading of: a link to it where the page says it is shown."""
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,9 @@ def runs(line: Line) -> list[tuple[Style, str, list[Span]]]:
     return grouped
 
 
-def linked(block: Heading, link: ClauseLink) -> Line:
-    """A heading's line, as one link when it is a clause's heading that ``link`` knows."""
-    href = link(block.clause) if block.clause else None
-    return tuple(span._replace(href=href) for span in block.line) if href else block.line
+def linked(line: Line, link: ClauseLink) -> Line:
+    """The line with each span that names a clause ``link`` knows a link to it."""
+    return tuple(
+        span._replace(href=href) if span.clause and (href := link(span.clause)) else span
+        for span in line
+    )

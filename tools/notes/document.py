@@ -20,6 +20,7 @@ from tools.notes.blocks import (
     BulletList,
     ClauseLink,
     Heading,
+    Line,
     Quote,
     Redline,
     Span,
@@ -42,8 +43,13 @@ def notes_fragment(bodies: Sequence[str]) -> list[Block]:
 
 def clause_heading(title: str, clause: str, *, linkable: bool = True) -> Heading:
     """``Titel (sm-012)``; ``linkable``: a link where the page says the clause is shown."""
-    line = (Span(" ".join(title.split())), Span(f" ({clause})"))
-    return Heading(3, line, clause if linkable else "")
+    return Heading(3, clause_line(title, clause, linkable=linkable))
+
+
+def clause_line(title: str, clause: str, *, linkable: bool = True) -> Line:
+    """``Titel (sm-012)``, one link where the page says the clause is shown."""
+    named = clause if linkable else ""
+    return (Span(" ".join(title.split()), clause=named), Span(f" ({clause})", clause=named))
 
 
 def about(section: str, level: str, previous_id: str | None, moved_from: str | None) -> Block:

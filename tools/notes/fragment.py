@@ -9,7 +9,9 @@ taught to it: the notes are a block model (``tools/notes/blocks.py``) with their
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -25,8 +27,23 @@ class Fragment:
     tokens: tuple[Token, ...] = field(compare=False, repr=False)
 
 
-def fragment(markdown: str) -> Fragment:
-    return Fragment(markdown, tuple(_PARSER.parse(markdown)))
+References = Mapping[str, Any]
+"""Link reference definitions (``[label]: address``) as markdown-it collects them."""
+
+
+def fragment(markdown: str, references: References | None = None) -> Fragment:
+    """``markdown`` parsed; ``references``: those of the document it is cut from, so that a
+    reference-style link resolves as it does in the whole document."""
+    env = {"references": dict(references)} if references else {}
+    return Fragment(markdown, tuple(_PARSER.parse(markdown, env)))
+
+
+def references(markdown: str) -> References:
+    """The link reference definitions of a whole document."""
+    env: dict[str, Any] = {}
+    _PARSER.parse(markdown, env)
+    found: References = env.get("references", {})
+    return found
 
 
 def fragment_html(piece: Fragment) -> str:

@@ -25,8 +25,8 @@ from schema.models import LEVEL_DUTCH
 from tools.compare.redline import Op, Segment
 from tools.notes import wording
 from tools.notes.blocks import Block, BulletList, Heading, Redline, Span, paragraph, text
-from tools.notes.document import about, clause_heading, legend, quote
-from tools.notes.fragment import fragment
+from tools.notes.document import about, clause_heading, clause_line, legend, quote
+from tools.notes.fragment import References, fragment, references
 from tools.notes.render_markdown import ENTITIES, block_markdown, render_markdown
 
 _UNESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])|&(lt|amp|#61|#124);")
@@ -45,6 +45,8 @@ _LABELS = {
     f"**{label}**": paragraph(Span(label, "strong")) for label in (wording.NEW_TEXT, wording.TEXT)
 }
 _PLAIN = (wording.MOVED_ONLY, wording.WORDING_ONLY, wording.REMOVED_TEXT, wording.NO_CLAUSES)
+_LABEL_GROUPS = {label: group for group, label in wording.GROUPS.items()}
+_IMPACT_LINE = re.compile(r"^Impact: [a-z]+ \(.*\)\. \[")
 _MARKERS: dict[str, tuple[str, Op]] = {"[-": ("-]", "delete"), "{+": ("+}", "insert")}
 
 
@@ -121,8 +123,9 @@ def _segment(op: Op, escaped: str) -> list[Segment]:
 
 
 class _Reader:
-    def __init__(self, chunks: list[str]) -> None:
+    def __init__(self, chunks: list[str], refs: References) -> None:
         self.chunks = chunks
+        self.refs = refs
         self.at = 0
 
     def peek(self) -> str | None:
@@ -140,12 +143,12 @@ class _Reader:
         bodies = []
         while (chunk := self.peek()) is not None and not _stops(chunk, stops):
             bodies.append(self.take())
-        return _markdown(bodies)
+        return _markdown(bodies, self.refs)
 
 
-def _markdown(chunks: list[str]) -> list[Block]:
+def _markdown(chunks: list[str], refs: References) -> list[Block]:
     """Chunks of Markdown as written (a note's body was escaped when it was written)."""
-    return [fragment("\n\n".join(chunks))] if chunks else []
+    return [fragment("\n\n".join(chunks), refs)] if chunks else []
 
 
 def _stops(chunk: str, stops: tuple[str, ...]) -> bool:
@@ -206,12 +209,13 @@ def _read(reader: _Reader) -> list[Block]:
     return blocks
 
 
-def read_notes(markdown: str) -> tuple[Block, ...] | None:
-    """The blocks ``markdown`` was written from, or None when it is not the renderer's."""
+def read_notes(markdown: str, refs: References | None = None) -> tuple[Block, ...] | None:
+    """The blocks ``markdown`` was written from, or None when it is not the renderer's;
+    ``refs``: its link reference definitions, for the notes' Markdown."""
     if not markdown.endswith("\n"):
         return None
     try:
-        blocks = tuple(_read(_Reader(markdown[:-1].split("\n\n"))))
+        blocks = tuple(_read(_Reader(markdown[:-1].split("\n\n"), refs or {})))
     except _UnreadError:
         return None
     return blocks if render_markdown(blocks) == markdown else None
@@ -220,10 +224,11 @@ def read_notes(markdown: str) -> tuple[Block, ...] | None:
 def read_committed(markdown: str) -> tuple[Block, ...]:
     """Committed notes as blocks: as the renderer wrote them, or else loosely (every chunk that
     is only a clause heading is one, linkable unless under *Vervallen*; the rest is Markdown)."""
-    return read_notes(markdown) or _loosely(markdown)
+    refs = references(markdown)
+    return read_notes(markdown, refs) or _loosely(markdown, refs)
 
 
-def _loosely(markdown: str) -> tuple[Block, ...]:
+def _loosely(markdown: str, refs: References) -> tuple[Block, ...]:
     blocks: list[Block] = []
     pending: list[str] = []
     group = ""
@@ -234,10 +239,10 @@ def _loosely(markdown: str) -> tuple[Block, ...]:
         if heading is None:
             pending.append(chunk)
             continue
-        blocks += _markdown(pending)
+        blocks += _markdown(pending, refs)
         blocks.append(heading)
         pending = []
-    blocks += _markdown(pending)
+    blocks += _markdown(pending, refs)
     return tuple(blocks)
 
 
@@ -248,3 +253,39 @@ def _loose_heading(chunk: str, *, linkable: bool) -> Block | None:
         return None
     heading = clause_heading(unescape(match["title"]), match["clause"], linkable=linkable)
     return heading if block_markdown(heading) == chunk else None
+
+
+def read_changelog(markdown: str) -> tuple[Block, ...]:
+    """The committed ``CHANGELOG.md`` as blocks: each release's list of clauses, where it stands
+    as ``render_entry`` writes it (after the impact line, before the next release), is a list
+    whose lines name their clauses; the rest, hand edits included, is Markdown as written."""
+    refs = references(markdown)
+    chunks = markdown.removesuffix("\n").split("\n\n")
+    blocks: list[Block] = []
+    pending: list[str] = []
+    for at, chunk in enumerate(chunks):
+        after = chunks[at + 1] if at + 1 < len(chunks) else "## "
+        clauses = None
+        if at and _IMPACT_LINE.match(chunks[at - 1]) and after.startswith("## "):
+            clauses = _clause_list(chunk)
+        if clauses is None:
+            pending.append(chunk)
+            continue
+        blocks += [*_markdown(pending, refs), clauses]
+        pending = []
+    return (*blocks, *_markdown(pending, refs))
+
+
+def _clause_list(chunk: str) -> Block | None:
+    """``- Nieuw: Titel (sm-012)`` lines, exactly as ``render_entry`` writes them."""
+    items = []
+    for line in chunk.split("\n"):
+        label, _, rest = line[2:].partition(": ")
+        group = _LABEL_GROUPS.get(label)
+        match = _CLAUSE.match(f"### {rest}")
+        if not line.startswith("- ") or group is None or match is None:
+            return None
+        title, clause = unescape(match["title"]), match["clause"]
+        items.append((Span(f"{label}: "), *clause_line(title, clause, linkable=group != "removed")))
+    written = BulletList(tuple(items))
+    return written if block_markdown(written) == chunk else None

@@ -57,11 +57,11 @@ def _redline(block: Redline) -> str:
 
 def block_html(block: Block, link: ClauseLink = no_links) -> str:
     if isinstance(block, Heading):
-        return f"<h{block.level}>{line_html(linked(block, link))}</h{block.level}>\n"
+        return f"<h{block.level}>{line_html(linked(block.line, link))}</h{block.level}>\n"
     if isinstance(block, Paragraph):
-        return f"<p>{_BREAK.join(map(line_html, block.lines))}</p>\n"
+        return f"<p>{_BREAK.join(line_html(linked(line, link)) for line in block.lines)}</p>\n"
     if isinstance(block, BulletList):
-        items = "".join(f"<li>{line_html(item)}</li>\n" for item in block.items)
+        items = "".join(f"<li>{line_html(linked(item, link))}</li>\n" for item in block.items)
         return f"<ul>\n{items}</ul>\n"
     if isinstance(block, Quote):
         inner = "".join(f"<p>{escape(text)}</p>\n" for text in block.paragraphs)

@@ -104,11 +104,11 @@ def line_markdown(line: Line) -> str:
 
 def block_markdown(block: Block, link: ClauseLink = no_links) -> str:
     if isinstance(block, Heading):
-        return f"{'#' * block.level} {line_markdown(linked(block, link))}"
+        return f"{'#' * block.level} {line_markdown(linked(block.line, link))}"
     if isinstance(block, Paragraph):
-        return "\\\n".join(map(line_markdown, block.lines))
+        return "\\\n".join(line_markdown(linked(line, link)) for line in block.lines)
     if isinstance(block, BulletList):
-        return "\n".join(f"- {line_markdown(item)}" for item in block.items)
+        return "\n".join(f"- {line_markdown(linked(item, link))}" for item in block.items)
     if isinstance(block, Quote):
         return "\n>\n".join(f"> {escape_text(text)}" for text in block.paragraphs)
     if isinstance(block, Redline):

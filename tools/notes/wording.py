@@ -77,6 +77,27 @@ REDLINE_LEGEND_MARKDOWN = " (voor reviewers: \\[-zo-] is weggehaald, \\{+zo+} is
 
 NOT_FOUND = "De releasenotes van deze versie zijn niet gevonden."
 
+CHANGELOG_TITLE = "Wijzigingen in "
+CHANGELOG_INTRO = (
+    "Alle versies van dit beleid, de nieuwste bovenaan. Elke versie heeft releasenotes voor "
+    "medewerkers; de volledige tekstvergelijking geeft `policy diff`."
+)
+"""Markdown: ``policy diff`` is code."""
+CHANGELOG_IMPACT = {
+    Impact.MAJOR: "wezenlijk (opnieuw bevestigen)",
+    Impact.MINOR: "aanvulling of verduidelijking",
+    Impact.PATCH: "redactioneel",
+    Impact.NONE: "geen wijzigingen",
+}
+NOTES_LINK = "Releasenotes"
+PAGE_LINK = "webpagina"
+NOT_RELEASED = "Dit beleid is nog niet uitgebracht: er zijn nog geen versies."
+
+
+def changelog_impact(impact: Impact) -> str:
+    """``Impact: major (wezenlijk (opnieuw bevestigen)). ``, before the links to the notes."""
+    return f"Impact: {impact} ({CHANGELOG_IMPACT[impact]}). "
+
 
 def dutch_date(day: dt.date) -> str:
     """``1 maart 2027``: the long Dutch form, the same on every machine (no locale)."""

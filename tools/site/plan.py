@@ -31,13 +31,21 @@ from dataclasses import dataclass, replace
 
 from tools.compare.diff import PolicyDiff
 from tools.notes.blocks import Block, ClauseLink, Heading, Paragraph, Span, paragraph, text
-from tools.notes.changelog import link_clause_lines
+from tools.notes.fragment import markdown_html
 from tools.notes.htmlpage import html_page, render_page
-from tools.notes.readback import read_committed
+from tools.notes.readback import read_changelog, read_committed
 from tools.notes.releasenotes import version_key
 from tools.notes.render_html import render_html
 from tools.notes.render_markdown import escape_text
-from tools.notes.wording import EFFECTIVE, IMPACT_DUTCH, KIND, NOT_FOUND, dutch_date
+from tools.notes.wording import (
+    CHANGELOG_TITLE,
+    EFFECTIVE,
+    IMPACT_DUTCH,
+    KIND,
+    NOT_FOUND,
+    NOT_RELEASED,
+    dutch_date,
+)
 from tools.site.feed import FeedEntry, render_feed, stable_id
 from tools.site.policypage import PolicyPage, render_policy_html, version_label
 from tools.versions.releaseid import CHANGED_KINDS, ReleaseRecord
@@ -145,18 +153,20 @@ def _title(site: SiteSource, title: str) -> str:
 
 
 def _html(site: SiteSource, source: PolicySource, markdown: str, title: str) -> str:
-    """A page of a policy's folder, from Markdown; a draft's carries the banner."""
-    banner = DRAFT_BANNER if site.draft else None
-    return render_page(markdown, title=_title(site, title), lang=source.language,
-                       feed=f"../{FEED}", banner=banner)  # fmt: skip
+    """A page of a policy's folder, from Markdown."""
+    return _page(site, source, markdown_html(markdown), title)
 
 
 def _release_title(source: PolicySource, release: ReleaseRecord) -> str:
     return f"{source.title}, versie {release.version}"
 
 
-def _crumbs(source: PolicySource) -> str:
-    return f"[Al het beleid](../index.html) › [{escape_text(source.title)}](index.html)"
+def _crumbs(source: PolicySource) -> Block:
+    return paragraph(
+        Span("Al het beleid", href="../index.html"),
+        Span(" › "),
+        Span(source.title, href="index.html"),
+    )
 
 
 def _later(source: PolicySource) -> list[tuple[ReleaseRecord, Edition]]:
@@ -200,19 +210,25 @@ def _notes_html(site: SiteSource, source: PolicySource, release: ReleaseRecord) 
     """A release's notes page: clause headings link to the clause on a page that has it."""
     own = next((e for e in source.later if e.release == release), None)
     body = render_html(_notes_blocks(source, release), _clause_links(source, own))
-    title = _title(site, _release_title(source, release))
-    banner = DRAFT_BANNER if site.draft else None
-    return html_page(body, title=title, lang=source.language, feed=f"../{FEED}", banner=banner)
+    return _page(site, source, body, _release_title(source, release))
 
 
-def _changelog_markdown(source: PolicySource) -> str:
+def _changelog_html(site: SiteSource, source: PolicySource) -> str:
+    """The changelog page: new and changed clauses link to the clause on a page that has it."""
     if source.changelog is not None:
-        linked = link_clause_lines(source.changelog, _clause_links(source))
-        return f"{_crumbs(source)}\n\n{linked}"
-    return (
-        f"{_crumbs(source)}\n\n# Wijzigingen in {escape_text(source.title)}\n\n"
-        "Dit beleid is nog niet uitgebracht: er zijn nog geen versies.\n"
-    )
+        blocks = (_crumbs(source), *read_changelog(source.changelog))
+    else:
+        title = Heading(1, text(f"{CHANGELOG_TITLE}{source.title}"))
+        blocks = (_crumbs(source), title, paragraph(Span(NOT_RELEASED)))
+    body = render_html(blocks, _clause_links(source))
+    return _page(site, source, body, f"{CHANGELOG_TITLE}{source.title}")
+
+
+def _page(site: SiteSource, source: PolicySource, body: str, title: str) -> str:
+    """A page of a policy's folder around its body; a draft's carries the banner."""
+    banner = DRAFT_BANNER if site.draft else None
+    return html_page(body, title=_title(site, title), lang=source.language,
+                     feed=f"../{FEED}", banner=banner)  # fmt: skip
 
 
 def _later_facts(source: PolicySource, prefix: str = "") -> list[tuple[str, str, str]]:
@@ -279,9 +295,7 @@ def _edition_page(
 
 
 def _policy_page(site: SiteSource, source: PolicySource, page: PolicyPage, title: str) -> str:
-    banner = DRAFT_BANNER if site.draft else None
-    return html_page(render_policy_html(page), title=_title(site, title), lang=source.language,
-                     feed=f"../{FEED}", banner=banner)  # fmt: skip
+    return _page(site, source, render_policy_html(page), title)
 
 
 def _policy_files(site: SiteSource, source: PolicySource) -> dict[str, str]:
@@ -297,9 +311,7 @@ def _policy_files(site: SiteSource, source: PolicySource) -> dict[str, str]:
         index = _policy_page(site, source, page, source.title)
     files = {
         f"{policy_id}/index.html": index,
-        f"{policy_id}/changelog.html": _html(
-            site, source, _changelog_markdown(source), f"Wijzigingen in {source.title}"
-        ),
+        f"{policy_id}/changelog.html": _changelog_html(site, source),
     }
     now = (("Tot die datum geldt:", f"versie {current.release.version}", "index.html"),) if (
         current is not None and current.release is not None
