@@ -257,16 +257,18 @@ def _loose_heading(chunk: str, *, linkable: bool) -> Block | None:
 
 def read_changelog(markdown: str) -> tuple[Block, ...]:
     """The committed ``CHANGELOG.md`` as blocks: each release's list of clauses, where it stands
-    as ``render_entry`` writes it (after the impact line, before the next release), is a list
-    whose lines name their clauses; the rest, hand edits included, is Markdown as written."""
+    as ``render_entry`` writes it (after the impact line, on its own), is a list whose lines
+    name their clauses; the rest, hand edits included, is Markdown as written."""
     refs = references(markdown)
     chunks = markdown.removesuffix("\n").split("\n\n")
     blocks: list[Block] = []
     pending: list[str] = []
     for at, chunk in enumerate(chunks):
-        after = chunks[at + 1] if at + 1 < len(chunks) else "## "
+        # A list stands alone between the impact line and whatever does not continue it (a
+        # chunk that starts with the same marker or an indent would, making it loose).
+        after = chunks[at + 1] if at + 1 < len(chunks) else ""
         clauses = None
-        if at and _IMPACT_LINE.match(chunks[at - 1]) and after.startswith("## "):
+        if at and _IMPACT_LINE.match(chunks[at - 1]) and not after.startswith(("-", " ", "\t")):
             clauses = _clause_list(chunk)
         if clauses is None:
             pending.append(chunk)
