@@ -40,6 +40,8 @@ Line = tuple[Span, ...]
 class Heading:
     level: int
     line: Line
+    anchor: str = ""
+    """Its id, the target of ``#anchor`` links (``{#anchor}`` in Markdown, as Pandoc writes)."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,13 @@ class Paragraph:
 @dataclass(frozen=True)
 class BulletList:
     items: tuple[Line, ...]
+
+
+@dataclass(frozen=True)
+class Outline:
+    """A list of items, each with a list of its own (a table of contents)."""
+
+    entries: tuple[tuple[Line, tuple[Line, ...]], ...]
 
 
 @dataclass(frozen=True)
@@ -67,7 +76,7 @@ class Redline:
     segments: tuple[Segment, ...]
 
 
-Block = Heading | Paragraph | BulletList | Quote | Redline | Fragment
+Block = Heading | Paragraph | BulletList | Outline | Quote | Redline | Fragment
 
 ClauseLink = Callable[[str], str | None]
 """Clause id -> the address that shows it, or None (no link)."""

@@ -16,6 +16,7 @@ from tools.notes.blocks import (
     ClauseLink,
     Heading,
     Line,
+    Outline,
     Paragraph,
     Quote,
     Redline,
@@ -55,14 +56,27 @@ def _redline(block: Redline) -> str:
     return f"<blockquote>\n<p>{''.join(parts)}</p>\n</blockquote>\n"
 
 
+def _outline(block: Outline) -> str:
+    items = []
+    for item, children in block.entries:
+        nested = "".join(f"<li>{line_html(child)}</li>\n" for child in children)
+        inner = f"\n<ul>\n{nested}</ul>\n" if children else ""
+        items.append(f"<li>{line_html(item)}{inner}</li>\n")
+    return f"<ul>\n{''.join(items)}</ul>\n"
+
+
 def block_html(block: Block, link: ClauseLink = no_links) -> str:
     if isinstance(block, Heading):
-        return f"<h{block.level}>{line_html(linked(block.line, link))}</h{block.level}>\n"
+        anchor = f' id="{escape(block.anchor)}"' if block.anchor else ""
+        inner = line_html(linked(block.line, link))
+        return f"<h{block.level}{anchor}>{inner}</h{block.level}>\n"
     if isinstance(block, Paragraph):
         return f"<p>{_BREAK.join(line_html(linked(line, link)) for line in block.lines)}</p>\n"
     if isinstance(block, BulletList):
         items = "".join(f"<li>{line_html(linked(item, link))}</li>\n" for item in block.items)
         return f"<ul>\n{items}</ul>\n"
+    if isinstance(block, Outline):
+        return _outline(block)
     if isinstance(block, Quote):
         inner = "".join(f"<p>{escape(text)}</p>\n" for text in block.paragraphs)
         return f"<blockquote>\n{inner}</blockquote>\n"

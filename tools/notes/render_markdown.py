@@ -16,6 +16,7 @@ from tools.notes.blocks import (
     ClauseLink,
     Heading,
     Line,
+    Outline,
     Paragraph,
     Quote,
     Redline,
@@ -102,13 +103,24 @@ def line_markdown(line: Line) -> str:
     return "".join(written)
 
 
+def _outline_lines(block: Outline) -> list[str]:
+    lines = []
+    for item, children in block.entries:
+        lines.append(f"- {line_markdown(item)}")
+        lines += [f"  - {line_markdown(child)}" for child in children]
+    return lines
+
+
 def block_markdown(block: Block, link: ClauseLink = no_links) -> str:
     if isinstance(block, Heading):
-        return f"{'#' * block.level} {line_markdown(linked(block.line, link))}"
+        anchor = f" {{#{block.anchor}}}" if block.anchor else ""
+        return f"{'#' * block.level} {line_markdown(linked(block.line, link))}{anchor}"
     if isinstance(block, Paragraph):
         return "\\\n".join(line_markdown(linked(line, link)) for line in block.lines)
     if isinstance(block, BulletList):
         return "\n".join(f"- {line_markdown(linked(item, link))}" for item in block.items)
+    if isinstance(block, Outline):
+        return "\n".join(_outline_lines(block))
     if isinstance(block, Quote):
         return "\n>\n".join(f"> {escape_text(text)}" for text in block.paragraphs)
     if isinstance(block, Redline):
