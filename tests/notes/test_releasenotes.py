@@ -18,7 +18,7 @@ from tools.compare.impact import Impact
 from tools.notes.changelog import add_release
 from tools.notes.changenotes import load_notes, parse_note
 from tools.notes.document import notes_page, render_markdown
-from tools.notes.htmlpage import render_page
+from tools.notes.htmlpage import html_page
 from tools.notes.releasenotes import (
     Entry,
     ReleaseNotes,
@@ -189,7 +189,7 @@ def test_javascript_link_in_note_is_not_a_link() -> None:
 
 
 def test_title_and_lang_are_escaped() -> None:
-    page = render_page("# x\n", title='<script>"', lang='nl" onload="x')
+    page = html_page("<h1>x</h1>\n", title='<script>"', lang='nl" onload="x')
     root = parse_html(page)
     assert root.get("lang") == 'nl" onload="x'
     assert root.find(f".//{HTML}script") is None

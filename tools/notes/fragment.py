@@ -50,8 +50,3 @@ def fragment_html(piece: Fragment) -> str:
     """The fragment as HTML, as markdown-it renders it (links it finds unsafe are not links)."""
     html: str = _PARSER.renderer.render(list(piece.tokens), _PARSER.options, {})
     return html
-
-
-def markdown_html(markdown: str) -> str:
-    """Markdown straight to HTML."""
-    return fragment_html(fragment(markdown))

@@ -2,16 +2,14 @@
 
 The style sheet is inline, so the page loads nothing but itself. A page may carry a banner above
 its content (the site's draft preview marks every page so) and is then kept out of search
-engines. The body comes from a renderer that escapes its text: the release notes' blocks
-(``tools/notes/render_html.py``), the policy page, or Markdown rendered by markdown-it
-(``render_page``: raw HTML in it shows as text, images are off). Pure: bytes-stable HTML out.
+engines. The body comes from the renderer of the block model (``tools/notes/render_html.py``),
+which escapes every text and renders the authors' Markdown without raw HTML or images. Pure:
+bytes-stable HTML out.
 """
 
 from __future__ import annotations
 
 import html
-
-from tools.notes.fragment import markdown_html
 
 _STYLE = """\
 body {
@@ -39,19 +37,12 @@ _BANNER_STYLE = """\
 """
 
 
-def render_page(
-    markdown: str, *, title: str, lang: str, feed: str | None = None, banner: str | None = None
-) -> str:
-    """A complete HTML5 document: the rendered Markdown inside ``<main>``. ``feed``: the address
-    of an Atom feed that a browser or feed reader finds from the page (not loaded); ``banner``:
-    plain text shown above the content."""
-    return html_page(markdown_html(markdown), title=title, lang=lang, feed=feed, banner=banner)
-
-
 def html_page(
     body: str, *, title: str, lang: str, feed: str | None = None, banner: str | None = None
 ) -> str:
-    """The page around an HTML body that is already safe (escaped by its renderer)."""
+    """A complete HTML5 document: ``body`` (already safe: escaped by its renderer) inside
+    ``<main>``. ``feed``: the address of an Atom feed that a browser or feed reader finds from
+    the page (not loaded); ``banner``: plain text shown above the content."""
     alternate = (
         f'<link rel="alternate" type="application/atom+xml" href="{html.escape(feed)}">\n'
         if feed
