@@ -66,9 +66,10 @@ def _editorial(entry: Entry) -> str:
     return wording.MOVED_ONLY if entry.kind == "moved" else wording.WORDING_ONLY
 
 
-def quote(text: str) -> Quote:
+def quote(policy_text: str) -> Quote:
     """Policy text paragraph by paragraph, each on one line (line breaks inside are wraps)."""
-    return Quote(tuple(" ".join(block.split()) for block in text.split("\n\n") if block.strip()))
+    blocks = policy_text.split("\n\n")
+    return Quote(tuple(" ".join(block.split()) for block in blocks if block.strip()))
 
 
 def legend() -> Block:
