@@ -100,7 +100,7 @@ def runs(line: Line) -> list[tuple[Style, str, list[Span]]]:
     """The line's spans grouped into runs of one style and address, in order."""
     grouped: list[tuple[Style, str, list[Span]]] = []
     for span in line:
-        if grouped and grouped[-1][:2] == (span.style, span.href):
+        if grouped and grouped[-1][0] == span.style and grouped[-1][1] == span.href:
             grouped[-1][2].append(span)
         else:
             grouped.append((span.style, span.href, [span]))
@@ -109,6 +109,8 @@ def runs(line: Line) -> list[tuple[Style, str, list[Span]]]:
 
 def linked(line: Line, link: ClauseLink) -> Line:
     """The line with each span that names a clause ``link`` knows a link to it."""
+    if link is no_links or not any(span.clause for span in line):
+        return line  # the common case, kept cheap: a policy page has thousands of lines
     return tuple(
         span._replace(href=href) if span.clause and (href := link(span.clause)) else span
         for span in line

@@ -22,7 +22,6 @@ from tools.notes.blocks import (
     Redline,
     linked,
     no_links,
-    runs,
 )
 from tools.notes.fragment import Fragment, fragment_html
 
@@ -37,13 +36,26 @@ def escape(text: str) -> str:
     )
 
 
+def _run(style: str, href: str, text: str) -> str:
+    inner = f"<{style}>{escape(text)}</{style}>" if style else escape(text)
+    return f'<a href="{escape(href)}">{inner}</a>' if href else inner
+
+
 def line_html(line: Line) -> str:
-    written = []
-    for style, href, spans in runs(line):
-        inner = escape("".join(span.text for span in spans))
-        if style:
-            inner = f"<{style}>{inner}</{style}>"
-        written.append(f'<a href="{escape(href)}">{inner}</a>' if href else inner)
+    """The line's runs (spans side by side with one style and address) as elements."""
+    if not line:
+        return ""
+    if len(line) == 1:  # most lines: kept cheap, a policy page has thousands
+        return _run(line[0].style, line[0].href, line[0].text)
+    written: list[str] = []
+    style, href, text = line[0].style, line[0].href, line[0].text
+    for span in line[1:]:
+        if span.style == style and span.href == href:
+            text += span.text
+            continue
+        written.append(_run(style, href, text))
+        style, href, text = span.style, span.href, span.text
+    written.append(_run(style, href, text))
     return "".join(written)
 
 
