@@ -16,8 +16,8 @@ BOUNDARIES = {
     # The release lock.
     "filelock": {"tools/release/apply.py"},
     "ruamel": {f"tools/base/yaml{p}.py" for p in ["file", "loader", "scan", "syntax", "edit"]},
-    # Parsing change notes, and rendering release notes to HTML.
-    "markdown_it": {"tools/notes/changenotes.py", "tools/notes/htmlpage.py"},
+    # Parsing change notes, and the Markdown fragments of generated pages (the authors' notes).
+    "markdown_it": {"tools/notes/changenotes.py", "tools/notes/fragment.py"},
     "mdit_py_plugins": {"tools/notes/changenotes.py"},
     # CODEOWNERS matching is tools/owners/pattern.py's own (it cannot backtrack); pathspec is the
     # reference the tests compare it with.

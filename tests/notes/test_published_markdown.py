@@ -23,7 +23,9 @@ from tools.compare.impact import Impact
 from tools.compare.redline import Segment
 from tools.notes.changelog import add_release
 from tools.notes.changenotes import load_notes
-from tools.notes.releasenotes import Entry, ReleaseNotes, escape_text, plan_release, render_markdown
+from tools.notes.document import render_markdown
+from tools.notes.releasenotes import Entry, ReleaseNotes, plan_release
+from tools.notes.render_markdown import escape_text
 
 _COMMONMARK = MarkdownIt("commonmark")
 

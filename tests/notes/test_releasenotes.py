@@ -17,17 +17,17 @@ from tools.compare.diff import diff_policies
 from tools.compare.impact import Impact
 from tools.notes.changelog import add_release
 from tools.notes.changenotes import load_notes, parse_note
-from tools.notes.htmlpage import render_page
+from tools.notes.document import notes_page, render_markdown
+from tools.notes.htmlpage import html_page
 from tools.notes.releasenotes import (
     Entry,
     ReleaseNotes,
     bump,
-    dutch_date,
     next_version,
     plan_release,
     release_title,
-    render_markdown,
 )
+from tools.notes.wording import dutch_date
 
 CASES = Path(__file__).parent / "cases" / "releasenotes"
 HTML = "{http://www.w3.org/1999/xhtml}"
@@ -91,7 +91,7 @@ def test_golden_release_notes(name: str, update_golden: bool) -> None:
     markdown = render_markdown(notes)
     outputs = {
         "expected.md": markdown,
-        "expected.html": render_page(markdown, title=release_title(notes), lang="nl"),
+        "expected.html": notes_page(notes, lang="nl"),
         "expected-changelog.md": add_release(None, notes),
     }
     for filename, text in outputs.items():
@@ -109,7 +109,7 @@ def test_every_case_is_listed() -> None:
 def test_html_is_a_valid_dutch_page(name: str) -> None:
     """Valid HTML5 (strict parser), lang nl, one h1, no skipped heading level, nothing external."""
     notes = case_notes(name)
-    root = parse_html(render_page(render_markdown(notes), title=release_title(notes), lang="nl"))
+    root = parse_html(notes_page(notes, lang="nl"))
     assert root.get("lang") == "nl"
     headings = [int(e.tag[-1]) for e in root.iter() if e.tag in {f"{HTML}h{n}" for n in range(7)}]
     assert headings[0] == 1 and headings.count(1) == 1
@@ -123,7 +123,7 @@ def test_html_is_a_valid_dutch_page(name: str) -> None:
 def test_changed_clause_shows_new_text_note_and_redline() -> None:
     """A changed clause: its note, the full new text, and <del>/<ins> for reviewers."""
     notes = case_notes("02__added_changed_moved_removed")
-    root = parse_html(render_page(render_markdown(notes), title="t", lang="nl"))
+    root = parse_html(notes_page(notes, lang="nl"))
     text = page_text(root)
     assert "Nu vragen we je ook respectvol te blijven" in text
     assert "Je bent beleefd en respectvol op sociale media, ook als" in text
@@ -135,7 +135,7 @@ def test_changed_clause_shows_new_text_note_and_redline() -> None:
 
 def test_editorial_release_needs_no_acknowledgement() -> None:
     notes = case_notes("03__editorial_only")
-    text = page_text(parse_html(render_page(render_markdown(notes), title="t", lang="nl")))
+    text = page_text(parse_html(notes_page(notes, lang="nl")))
     assert "Je hoeft het beleid niet opnieuw te bevestigen" in text
     assert "Alleen de formulering is verbeterd" in text
 
@@ -160,7 +160,7 @@ def _single(entry: Entry) -> ReleaseNotes:
 def test_clause_text_renders_as_text_not_markup() -> None:
     """<script>, Markdown links and images, entities and the redline markers stay literal text."""
     notes = _single(_entry(HOSTILE))
-    root = parse_html(render_page(render_markdown(notes), title="t", lang="nl"))
+    root = parse_html(notes_page(notes, lang="nl"))
     for tag in ("script", "a", "img", "ins", "del", "b", "table"):
         assert root.find(f".//{HTML}{tag}") is None, tag
     quote = root.find(f".//{HTML}blockquote")
@@ -174,7 +174,7 @@ def test_note_body_raw_html_is_escaped_links_kept() -> None:
     """A note is Markdown: its links work, its raw HTML shows as text, no forged redline."""
     body = "Lees <script>alert(1)</script> de [uitleg](https://intranet.example/uitleg). {+nep+}"
     notes = _single(_entry("Tekst.", (body,)))
-    root = parse_html(render_page(render_markdown(notes), title="t", lang="nl"))
+    root = parse_html(notes_page(notes, lang="nl"))
     assert root.find(f".//{HTML}script") is None
     assert root.find(f".//{HTML}ins") is None
     links = [a.get("href") for a in root.iter(f"{HTML}a")]
@@ -184,12 +184,12 @@ def test_note_body_raw_html_is_escaped_links_kept() -> None:
 
 def test_javascript_link_in_note_is_not_a_link() -> None:
     notes = _single(_entry("Tekst.", ("Klik [hier](javascript:alert(1)).",)))
-    root = parse_html(render_page(render_markdown(notes), title="t", lang="nl"))
+    root = parse_html(notes_page(notes, lang="nl"))
     assert [a.get("href") for a in root.iter(f"{HTML}a")] == []
 
 
 def test_title_and_lang_are_escaped() -> None:
-    page = render_page("# x\n", title='<script>"', lang='nl" onload="x')
+    page = html_page("<h1>x</h1>\n", title='<script>"', lang='nl" onload="x')
     root = parse_html(page)
     assert root.get("lang") == 'nl" onload="x'
     assert root.find(f".//{HTML}script") is None

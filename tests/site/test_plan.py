@@ -19,8 +19,12 @@ from tools.base.loader import Policy, load_policy
 from tools.base.snapshot import MemorySnapshot
 from tools.compare.diff import diff_policies
 from tools.compare.impact import Impact
-from tools.notes.htmlpage import render_page
-from tools.notes.releasenotes import link_clause_headings
+from tools.notes.blocks import Heading, Span
+from tools.notes.blocks import text as plain
+from tools.notes.document import clause_heading
+from tools.notes.htmlpage import html_page
+from tools.notes.render_html import render_html
+from tools.notes.render_markdown import render_markdown
 from tools.site.plan import (
     DRAFT_BANNER,
     Edition,
@@ -31,7 +35,7 @@ from tools.site.plan import (
     split_releases,
     unchanged_clauses,
 )
-from tools.site.policypage import PolicyPage, render_policy_markdown
+from tools.site.policypage import PolicyPage, render_policy_html, render_policy_markdown
 from tools.versions.releaseid import ReleaseRecord
 
 CASES = Path(__file__).parent / "cases"
@@ -368,14 +372,27 @@ def test_changelog_links_new_and_changed_clauses() -> None:
     }
 
 
-def test_link_clause_headings_skips_clauses_the_target_does_not_know() -> None:
-    """A clause that no longer exists gets no link; other lines are left alone."""
-    markdown = "## Nieuw\n\n### A (mi-001)\n\n### B (mi-002)\n\ntekst (mi-001)\n"
-    linked = link_clause_headings(markdown, lambda c: f"p.html#{c}" if c == "mi-001" else None)
-    assert (
-        linked
-        == "## Nieuw\n\n### [A (mi-001)](p.html#mi-001)\n\n### B (mi-002)\n\ntekst (mi-001)\n"
+def test_clause_links_only_where_the_target_knows_the_clause() -> None:
+    """A clause heading links where ``link`` gives an address; a clause it does not know, a
+    removed clause's heading and other headings stay text, in Markdown and in HTML alike."""
+    blocks = (
+        Heading(2, plain("Nieuw")),
+        clause_heading("A", "mi-001"),
+        clause_heading("B", "mi-002"),
+        clause_heading("C", "mi-001", linkable=False),
     )
+
+    def link(clause: str) -> str | None:
+        return f"p.html#{clause}" if clause == "mi-001" else None
+
+    assert render_markdown(blocks, link) == (
+        "## Nieuw\n\n### [A (mi-001)](p.html#mi-001)\n\n### B (mi-002)\n\n### C (mi-001)\n"
+    )
+    assert render_html(blocks, link) == (
+        '<h2>Nieuw</h2>\n<h3><a href="p.html#mi-001">A (mi-001)</a></h3>\n'
+        "<h3>B (mi-002)</h3>\n<h3>C (mi-001)</h3>\n"
+    )
+    assert render_html((Heading(3, (Span("x", clause="mi-001"),)),)) == "<h3>x</h3>\n"
 
 
 def test_heading_id_marker_only_from_the_renderer() -> None:
@@ -386,7 +403,8 @@ def test_heading_id_marker_only_from_the_renderer() -> None:
         .replace("title: Geen klantgegevens", 'title: "Kop {#evil} <b>x</b> [a](b)"'),
     }  # fmt: skip
     page = PolicyPage(_policy(files=files), {}, {}, {})
-    root = parse_html(render_page(render_policy_markdown(page), title="t", lang="nl"))
+    assert " \\{#evil}" in render_policy_markdown(page)
+    root = parse_html(html_page(render_policy_html(page), title="t", lang="nl"))
     assert root.find(f".//{HTML}*[@id='evil']") is None
     heading = root.find(f".//{HTML}h3[@id='mi-002']")
     assert heading is not None

@@ -4,16 +4,18 @@ the Markdown, for the golden cases, the shipped policy and hostile text."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 
 from tests.conftest import MINI_FILES, ROOT
 from tests.site.test_plan import DEPARTMENTS, draft, later_release, two_releases
 from tools.base.loader import load_policy
 from tools.base.snapshot import DirSnapshot, MemorySnapshot
-from tools.notes.htmlpage import markdown_parser
 from tools.site.plan import SiteSource
 from tools.site.policypage import PolicyPage, render_policy_html, render_policy_markdown
 
@@ -22,6 +24,32 @@ HOSTILE = (
     "een \\\\ backslash, {+ins+} [-del-], | pijp | en ~streep~.\n\n"
     "1. Geen lijst\n- geen opsomming\n# geen kop"
 )
+
+# The heading id as Pandoc and kramdown write it, ``## Titel {#sm-012}``: the reference the
+# direct HTML is held to (the site itself never parses the page's Markdown).
+_HEADING_ID = re.compile(r"\s*(?<!\\)\{#([A-Za-z][A-Za-z0-9_-]*)\}$")
+
+
+def _heading_id_rule(state: StateCore) -> None:
+    tokens = state.tokens
+    for index, token in enumerate(tokens[:-1]):
+        inline = tokens[index + 1]
+        if token.type != "heading_open" or not inline.children:
+            continue
+        match = _HEADING_ID.search(inline.content)
+        last = inline.children[-1]
+        if match is None or last.type != "text" or not last.content.endswith(match.group().strip()):
+            continue
+        token.attrSet("id", match.group(1))
+        inline.content = inline.content[: match.start()]
+        last.content = last.content[: len(last.content) - len(match.group().strip())].rstrip()
+
+
+def markdown_parser() -> MarkdownIt:
+    """CommonMark as the site renders Markdown, with Pandoc's heading ids."""
+    parser = MarkdownIt("commonmark", {"html": False}).enable("table").disable("image")
+    parser.core.ruler.push("heading_id", _heading_id_rule)
+    return parser
 
 
 def _hostile_page() -> PolicyPage:

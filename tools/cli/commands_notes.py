@@ -98,9 +98,9 @@ def _changelog_new(root: Path, args: argparse.Namespace) -> int:
 
 def _changelog_preview(root: Path, args: argparse.Namespace) -> int:
     from tools.notes.changelog import render_entry
+    from tools.notes.document import notes_page, render_markdown
     from tools.notes.gather import choose_policy, gather
-    from tools.notes.htmlpage import render_page
-    from tools.notes.releasenotes import plan_release, release_title, render_markdown
+    from tools.notes.releasenotes import plan_release
 
     policy_id = choose_policy(args.policy, DirSnapshot(root))
     found = gather(root, None, None, policy_id)
@@ -118,7 +118,7 @@ def _changelog_preview(root: Path, args: argparse.Namespace) -> int:
     markdown = render_markdown(notes)
     if args.format == "html":
         lang = found.versions.head.meta.model.language
-        print(render_page(markdown, title=release_title(notes), lang=lang), end="")
+        print(notes_page(notes, lang=lang), end="")
     elif args.format == "changelog":
         print(render_entry(notes), end="")
     else:

@@ -1,25 +1,19 @@
 """The cumulative ``changelog/<policy-id>/CHANGELOG.md``, in the Keep a Changelog spirit.
 
 Newest release first, one section per release with its effective date, its impact and a link
-to its release notes. A release adds its section above the previous ones and leaves the rest
-of the file as it is, so hand-written corrections survive. Pure: text in, text out.
+to its release notes, built as blocks (``tools/notes/blocks.py``). A release adds its section
+above the previous ones and leaves the rest of the file as it is, so hand-written corrections
+survive. Pure: text in, text out.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-
 from tools.base.errors import ChangelogError
-from tools.compare.impact import Impact
-from tools.notes.releasenotes import Entry, ReleaseNotes, escape_text
-
-_IMPACT_WORD = {
-    Impact.MAJOR: "wezenlijk (opnieuw bevestigen)",
-    Impact.MINOR: "aanvulling of verduidelijking",
-    Impact.PATCH: "redactioneel",
-    Impact.NONE: "geen wijzigingen",
-}
+from tools.notes import wording
+from tools.notes.blocks import Block, BulletList, Heading, Line, Span, paragraph
+from tools.notes.document import clause_line
+from tools.notes.releasenotes import ReleaseNotes
+from tools.notes.render_markdown import escape_text, render_markdown
 
 
 def release_files(policy_id: str, version: str) -> tuple[str, str]:
@@ -34,48 +28,43 @@ def changelog_path(policy_id: str) -> str:
 
 def _header(notes: ReleaseNotes) -> str:
     title = escape_text(" ".join(notes.title.split()))
-    return (
-        f"# Wijzigingen in {title}\n\n"
-        "Alle versies van dit beleid, de nieuwste bovenaan. Elke versie heeft releasenotes "
-        "voor medewerkers; de volledige tekstvergelijking geeft `policy diff`.\n"
-    )
+    return f"# {wording.CHANGELOG_TITLE}{title}\n\n{wording.CHANGELOG_INTRO}\n"
 
 
-def _line(label: str, entry: Entry) -> str:
-    return f"- {label}: {escape_text(' '.join(entry.title.split()))} ({entry.clause})"
+def version_heading(version: str, effective: str) -> Heading:
+    """``## [1.0.0] - 2027-03-01``, brackets and all, as Keep a Changelog writes it."""
+    written = f"[{version}] - {effective}"
+    return Heading(2, (Span(written, markdown=written),))
 
 
-_CLAUSE_LINE = re.compile(
-    r"^- (?P<label>Nieuw|Gewijzigd): (?P<item>.* \((?P<clause>[a-z][a-z0-9]{1,9}-[0-9]{3,4})\))$"
-)
-
-
-def link_clause_lines(text: str, target: Callable[[str], str | None]) -> str:
-    """The changelog with each new or changed clause's line a link to ``target(clause id)``;
-    no link where it gives None, nor for a removed clause (*Vervallen*)."""
-    lines = []
-    for line in text.split("\n"):
-        match = _CLAUSE_LINE.match(line)
-        href = target(match["clause"]) if match else None
-        # The title is escaped (no unescaped brackets), so it is safe as link text.
-        lines.append(f"- {match['label']}: [{match['item']}]({href})" if match and href else line)
-    return "\n".join(lines)
+def entry_blocks(notes: ReleaseNotes) -> tuple[Block, ...]:
+    """One release's section: its version and date, its impact, links to its release notes
+    (beside the changelog) and a line per clause, each naming its clause (removed: not)."""
+    version = notes.version
+    blocks: list[Block] = [
+        version_heading(version, notes.effective.isoformat()),
+        paragraph(
+            Span(wording.changelog_impact(notes.impact)),
+            Span(wording.NOTES_LINK, href=f"{version}.md"),
+            Span(" · "),
+            Span(wording.PAGE_LINK, href=f"{version}.html"),
+        ),
+    ]
+    items: list[Line] = [
+        (Span(f"{wording.GROUPS[group]}: "), *clause_line(e.title, e.clause, linkable=linkable))
+        for group, entries, linkable in (
+            ("new", notes.new, True),
+            ("changed", notes.changed, True),
+            ("removed", notes.removed, False),
+        )
+        for e in entries
+    ]
+    return (*blocks, BulletList(tuple(items))) if items else tuple(blocks)
 
 
 def render_entry(notes: ReleaseNotes) -> str:
-    """One release's section: ``## [version] - effective date``, its impact and its clauses."""
-    lines = [
-        f"## [{notes.version}] - {notes.effective.isoformat()}",
-        "",
-        f"Impact: {notes.impact} ({_IMPACT_WORD[notes.impact]}). "
-        f"[Releasenotes]({notes.version}.md) · [webpagina]({notes.version}.html)",
-    ]
-    items = [_line("Nieuw", entry) for entry in notes.new]
-    items += [_line("Gewijzigd", entry) for entry in notes.changed]
-    items += [_line("Vervallen", entry) for entry in notes.removed]
-    if items:
-        lines += ["", *items]
-    return "\n".join(lines) + "\n"
+    """One release's section, as Markdown: ``## [version] - effective date`` and the rest."""
+    return render_markdown(entry_blocks(notes))
 
 
 def add_release(existing: str | None, notes: ReleaseNotes) -> str:

@@ -1,73 +1,15 @@
-"""A standalone, accessible HTML5 page from release-notes Markdown, rendered by markdown-it-py.
+"""A standalone, accessible HTML5 page around a rendered body.
 
-Raw HTML in the Markdown is never passed through (``html: False``): it shows as text. Images
-are switched off, so the page loads nothing but itself; the style sheet is inline. The one
-extensions are the redline markers of ``tools/notes/releasenotes.py``, ``[-old-]`` and ``{+new+}``,
-which become ``<del>`` and ``<ins>``, and a heading id written as Pandoc and kramdown write it,
-``## Titel {#sm-012}``, which becomes ``<h2 id="sm-012">`` (the anchors of the policy page).
-A page may carry a banner above its content (the site's draft preview marks every page so) and
-is then kept out of search engines. Pure: Markdown in, bytes-stable HTML out.
+The style sheet is inline, so the page loads nothing but itself. A page may carry a banner above
+its content (the site's draft preview marks every page so) and is then kept out of search
+engines. The body comes from the renderer of the block model (``tools/notes/render_html.py``),
+which escapes every text and renders the authors' Markdown without raw HTML or images. Pure:
+bytes-stable HTML out.
 """
 
 from __future__ import annotations
 
 import html
-import re
-
-from markdown_it import MarkdownIt
-from markdown_it.rules_core import StateCore
-from markdown_it.rules_inline import StateInline
-
-_MARKERS = {"[-": ("-]", "del"), "{+": ("+}", "ins")}
-
-
-def _redline_rule(state: StateInline, silent: bool) -> bool:
-    opener = state.src[state.pos : state.pos + 2]
-    if opener not in _MARKERS:
-        return False
-    closer, tag = _MARKERS[opener]
-    end = state.src.find(closer, state.pos + 2, state.posMax)
-    if end < 0:
-        return False
-    if not silent:
-        state.push(f"{tag}_open", tag, 1)
-        old_max = state.posMax
-        state.pos, state.posMax = state.pos + 2, end
-        state.md.inline.tokenize(state)  # the text inside, with its backslash escapes
-        state.posMax = old_max
-        state.push(f"{tag}_close", tag, -1)
-    state.pos = end + 2
-    return True
-
-
-# Escaped text never has an unescaped '{#' (``escape_text`` writes ``\{#``), so only a marker
-# the renderer wrote itself can match.
-_HEADING_ID = re.compile(r"\s*(?<!\\)\{#([A-Za-z][A-Za-z0-9_-]*)\}$")
-
-
-def _heading_id_rule(state: StateCore) -> None:
-    tokens = state.tokens
-    for index, token in enumerate(tokens[:-1]):
-        inline = tokens[index + 1]
-        if token.type != "heading_open" or not inline.children:
-            continue
-        match = _HEADING_ID.search(inline.content)
-        last = inline.children[-1]
-        if match is None or last.type != "text" or not last.content.endswith(match.group().strip()):
-            continue
-        token.attrSet("id", match.group(1))
-        inline.content = inline.content[: match.start()]
-        last.content = last.content[: len(last.content) - len(match.group().strip())].rstrip()
-
-
-def markdown_parser() -> MarkdownIt:
-    parser = MarkdownIt("commonmark", {"html": False}).enable("table").disable("image")
-    parser.inline.ruler.before("link", "redline", _redline_rule)
-    parser.core.ruler.push("heading_id", _heading_id_rule)
-    return parser
-
-
-_PARSER = markdown_parser()
 
 _STYLE = """\
 body {
@@ -95,19 +37,12 @@ _BANNER_STYLE = """\
 """
 
 
-def render_page(
-    markdown: str, *, title: str, lang: str, feed: str | None = None, banner: str | None = None
-) -> str:
-    """A complete HTML5 document: the rendered Markdown inside ``<main>``. ``feed``: the address
-    of an Atom feed that a browser or feed reader finds from the page (not loaded); ``banner``:
-    plain text shown above the content."""
-    return html_page(_PARSER.render(markdown), title=title, lang=lang, feed=feed, banner=banner)
-
-
 def html_page(
     body: str, *, title: str, lang: str, feed: str | None = None, banner: str | None = None
 ) -> str:
-    """The page around an HTML body that is already safe (escaped by its renderer)."""
+    """A complete HTML5 document: ``body`` (already safe: escaped by its renderer) inside
+    ``<main>``. ``feed``: the address of an Atom feed that a browser or feed reader finds from
+    the page (not loaded); ``banner``: plain text shown above the content."""
     alternate = (
         f'<link rel="alternate" type="application/atom+xml" href="{html.escape(feed)}">\n'
         if feed

@@ -34,17 +34,9 @@ from tools.gate.report import to_json
 from tools.gate.rules import Verdict
 from tools.notes.changelog import add_release, changelog_path, release_files
 from tools.notes.changenotes import Note
-from tools.notes.htmlpage import render_page
-from tools.notes.releasenotes import (
-    IMPACT_DUTCH,
-    ReleaseNotes,
-    bump,
-    dutch_date,
-    plan_release,
-    release_title,
-    render_markdown,
-    version_key,
-)
+from tools.notes.document import notes_page, render_markdown
+from tools.notes.releasenotes import ReleaseNotes, bump, plan_release, release_title, version_key
+from tools.notes.wording import IMPACT_DUTCH, dutch_date
 from tools.versions.releaseid import CHANGED_KINDS, ReleaseRecord, release_tag, release_trailers
 
 
@@ -350,7 +342,7 @@ def _writes(
         problems.append(_blocker("changelog-clash", str(error), "versions only go up"))
     markdown_path, html_path = release_files(facts.policy, notes.version)
     lang = facts.head.meta.model.language
-    page = render_page(markdown, title=release_title(notes), lang=lang)
+    page = notes_page(notes, lang=lang)
     writes = [
         (meta_path, policy_text),
         (markdown_path, markdown),

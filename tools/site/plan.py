@@ -13,34 +13,42 @@ come), never text that is merged but not released. The site:
 - ``<policy>/versie-<version>.html``: a released version that takes effect later, under
   *Vanaf 1 maart 2027 geldt:*;
 - ``<policy>/<version>.html`` (and ``.md``): each release's notes, clause headings linked to
-  the clause on a page that has it;
-- ``<policy>/changelog.html``: the changelog;
+  the clause on a page that has it (``tools/site/releasepages.py``);
+- ``<policy>/changelog.html``: the changelog, clause lines linked alike;
 - ``feed.xml``: an Atom feed of every release (``tools/site/feed.py``).
 
 A draft (``SiteSource.draft``, ``policy site --draft``) is the preview for reviewers: the policy
 page shows the working tree, and every page says it is a draft (banner and ``<title>``).
-Links between pages are relative, so the site works from any folder or address.
+Links between pages are relative, so the site works from any folder or address. Every page is
+built as blocks (``tools/notes/blocks.py``) and rendered straight to HTML; links to clauses are
+given at render time (``_clause_links``), never written into Markdown.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from tools.compare.diff import PolicyDiff
-from tools.notes.changelog import link_clause_lines
-from tools.notes.htmlpage import html_page, render_page
-from tools.notes.releasenotes import (
-    IMPACT_DUTCH,
-    dutch_date,
-    escape_text,
-    link_clause_headings,
-    version_key,
+from tools.notes.blocks import (
+    Block,
+    BulletList,
+    ClauseLink,
+    Heading,
+    Paragraph,
+    Span,
+    paragraph,
+    text,
 )
+from tools.notes.htmlpage import html_page
+from tools.notes.releasenotes import version_key
+from tools.notes.render_html import render_html
+from tools.notes.wording import IMPACT_DUTCH, dutch_date
 from tools.site.feed import FeedEntry, render_feed, stable_id
 from tools.site.policypage import PolicyPage, render_policy_html, version_label
+from tools.site.releasepages import changelog_blocks, changelog_title, notes_blocks
 from tools.versions.releaseid import CHANGED_KINDS, ReleaseRecord
 
 FEED = "feed.xml"
@@ -145,22 +153,8 @@ def _title(site: SiteSource, title: str) -> str:
     return f"{DRAFT_TITLE}: {title}" if site.draft else title
 
 
-def _html(site: SiteSource, source: PolicySource, markdown: str, title: str) -> str:
-    """A page of a policy's folder, from Markdown; a draft's carries the banner."""
-    banner = DRAFT_BANNER if site.draft else None
-    return render_page(markdown, title=_title(site, title), lang=source.language,
-                       feed=f"../{FEED}", banner=banner)  # fmt: skip
-
-
 def _release_title(source: PolicySource, release: ReleaseRecord) -> str:
     return f"{source.title}, versie {release.version}"
-
-
-def _crumbs(source: PolicySource) -> str:
-    return f"[Al het beleid](../index.html) › [{escape_text(source.title)}](index.html)"
-
-
-ClauseLink = Callable[[str], str | None]
 
 
 def _later(source: PolicySource) -> list[tuple[ReleaseRecord, Edition]]:
@@ -181,29 +175,25 @@ def _clause_links(source: PolicySource, first: Edition | None = None) -> ClauseL
     return lambda clause_id: f"{found[clause_id]}#{clause_id}" if clause_id in found else None
 
 
-def _notes_markdown(source: PolicySource, release: ReleaseRecord) -> str:
-    """The committed notes with linked clause headings; a short page when they are missing."""
-    committed = source.notes.get(release.version)
-    if committed is None:
-        committed = (
-            f"# {escape_text(_release_title(source, release))}\n\n"
-            f"**Geldt vanaf:** {dutch_date(release.effective)}\\\n"
-            f"**Soort wijziging:** {IMPACT_DUTCH[release.impact]}\n\n"
-            "De releasenotes van deze versie zijn niet gevonden.\n"
-        )
+def _notes_html(site: SiteSource, source: PolicySource, release: ReleaseRecord) -> str:
+    """A release's notes page: clause headings link to the clause on a page that has it."""
     own = next((e for e in source.later if e.release == release), None)
-    linked = link_clause_headings(committed, _clause_links(source, own))
-    return f"{_crumbs(source)}\n\n{linked}"
+    title = _release_title(source, release)
+    blocks = notes_blocks(source.title, title, release, source.notes.get(release.version))
+    return _page(site, source, render_html(blocks, _clause_links(source, own)), title)
 
 
-def _changelog_markdown(source: PolicySource) -> str:
-    if source.changelog is not None:
-        linked = link_clause_lines(source.changelog, _clause_links(source))
-        return f"{_crumbs(source)}\n\n{linked}"
-    return (
-        f"{_crumbs(source)}\n\n# Wijzigingen in {escape_text(source.title)}\n\n"
-        "Dit beleid is nog niet uitgebracht: er zijn nog geen versies.\n"
-    )
+def _changelog_html(site: SiteSource, source: PolicySource) -> str:
+    """The changelog page: new and changed clauses link to the clause on a page that has it."""
+    body = render_html(changelog_blocks(source.title, source.changelog), _clause_links(source))
+    return _page(site, source, body, changelog_title(source.title))
+
+
+def _page(site: SiteSource, source: PolicySource, body: str, title: str) -> str:
+    """A page of a policy's folder around its body; a draft's carries the banner."""
+    banner = DRAFT_BANNER if site.draft else None
+    return html_page(body, title=_title(site, title), lang=source.language,
+                     feed=f"../{FEED}", banner=banner)  # fmt: skip
 
 
 def _later_facts(source: PolicySource, prefix: str = "") -> list[tuple[str, str, str]]:
@@ -229,24 +219,22 @@ def _not_in_force(source: PolicySource) -> str:
     )
 
 
-def _fact_lines(facts: Sequence[tuple[str, str, str]]) -> list[str]:
-    """Facts as one Markdown paragraph, a hard line break between them."""
-    lines = [f"**{label}** [{escape_text(text)}]({href})" for label, text, href in facts]
-    return ["", "\\\n".join(lines)] if lines else []
+def _facts(facts: Sequence[tuple[str, str, str]]) -> list[Block]:
+    """Facts (label, text, address) as one paragraph, a line each."""
+    lines = tuple(
+        (Span(label, "strong"), Span(" "), Span(text, href=href)) for label, text, href in facts
+    )
+    return [Paragraph(lines)] if lines else []
 
 
-def _not_in_force_markdown(source: PolicySource) -> str:
-    lines = [
-        "[Al het beleid](../index.html)",
-        "",
-        f"# {escape_text(source.title)}",
-        "",
-        _not_in_force(source),
-        *_fact_lines(_later_facts(source)),
-        "",
-        "[Alle versies en wijzigingen](changelog.html)",
-    ]
-    return "\n".join(lines) + "\n"
+def _not_in_force_blocks(source: PolicySource) -> tuple[Block, ...]:
+    return (
+        paragraph(Span("Al het beleid", href="../index.html")),
+        Heading(1, text(source.title)),
+        paragraph(Span(_not_in_force(source))),
+        *_facts(_later_facts(source)),
+        paragraph(Span("Alle versies en wijzigingen", href="changelog.html")),
+    )
 
 
 def _edition_page(
@@ -270,9 +258,7 @@ def _edition_page(
 
 
 def _policy_page(site: SiteSource, source: PolicySource, page: PolicyPage, title: str) -> str:
-    banner = DRAFT_BANNER if site.draft else None
-    return html_page(render_policy_html(page), title=_title(site, title), lang=source.language,
-                     feed=f"../{FEED}", banner=banner)  # fmt: skip
+    return _page(site, source, render_policy_html(page), title)
 
 
 def _policy_files(site: SiteSource, source: PolicySource) -> dict[str, str]:
@@ -282,15 +268,13 @@ def _policy_files(site: SiteSource, source: PolicySource) -> dict[str, str]:
     later = tuple(_later_facts(source))
     current = source.current
     if current is None:
-        index = _html(site, source, _not_in_force_markdown(source), source.title)
+        index = _page(site, source, render_html(_not_in_force_blocks(source)), source.title)
     else:
         page = _edition_page(source, current, links, facts=later)
         index = _policy_page(site, source, page, source.title)
     files = {
         f"{policy_id}/index.html": index,
-        f"{policy_id}/changelog.html": _html(
-            site, source, _changelog_markdown(source), f"Wijzigingen in {source.title}"
-        ),
+        f"{policy_id}/changelog.html": _changelog_html(site, source),
     }
     now = (("Tot die datum geldt:", f"versie {current.release.version}", "index.html"),) if (
         current is not None and current.release is not None
@@ -308,57 +292,68 @@ def _policy_files(site: SiteSource, source: PolicySource) -> dict[str, str]:
         path = f"{policy_id}/{later_page(release.version)}"
         files[path] = _policy_page(site, source, page, title)
     for release in source.releases:
-        files[f"{policy_id}/{release.version}.html"] = _html(
-            site, source, _notes_markdown(source, release), _release_title(source, release)
-        )
+        files[f"{policy_id}/{release.version}.html"] = _notes_html(site, source, release)
         if release.version in source.notes:
             files[f"{policy_id}/{release.version}.md"] = source.notes[release.version]
     return files
 
 
-def _index_entry(source: PolicySource) -> list[str]:
+def _index_entry(source: PolicySource) -> list[Block]:
     """A policy on the index: the version in force and its dates, the versions to come."""
-    title = escape_text(source.title)
     policy_id = source.policy_id
-    lines = ["", f"## [{title}]({policy_id}/index.html)", ""]
+    blocks: list[Block] = [Heading(2, (Span(source.title, href=f"{policy_id}/index.html"),))]
     current = source.current
     if current is None:
-        lines.append(_not_in_force(source))
+        blocks.append(paragraph(Span(_not_in_force(source))))
     else:
         meta = current.page.policy.meta.model
         release = current.release
         released = [release.version for release in source.releases]
         version = release.version if release is not None else version_label(meta.version, released)
         effective = release.effective if release is not None else meta.effective
-        lines += [
-            f"**Versie:** {version}\\",
-            f"**Geldt vanaf:** {dutch_date(effective)}\\",
-            f"**Volgende herziening:** {dutch_date(meta.next_review)}",
-        ]
-    lines += _fact_lines(_later_facts(source, f"{policy_id}/"))
-    return [*lines, "", f"[Alle versies van {title}]({policy_id}/changelog.html)"]
+        facts = (
+            ("Versie:", version),
+            ("Geldt vanaf:", dutch_date(effective)),
+            ("Volgende herziening:", dutch_date(meta.next_review)),
+        )
+        lines = tuple((Span(label, "strong"), Span(f" {value}")) for label, value in facts)
+        blocks.append(Paragraph(lines))
+    blocks += _facts(_later_facts(source, f"{policy_id}/"))
+    everything = f"{policy_id}/changelog.html"
+    return [
+        *blocks,
+        paragraph(Span("Alle versies van ", href=everything), Span(source.title, href=everything)),
+    ]
 
 
-def _index_markdown(site: SiteSource) -> str:
-    organisation = escape_text(" ".join(site.organisation.split()))
-    lines = [
-        f"# Beleid van {organisation}",
-        "",
-        "Hier staat het beleid dat voor je geldt, elk met zijn huidige tekst, alle versies en "
-        f"wat er per versie veranderde. Abonneer je op [de feed met nieuwe versies]({FEED}) "
-        "om te horen wanneer er iets verandert.",
+def _index_blocks(site: SiteSource) -> list[Block]:
+    organisation = " ".join(site.organisation.split())
+    blocks: list[Block] = [
+        Heading(1, (Span("Beleid van "), Span(organisation))),
+        paragraph(
+            Span(
+                "Hier staat het beleid dat voor je geldt, elk met zijn huidige tekst, alle versies "
+                "en wat er per versie veranderde. Abonneer je op "
+            ),
+            Span("de feed met nieuwe versies", href=FEED),
+            Span(" om te horen wanneer er iets verandert."),
+        ),
     ]
     for source in site.policies:
-        lines += _index_entry(source)
-    lines += ["", "## Nieuwe versies", ""]
-    releases = _chronological(site)
-    for release, source in reversed(releases):
-        title = escape_text(_release_title(source, release))
-        href = f"{source.policy_id}/{release.version}.html"
-        lines.append(f"- {dutch_date(release.date)}: [{title}]({href})")
+        blocks += _index_entry(source)
+    blocks.append(Heading(2, text("Nieuwe versies")))
+    releases = [
+        (
+            Span(f"{dutch_date(release.date)}: "),
+            Span(
+                _release_title(source, release), href=f"{source.policy_id}/{release.version}.html"
+            ),
+        )
+        for release, source in reversed(_chronological(site))
+    ]
     if not releases:
-        lines.append("Er zijn nog geen versies uitgebracht.")
-    return "\n".join(lines) + "\n"
+        return [*blocks, paragraph(Span("Er zijn nog geen versies uitgebracht."))]
+    return [*blocks, BulletList(tuple(releases))]
 
 
 def _chronological(site: SiteSource) -> list[tuple[ReleaseRecord, PolicySource]]:
@@ -398,8 +393,8 @@ def plan_site(site: SiteSource) -> dict[str, str]:
     lang = site.policies[0].language if site.policies else "nl"
     organisation = " ".join(site.organisation.split())
     files = {
-        "index.html": render_page(
-            _index_markdown(site),
+        "index.html": html_page(
+            render_html(_index_blocks(site)),
             title=_title(site, f"Beleid van {organisation}"),
             lang=lang,
             feed=FEED,

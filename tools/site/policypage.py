@@ -2,9 +2,10 @@
 
 Pure: a loaded ``Policy`` plus what the repository knows about it (the departments responsible
 for each section, from CODEOWNERS; the version in which each clause last changed, from the
-release history) in, a page out. The page is built once as a few plain blocks (headings,
-paragraphs of lines, the table of contents), then written as Markdown (``policy render
---format markdown``) or straight as HTML: a policy of thousands of clauses is plain text, and
+release history) in, a page out. The page is built once as plain blocks, the release notes'
+model (``tools/notes/blocks.py``: headings with anchors, paragraphs of lines, the table of
+contents as an outline), then written as Markdown (``policy render --format markdown``) or
+straight as HTML by the same two renderers: a policy of thousands of clauses is plain text, and
 parsing its Markdown back would cost the site most of its time. The HTML is exactly what
 markdown-it makes of the Markdown (``tests/site/test_policypage.py`` holds them equal).
 
@@ -22,11 +23,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from schema.models import LEVEL_DUTCH, AccountType, Clause, LegalRef, Section
 from tools.base.loader import Policy
-from tools.notes.releasenotes import dutch_date, escape_text
+from tools.notes.blocks import Block, Heading, Line, Outline, Paragraph, Span
+from tools.notes.render_html import render_html
+from tools.notes.render_markdown import render_markdown
+from tools.notes.wording import dutch_date
 
 NOT_RELEASED = "nog niet uitgebracht"
 
@@ -80,44 +83,15 @@ def _line(text: str) -> str:
     return " ".join(text.split())
 
 
-# --- The page as blocks ------------------------------------------------------------------------
-
-
-class Span(NamedTuple):
-    """A run of inline text: plain, ``strong``, ``em``, or a link to ``href``."""
-
-    text: str
-    style: str = ""
-    href: str = ""
-
-
-Line = tuple[Span, ...]
-
-
-@dataclass(frozen=True)
-class Heading:
-    level: int
-    text: str
-    anchor: str = ""
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    lines: tuple[Line, ...]
-    """Lines separated by hard line breaks."""
-
-
-@dataclass(frozen=True)
-class Contents:
-    entries: tuple[tuple[Span, tuple[Span, ...]], ...]
-    """Each section's link, with its clauses' links."""
-
-
-Block = Heading | Paragraph | Contents
+# --- The page as blocks (``tools/notes/blocks.py``) --------------------------------------------
 
 
 def _fact(label: str, *value: Span) -> Line:
     return (Span(label, "strong"), Span(" "), *value)
+
+
+def _link(text: str, href: str) -> Span:
+    return Span(text, href=href)
 
 
 def _text(text: str) -> Span:
@@ -157,7 +131,7 @@ def _clause_blocks(page: PolicyPage, clause: Clause, titles: Mapping[str, str]) 
     version = page.clause_versions.get(clause.id)
     changed = f"Laatst gewijzigd in versie {version}" if version else NOT_RELEASED.capitalize()
     blocks: list[Block] = [
-        Heading(3, _clause_title(clause), clause.id),
+        Heading(3, (Span(_clause_title(clause)),), clause.id),
         Paragraph(((Span(f"{level.capitalize()} · {changed}", "em"),),)),
     ]
     if clause.summary:
@@ -170,7 +144,7 @@ def _clause_blocks(page: PolicyPage, clause: Clause, titles: Mapping[str, str]) 
     if clause.legal:
         facts.append(_fact("Wettelijke basis:", Span("; ".join(map(_legal, clause.legal)))))
     if clause.see:
-        seen = [Span(titles.get(ref, ref), "link", f"#{ref}") for ref in clause.see]
+        seen = [_link(titles.get(ref, ref), f"#{ref}") for ref in clause.see]
         facts.append(_fact("Zie ook:", *_joined(seen, ", ")))
     if clause.contact:
         facts.append(_fact("Vragen over dit artikel:", _department(page, clause.contact)))
@@ -181,7 +155,7 @@ def _clause_blocks(page: PolicyPage, clause: Clause, titles: Mapping[str, str]) 
 
 
 def _section_blocks(page: PolicyPage, section: Section, titles: Mapping[str, str]) -> list[Block]:
-    blocks: list[Block] = [Heading(2, _line(section.title), section_anchor(section.id))]
+    blocks: list[Block] = [Heading(2, (_text(section.title),), section_anchor(section.id))]
     facts: list[Line] = []
     responsible = page.responsible.get(section.id, ())
     if responsible:
@@ -196,12 +170,12 @@ def _section_blocks(page: PolicyPage, section: Section, titles: Mapping[str, str
     return blocks
 
 
-def _contents(policy: Policy) -> Contents:
-    return Contents(
+def _contents(policy: Policy) -> Outline:
+    return Outline(
         tuple(
             (
-                Span(_line(s.model.title), "link", f"#{section_anchor(s.model.id)}"),
-                tuple(Span(_clause_title(c), "link", f"#{c.id}") for c in s.model.clauses),
+                (_link(_line(s.model.title), f"#{section_anchor(s.model.id)}"),),
+                tuple((_link(_clause_title(c), f"#{c.id}"),) for c in s.model.clauses),
             )
             for s in policy.sections
         )
@@ -214,7 +188,7 @@ def page_blocks(page: PolicyPage) -> list[Block]:
     version = page.version if page.version is not None else meta.version
     effective = page.effective if page.effective is not None else meta.effective
     blocks: list[Block] = [Paragraph(((Span(page.lead, "strong"),),))] if page.lead else []
-    blocks.append(Heading(1, policy_title(page.policy)))
+    blocks.append(Heading(1, (Span(policy_title(page.policy)),)))
     blocks.append(
         Paragraph(
             (
@@ -227,91 +201,24 @@ def page_blocks(page: PolicyPage) -> list[Block]:
         )
     )
     if page.facts:
-        lines = [_fact(label, Span(text, "link", href)) for label, text, href in page.facts]
+        lines = [_fact(label, _link(text, href)) for label, text, href in page.facts]
         blocks.append(Paragraph(tuple(lines)))
     blocks += _paragraphs(meta.summary)
     if page.links:
-        links = [Span(text, "link", href) for text, href in page.links]
+        links = [_link(text, href) for text, href in page.links]
         blocks.append(Paragraph((_joined(links, " · "),)))
     titles = {clause.id: _clause_title(clause) for _, _, clause in page.policy.clauses()}
-    blocks += [Heading(2, "Inhoud"), _contents(page.policy)]
+    blocks += [Heading(2, (Span("Inhoud"),)), _contents(page.policy)]
     for section in page.policy.sections:
         blocks += _section_blocks(page, section.model, titles)
     return blocks
 
 
-# --- Markdown ----------------------------------------------------------------------------------
-
-
-def _markdown_span(span: Span) -> str:
-    text = escape_text(span.text)
-    if span.style == "strong":
-        return f"**{text}**"
-    if span.style == "em":
-        return f"*{text}*"
-    if span.style == "link":
-        return f"[{text}]({span.href})"
-    return text
-
-
-def _markdown_line(line: Line) -> str:
-    return "".join(map(_markdown_span, line))
-
-
-def _markdown_block(block: Block) -> str:
-    if isinstance(block, Heading):
-        anchor = f" {{#{block.anchor}}}" if block.anchor else ""
-        return f"{'#' * block.level} {escape_text(block.text)}{anchor}"
-    if isinstance(block, Paragraph):
-        return "\\\n".join(map(_markdown_line, block.lines))
-    items = []
-    for section, clauses in block.entries:
-        items.append(f"- {_markdown_span(section)}")
-        items += [f"  - {_markdown_span(clause)}" for clause in clauses]
-    return "\n".join(items)
-
-
 def render_policy_markdown(page: PolicyPage) -> str:
     """The policy page as Markdown: deterministic, Dutch, one page."""
-    return "\n\n".join(map(_markdown_block, page_blocks(page))) + "\n"
-
-
-# --- HTML --------------------------------------------------------------------------------------
-
-
-def _escape(text: str) -> str:
-    """As markdown-it escapes text: ``&``, ``<``, ``>`` and ``"``."""
-    return (
-        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-    )
-
-
-def _html_span(span: Span) -> str:
-    text = _escape(span.text)
-    if span.style == "strong":
-        return f"<strong>{text}</strong>"
-    if span.style == "em":
-        return f"<em>{text}</em>"
-    if span.style == "link":
-        return f'<a href="{_escape(span.href)}">{text}</a>'
-    return text
-
-
-def _html_block(block: Block) -> str:
-    if isinstance(block, Heading):
-        anchor = f' id="{_escape(block.anchor)}"' if block.anchor else ""
-        return f"<h{block.level}{anchor}>{_escape(block.text)}</h{block.level}>\n"
-    if isinstance(block, Paragraph):
-        lines = "<br />\n".join("".join(map(_html_span, line)) for line in block.lines)
-        return f"<p>{lines}</p>\n"
-    items = []
-    for section, clauses in block.entries:
-        nested = "".join(f"<li>{_html_span(clause)}</li>\n" for clause in clauses)
-        inner = f"\n<ul>\n{nested}</ul>\n" if clauses else ""
-        items.append(f"<li>{_html_span(section)}{inner}</li>\n")
-    return f"<ul>\n{''.join(items)}</ul>\n"
+    return render_markdown(page_blocks(page))
 
 
 def render_policy_html(page: PolicyPage) -> str:
     """The policy page's body as HTML, the same as markdown-it renders its Markdown."""
-    return "".join(map(_html_block, page_blocks(page)))
+    return render_html(page_blocks(page))
