@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tests.conftest import ROOT, write_tree
+from tools.base.gitio import GitRepository
 from tools.gate.gather import Approved, approve, judge, read_change, resolve_range
 from tools.gate.records import (
     APPROVALS_FOLDER,
@@ -170,7 +171,7 @@ class GateRepo:
         None: the policy's last release, or its first release)."""
         done = approve(
             self.root,
-            resolve_range(self.root, base, None, policy),
+            resolve_range(GitRepository(self.root), base, None, policy),
             key=self.keys[key or person],
             departments=(department,) if department else (),
         )
@@ -179,7 +180,7 @@ class GateRepo:
         return done
 
     def verdict(self, base: str = "base", head: str | None = None) -> Verdict:
-        return judge(self.root, resolve_range(self.root, base, head, None))
+        return judge(resolve_range(GitRepository(self.root), base, head, None))
 
 
 def monitoring(text: str) -> str:
@@ -234,7 +235,7 @@ def forge(
 ) -> None:
     """Write and commit a record made by hand: any approver, key, namespace, content or BASE
     it claims to be made against, and optionally files changed after signing (``tamper``)."""
-    span = resolve_range(repo.root, "base", None, None)
+    span = resolve_range(GitRepository(repo.root), "base", None, None)
     states = dict(files) if files is not None else dict(read_change(span).states)
     approval = new_approval(
         organisation=organisation,

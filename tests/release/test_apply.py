@@ -34,7 +34,8 @@ from tests.releasekit import (
     repository_state,
     run_as,
 )
-from tools.base.gitio import EMPTY_TREE
+from tools.base.gitio import GitRepository
+from tools.base.gitlog import EMPTY_TREE
 from tools.gate.records import APPROVALS_FOLDER
 from tools.release.apply import ReleaseError, Request, cut, release_lock
 
@@ -515,7 +516,7 @@ def test_a_second_release_at_the_same_time_fails_cleanly(released: ShippedRepo) 
     """While one release holds the lock, another exits 2 and changes nothing."""
     minor_change(released)
     before = repository_state(released.root)
-    with release_lock(released.root):
+    with release_lock(GitRepository(released.root)):
         done = released.release()
     assert done.returncode == 2
     assert "another 'policy release' is running" in done.stderr
@@ -591,8 +592,8 @@ def test_a_failure_before_the_branch_moves_leaves_the_repository_as_it_was(
             raise OSError(f"disk full at {name}")
 
     failed = f"undone, nothing changed: disk full at {step}"
-    with pytest.raises(ReleaseError, match=failed), release_lock(released.root):
-        cut(released.root, _request(), on_step=fail)
+    with pytest.raises(ReleaseError, match=failed), release_lock(GitRepository(released.root)):
+        cut(GitRepository(released.root), _request(), on_step=fail)
     assert repository_state(released.root) == before
     again = released.release()
     assert again.returncode == 0, again.stderr
@@ -634,23 +635,25 @@ def test_a_failure_after_the_branch_moved_is_finished_by_running_it_again(
             raise OSError(f"disk full at {name}")
 
     made = "social-media/v1.1.0 is released .* disk full at .* run 'policy release' again"
-    with pytest.raises(ReleaseError, match=made), release_lock(released.root):
-        cut(released.root, _request(), on_step=fail)
+    with pytest.raises(ReleaseError, match=made), release_lock(GitRepository(released.root)):
+        cut(GitRepository(released.root), _request(), on_step=fail)
     assert_finished_like(released, expected)
 
 
 KILL = """
 import os, sys
 from pathlib import Path
+from tools.base.gitio import GitRepository
 from tools.release.apply import Request, cut, release_lock
 import datetime as dt
 step = sys.argv[1]
 def die(name):
     if name == step:
         os._exit(9)
-with release_lock(Path.cwd()):
+repo = GitRepository(Path.cwd())
+with release_lock(repo):
     moment = dt.datetime(2026, 11, 25, 12, tzinfo=dt.UTC)
-    cut(Path.cwd(), Request(policy="social-media", moment=moment), on_step=die)
+    cut(repo, Request(policy="social-media", moment=moment), on_step=die)
 """
 
 

@@ -19,20 +19,9 @@ from typing import TYPE_CHECKING
 from schema.models import ApprovalRecord, Registry
 from tools.base.diagnostics import Diagnostic
 from tools.base.fileio import write_atomic
-from tools.base.gitio import (
-    EMPTY_TREE,
-    GitSnapshot,
-    Repository,
-    changed_paths,
-    contributions,
-    dirty_paths,
-    is_ancestor,
-    merge_base,
-    open_repo,
-    resolve_commit,
-    root_commits,
-    signing_key_setting,
-)
+from tools.base.gitio import GitRepository
+from tools.base.gitlog import EMPTY_TREE
+from tools.base.gitsnapshot import GitSnapshot
 from tools.base.loader import ParseCache, load_policy, load_registry
 from tools.base.snapshot import RevisionError, SnapshotError
 from tools.compare.diff import PolicyDiff, diff_policies
@@ -88,13 +77,13 @@ class Range:
         return cls(base, head, base)
 
     @property
-    def repo(self) -> Repository:
+    def repo(self) -> GitRepository:
         return self.head.repo
 
     @property
     def base_id(self) -> str:
         """BASE's commit id; git's empty tree for a first release."""
-        return self.base.commit.hexsha if self.base is not None else EMPTY_TREE
+        return self.base.commit_id if self.base is not None else EMPTY_TREE
 
     @property
     def base_label(self) -> str:
@@ -104,7 +93,7 @@ class Range:
 
 
 def resolve_range(
-    root: Path,
+    repo: GitRepository,
     base_spec: str | None,
     head_spec: str | None,
     policy: str | None,
@@ -114,25 +103,24 @@ def resolve_range(
     """BASE (default: the policy's last release) and HEAD (default: the HEAD commit); either may
     be a release version of ``policy`` (``1.2.0``). A policy with no release yet is judged as
     a first release: from nothing, with the rules of the trust root."""
-    repo = open_repo(root)
-    head = GitSnapshot(repo, git_revision(root, head_spec or "HEAD", policy))
+    head = repo.snapshot(git_revision(repo, head_spec or "HEAD", policy))
     if base_spec is None:
         if policy is None:
             raise RevisionError("give BASE or the policy whose last release is BASE")
-        release = last_release(root, policy)
+        release = last_release(repo, policy)
         if release is None:
             return first_release_range(repo, head, trust_root)
         base_spec = release.tag
     elif trust_root is not None:
         raise RevisionError("--trust-root is for a first release only, without BASE")
-    return Range.between(GitSnapshot(repo, git_revision(root, base_spec, policy)), head)
+    return Range.between(repo.snapshot(git_revision(repo, base_spec, policy)), head)
 
 
-def first_release_range(repo: Repository, head: GitSnapshot, trust_root: str | None) -> Range:
+def first_release_range(repo: GitRepository, head: GitSnapshot, trust_root: str | None) -> Range:
     """A first release: everything at HEAD is new and needs its owners' approval, read from
     the trust root (``trust_root``, else the single root commit HEAD descends from)."""
     if trust_root is None:
-        roots = root_commits(repo, head.commit.hexsha)
+        roots = repo.root_commits(head.commit_id)
         if len(roots) != 1:
             raise RevisionError(
                 "the history has several root commits, so a first release has no obvious trust "
@@ -140,10 +128,10 @@ def first_release_range(repo: Repository, head: GitSnapshot, trust_root: str | N
                 "trust"
             )
         trust_root = roots[0]
-    return Range(None, head, GitSnapshot(repo, trust_root))
+    return Range(None, head, repo.snapshot(trust_root))
 
 
-def judge(root: Path, span: Range, *, excluded: frozenset[str] = frozenset()) -> Verdict:
+def judge(span: Range, *, excluded: frozenset[str] = frozenset()) -> Verdict:
     """The verdict on BASE..HEAD."""
     return judge_with_records(span, excluded=excluded)[0]
 
@@ -169,13 +157,12 @@ def _records_of(approvals: list[SignedApproval]) -> Records:
     }
 
 
-def verify_release(root: Path, policy: str, version: str) -> Verdict:
+def verify_release(repo: GitRepository, policy: str, version: str) -> Verdict:
     """The approvals archived in a release, judged again offline: the same change (the
     release's BASE..the commit it was cut from), the rules and keys of that BASE, and only the
     archived records as approvals."""
-    repo = open_repo(root)
     tag = release_tag(policy, version)
-    released = GitSnapshot(repo, tag)
+    released = repo.snapshot(tag)
     path = evidence_path(policy, version)
     try:
         found = read_evidence(released.read(path))
@@ -187,15 +174,15 @@ def verify_release(root: Path, policy: str, version: str) -> Verdict:
     if isinstance(found, str):
         raise RevisionError(f"{path} at {tag}: {found}")
     span = Range(
-        None if found.base == EMPTY_TREE else GitSnapshot(repo, found.base),
-        GitSnapshot(repo, found.head),
-        GitSnapshot(repo, found.trust_root),
+        None if found.base == EMPTY_TREE else repo.snapshot(found.base),
+        repo.snapshot(found.head),
+        repo.snapshot(found.trust_root),
     )
     archived = [
         read_signed(f"{path}#{n}", record_bytes(a.record)) for n, a in enumerate(found.approvals)
     ]
     verdict, _ = _judge_records(span, with_replay_facts(span, archived, _digests_at(span.base)))
-    problems = _evidence_problems(root, policy, version, released, span)
+    problems = _evidence_problems(repo, policy, version, released, span)
     return replace(verdict, problems=(*problems, *verdict.problems)) if problems else verdict
 
 
@@ -208,15 +195,15 @@ def _judge_records(
 
 
 def _evidence_problems(
-    root: Path, policy: str, version: str, released: GitSnapshot, span: Range
+    repo: GitRepository, policy: str, version: str, released: GitSnapshot, span: Range
 ) -> list[Diagnostic]:
     """The archive must describe this release: cut from HEAD, judged from the release before."""
     problems = []
-    parents = released.commit.parents
-    if len(parents) != 1 or parents[0].hexsha != span.head.commit.hexsha:
+    parents = repo.parents(released.commit_id)
+    if len(parents) != 1 or parents[0] != span.head.commit_id:
         problems.append(_evidence_problem("the release commit was not cut from its HEAD"))
-    earlier = [r for r in releases(root, policy) if r.version < version_key(version)]
-    expected = resolve_commit(span.repo, earlier[-1].tag).hexsha if earlier else EMPTY_TREE
+    earlier = [r for r in releases(repo, policy) if r.version < version_key(version)]
+    expected = repo.commit_id(earlier[-1].tag) if earlier else EMPTY_TREE
     if span.base_id != expected:
         problems.append(
             _evidence_problem(
@@ -234,38 +221,37 @@ def _evidence_problem(message: str) -> Diagnostic:
 
 
 def resolve_pull_range(
-    root: Path, base_spec: str | None, head_spec: str | None, client: Client
+    repo: GitRepository, base_spec: str | None, head_spec: str | None, client: Client
 ) -> Range:
     """BASE (default: where the pull request branched off its base branch, as GitHub's "Files
     changed" shows) and HEAD (default: the pull request's head commit), both from local git."""
-    repo = open_repo(root)
     from tools.gate.github import fetch_pull
 
     pull = fetch_pull(client)
     fetch = "fetch it (in GitHub Actions: actions/checkout with fetch-depth: 0)"
     if head_spec is None:
-        if not _present(repo, pull.head_sha):
+        if not repo.has_commit(pull.head_sha):
             raise RevisionError(
                 f"the pull request's head commit {pull.head_sha[:12]} is not in the local "
                 f"repository; {fetch}"
             )
-        head = GitSnapshot(repo, pull.head_sha)
+        head = repo.snapshot(pull.head_sha)
         head.label = f"#{pull.number} head"
     else:
-        head = GitSnapshot(repo, head_spec)
+        head = repo.snapshot(head_spec)
     if base_spec is None:
-        if not _present(repo, pull.base_sha):
+        if not repo.has_commit(pull.base_sha):
             raise RevisionError(
                 f"the pull request's base commit {pull.base_sha[:12]} is not in the local "
                 f"repository; {fetch}"
             )
-        common = merge_base(repo, resolve_commit(repo, pull.base_sha), head.commit)
+        common = repo.merge_base(pull.base_sha, head.commit_id)
         if common is None:
             raise RevisionError(f"the pull request shares no history with HEAD here; {fetch}")
-        base = GitSnapshot(repo, common.hexsha)
+        base = repo.snapshot(common)
         base.label = f"#{pull.number} base"
     else:
-        base = GitSnapshot(repo, base_spec)
+        base = repo.snapshot(base_spec)
     return Range.between(base, head)
 
 
@@ -290,28 +276,20 @@ def judge_pull_request(span: Range, client: Client) -> Verdict:
     return _with_history(span, evaluate_approvals(change, governance, approvals, ignored))
 
 
-def _present(repo: Repository, sha: str) -> bool:
-    try:
-        resolve_commit(repo, sha)
-    except RevisionError:
-        return False
-    return True
-
-
 def _states_at(
     span: Range, sha: str, paths: Mapping[str, str | None]
 ) -> dict[str, str | None] | None:
     """The changed paths' content at a reviewed commit; None when git does not have it."""
-    if not _present(span.repo, sha):
+    if not span.repo.has_commit(sha):
         return None
-    snapshot = GitSnapshot(span.repo, sha)
+    snapshot = span.repo.snapshot(sha)
     return {path: snapshot.state(path) for path in paths}
 
 
 def _with_history(span: Range, verdict: Verdict) -> Verdict:
     """The verdict, closed when BASE (or the trust root) is not an ancestor of HEAD."""
     start = span.base if span.base is not None else span.trust
-    if not is_ancestor(span.repo, start.commit, span.head.commit):
+    if not span.repo.is_ancestor(start.commit_id, span.head.commit_id):
         what = "BASE" if span.base is not None else "the trust root"
         problem = Diagnostic(
             "",
@@ -362,17 +340,16 @@ def read_governance(base: GitSnapshot, head: GitSnapshot) -> Governance:
 
 
 def read_change(span: Range, excluded: frozenset[str] = frozenset()) -> Change:
-    base = span.base.commit if span.base is not None else None
-    paths = tuple(
-        c for c in changed_paths(span.repo, base, span.head.commit) if not is_record_path(c.path)
-    )
+    base = span.base.commit_id if span.base is not None else None
+    head = span.head.commit_id
+    paths = tuple(c for c in span.repo.changed_paths(base, head) if not is_record_path(c.path))
     return Change(
         base=f"{span.base_label} ({span.base_id[:12]})",
-        head=f"{span.head.label} ({span.head.commit.hexsha[:12]})",
+        head=f"{span.head.label} ({head[:12]})",
         paths=paths,
         states={c.path: span.head.state(c.path) for c in paths},
         head_files=tuple(span.head.files("")),
-        contributions=tuple(contributions(span.repo, base, span.head.commit)),
+        contributions=tuple(span.repo.contributions(base, head)),
         clauses=_clauses(span, {c.path for c in paths}),
         excluded=frozenset(e.casefold() for e in excluded),
     )
@@ -461,10 +438,10 @@ def _relation(span: Range, made_from: str) -> BaseRelation:
     if made_from == EMPTY_TREE:
         return "earlier"
     try:
-        earlier = resolve_commit(span.repo, made_from)
+        earlier = span.repo.commit_id(made_from)
     except RevisionError:
         return "unknown"
-    return "earlier" if is_ancestor(span.repo, earlier, span.base.commit) else "other"
+    return "earlier" if span.repo.is_ancestor(earlier, span.base.commit_id) else "other"
 
 
 def record_paths(snapshot: GitSnapshot) -> list[str]:
@@ -519,9 +496,9 @@ def approve(
     root: Path, span: Range, *, key: Path | None, departments: tuple[str, ...] = ()
 ) -> Approved:
     """Sign and write an approval of the content at HEAD for each department asked for."""
-    if span.head.commit != span.repo.head.commit:
+    if span.head.commit_id != span.repo.head_id():
         raise RevisionError("approve works on HEAD: check out the commit you want to approve")
-    dirty = [p for p in dirty_paths(span.repo) if not is_record_path(p)]
+    dirty = [p for p in span.repo.dirty_paths() if not is_record_path(p)]
     if dirty:
         raise RevisionError(
             f"uncommitted changes in {', '.join(dirty[:5])}: an approval is for the committed "
@@ -555,7 +532,7 @@ def approve(
             department=department,
             approver=email,
             base=span.base_id,
-            head=span.head.commit.hexsha,
+            head=span.head.commit_id,
             files=change.states,
         )
         signature = sign(signed_message(approval), key_path, NAMESPACE)
@@ -575,9 +552,9 @@ def approve(
     )
 
 
-def default_key(repo: Repository) -> Path:
+def default_key(repo: GitRepository) -> Path:
     """git's ``user.signingKey`` when it is a file, else the usual ~/.ssh keys."""
-    configured = signing_key_setting(repo)
+    configured = repo.signing_key_setting()
     if configured and not configured.startswith("key::"):
         return Path(os.path.expanduser(configured))
     for name in ("id_ed25519", "id_ecdsa", "id_rsa"):

@@ -34,35 +34,12 @@ from typing import Literal
 
 from schema.models import ApprovalRecord, Registry
 from tools.base.diagnostics import Diagnostic
+from tools.base.gitlog import ChangedPath, Contribution
 from tools.owners.rules import CompiledRule, owners_of, path_problem
 from tools.signing.sshsig import SignatureFormatError, key_blob
 
 SYMLINK_MODE = 0o120000
 SUBMODULE_MODE = 0o160000
-
-
-@dataclass(frozen=True)
-class ChangedPath:
-    """One path of ``git diff --no-renames --raw`` BASE HEAD."""
-
-    path: str
-    old_mode: int
-    new_mode: int
-    status: str
-    """A added, D deleted, M modified, T type changed (file, symlink, submodule)."""
-
-
-@dataclass(frozen=True)
-class Contribution:
-    """A commit between BASE and HEAD: who wrote it and which paths it changed itself."""
-
-    commit: str
-    identities: frozenset[str]
-    """E-mail addresses of its author, committer and Co-authored-by trailers, casefolded."""
-    paths: frozenset[str]
-    """For a merge: only the paths that differ from every parent (what the merge wrote)."""
-    how: str = ""
-    """How they contributed, when it is not a commit (e.g. "opened the pull request")."""
 
 
 @dataclass(frozen=True)
