@@ -22,7 +22,7 @@ def site(repo: GitRepository, args: argparse.Namespace) -> int:
     problem = base_url_problem(base_url) if base_url is not None else None
     if problem:
         raise UsageError(f"--base-url {base_url!r}: {problem}")
-    out = (args.out if args.out is not None else repo.root / "site").resolve()
+    out = (args.out if args.out is not None else repo.root / "_site").resolve()
     files = plan_site(gather_site(repo, base_url, draft=args.draft))
     try:
         result = write_site(out, files)
