@@ -242,7 +242,7 @@ def forge(
         department=department,
         approver=email(approver),
         base=made_against or span.base_id,
-        head=span.head.commit.hexsha,
+        head=span.head.commit_id,
         files=states,
     )
     signature = sign(signed_message(approval), repo.keys[key], namespace)
