@@ -135,16 +135,18 @@ def approve(repo: GitRepository, args: argparse.Namespace) -> int:
 
 def report(repo: GitRepository, args: argparse.Namespace) -> int:
     from tools.base.fileio import write_atomic
+    from tools.base.loader import ParseCache
     from tools.gate import prreport
     from tools.gate.gather import judge, resolve_range
     from tools.notes.gather import head_policies
 
     ids = [args.policy] if args.policy else head_policies(repo, args.head)
+    cache = ParseCache()  # the notes and the gate read the same files: parsed once
     reviews = []
     base_label, head_label = args.base or "the last release", args.head or "the working tree"
     for policy_id in ids:
         try:
-            found, problems = check_notes(repo, args.base, args.head, policy_id)
+            found, problems = check_notes(repo, args.base, args.head, policy_id, cache)
         except LoadError as error:
             reviews.append(
                 prreport.PolicyReview(policy_id, None, load_problems=tuple(error.diagnostics))
@@ -157,7 +159,8 @@ def report(repo: GitRepository, args: argparse.Namespace) -> int:
             base_label, head_label = found.review.base, found.review.head
     try:
         policy = None if args.base else _only_policy(repo, args.policy, args.head)
-        gate = prreport.Gate(judge(resolve_range(repo, args.base, args.head, policy)))
+        span = resolve_range(repo, args.base, args.head, policy)
+        gate = prreport.Gate(judge(span, cache=cache))
     except (UsageError, RevisionError, SshKeygenError) as error:
         gate = prreport.Gate(None, str(error))
     text = prreport.render_markdown(reviews, gate, base_label, head_label)

@@ -13,6 +13,7 @@ from tools.cli.output import EXIT_OK, EXIT_PROBLEMS, plural, print_diagnostics
 
 if TYPE_CHECKING:
     from tools.base.gitio import GitRepository
+    from tools.base.loader import ParseCache
     from tools.notes.gather import ChangeSet
 
 
@@ -25,13 +26,18 @@ def changelog(repo: GitRepository, args: argparse.Namespace) -> int:
 
 
 def check_notes(
-    repo: GitRepository, base: str | None, head: str | None, policy_id: str
+    repo: GitRepository,
+    base: str | None,
+    head: str | None,
+    policy_id: str,
+    cache: ParseCache | None = None,
 ) -> tuple[ChangeSet, list[Diagnostic]]:
-    """One policy's change set BASE..HEAD and what ``changelog check`` finds wrong with it."""
+    """One policy's change set BASE..HEAD and what ``changelog check`` finds wrong with it
+    (``cache``: the command's, files parsed already)."""
     from tools.notes.check import check_notes
     from tools.notes.gather import gather
 
-    found = gather(repo, base, head, policy_id)
+    found = gather(repo, base, head, policy_id, cache)
     problems = found.note_problems + check_notes(
         found.review, found.since_release, found.notes, found.versions, found.unfinished
     )

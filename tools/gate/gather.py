@@ -131,9 +131,11 @@ def first_release_range(repo: GitRepository, head: GitSnapshot, trust_root: str 
     return Range(None, head, repo.snapshot(trust_root))
 
 
-def judge(span: Range, *, excluded: frozenset[str] = frozenset()) -> Verdict:
-    """The verdict on BASE..HEAD."""
-    return judge_with_records(span, excluded=excluded)[0]
+def judge(
+    span: Range, *, excluded: frozenset[str] = frozenset(), cache: ParseCache | None = None
+) -> Verdict:
+    """The verdict on BASE..HEAD (``cache``: the command's, files parsed already)."""
+    return judge_with_records(span, excluded=excluded, cache=cache)[0]
 
 
 Records = dict[str, tuple[ApprovalRecord, str]]
@@ -141,12 +143,18 @@ Records = dict[str, tuple[ApprovalRecord, str]]
 
 
 def judge_with_records(
-    span: Range, *, excluded: frozenset[str] = frozenset()
+    span: Range,
+    *,
+    excluded: frozenset[str] = frozenset(),
+    cache: ParseCache | None = None,
+    diffs: Mapping[str, PolicyDiff] | None = None,
 ) -> tuple[Verdict, Records]:
-    """The verdict on BASE..HEAD, and the records it read: the evidence a release keeps."""
+    """The verdict on BASE..HEAD, and the records it read: the evidence a release keeps
+    (``cache``: the command's; ``diffs``: policy -> its diff BASE..HEAD, made already)."""
     seen = _digests_at(span.base)
     approvals = read_approvals(span.head, skip=seen)
-    return _judge_records(span, with_replay_facts(span, approvals, seen), excluded)
+    facts = with_replay_facts(span, approvals, seen)
+    return _judge_records(span, facts, excluded, Reading(cache or ParseCache(), diffs or {}))
 
 
 def _records_of(approvals: list[SignedApproval]) -> Records:
@@ -186,11 +194,23 @@ def verify_release(repo: GitRepository, policy: str, version: str) -> Verdict:
     return replace(verdict, problems=(*problems, *verdict.problems)) if problems else verdict
 
 
+@dataclass(frozen=True)
+class Reading:
+    """What one command run has read already: parsed files, and diffs of BASE..HEAD."""
+
+    cache: ParseCache
+    diffs: Mapping[str, PolicyDiff]
+
+
 def _judge_records(
-    span: Range, approvals: list[SignedApproval], excluded: frozenset[str] = frozenset()
+    span: Range,
+    approvals: list[SignedApproval],
+    excluded: frozenset[str] = frozenset(),
+    reading: Reading | None = None,
 ) -> tuple[Verdict, Records]:
-    governance = read_governance(span.trust, span.head)
-    verdict = evaluate(read_change(span, excluded), governance, approvals)
+    reading = reading or Reading(ParseCache(), {})
+    governance = read_governance(span.trust, span.head, reading.cache)
+    verdict = evaluate(read_change(span, excluded, reading), governance, approvals)
     return _with_history(span, verdict), _records_of(approvals)
 
 
@@ -259,8 +279,9 @@ def judge_pull_request(span: Range, client: Client) -> Verdict:
     """The verdict on BASE..HEAD with the pull request's reviews as the approvals."""
     from tools.gate.github import fetch_commits, fetch_pull, fetch_reviews, fetch_team_members
 
-    governance = read_governance(span.trust, span.head)
-    change = read_change(span)
+    reading = Reading(ParseCache(), {})
+    governance = read_governance(span.trust, span.head, reading.cache)
+    change = read_change(span, reading=reading)
     registry = governance.registry
     if registry is None:
         return _with_history(span, evaluate_approvals(change, governance, ()))
@@ -304,9 +325,11 @@ def _with_history(span: Range, verdict: Verdict) -> Verdict:
     return verdict
 
 
-def read_governance(base: GitSnapshot, head: GitSnapshot) -> Governance:
+def read_governance(
+    base: GitSnapshot, head: GitSnapshot, cache: ParseCache | None = None
+) -> Governance:
     problems: list[Diagnostic] = []
-    registry_file, registry_problems = load_registry(base)
+    registry_file, registry_problems = load_registry(base, cache)
     problems += [_at(d, base.label) for d in registry_problems]
     registry = registry_file.model if registry_file else None
     try:
@@ -327,7 +350,7 @@ def read_governance(base: GitSnapshot, head: GitSnapshot) -> Governance:
         for other in OTHER_LOCATIONS
         if other in present
     ]
-    head_registry, head_problems = load_registry(head)
+    head_registry, head_problems = load_registry(head, cache)
     if head_registry is None:
         problems.append(
             _config_problem(
@@ -339,7 +362,9 @@ def read_governance(base: GitSnapshot, head: GitSnapshot) -> Governance:
     return Governance(compile_rules(rules), registry, tuple(problems), frozenset(revoked))
 
 
-def read_change(span: Range, excluded: frozenset[str] = frozenset()) -> Change:
+def read_change(
+    span: Range, excluded: frozenset[str] = frozenset(), reading: Reading | None = None
+) -> Change:
     base = span.base.commit_id if span.base is not None else None
     head = span.head.commit_id
     paths = tuple(c for c in span.repo.changed_paths(base, head) if not is_record_path(c.path))
@@ -350,7 +375,7 @@ def read_change(span: Range, excluded: frozenset[str] = frozenset()) -> Change:
         states={c.path: span.head.state(c.path) for c in paths},
         head_files=tuple(span.head.files("")),
         contributions=tuple(span.repo.contributions(base, head)),
-        clauses=_clauses(span, {c.path for c in paths}),
+        clauses=_clauses(span, {c.path for c in paths}, reading or Reading(ParseCache(), {})),
         excluded=frozenset(e.casefold() for e in excluded),
     )
 
@@ -619,12 +644,15 @@ def _revoked(registry: Registry | None) -> set[bytes]:
     return found
 
 
-def _clauses(span: Range, changed: set[str]) -> dict[str, tuple[str, ...]]:
+def _clauses(span: Range, changed: set[str], reading: Reading) -> dict[str, tuple[str, ...]]:
     """Changed clause ids per policy file, for the policies the change touches."""
     policies = {p.split("/")[1] for p in changed if p.startswith("policy/") and p.count("/") >= 2}
     found: dict[str, set[str]] = defaultdict(set)
-    cache = ParseCache()
+    cache = reading.cache
     for policy in sorted(policies):
+        if policy in reading.diffs:  # diffed already, by the command that judges
+            _add_clauses(found, reading.diffs[policy], policy)
+            continue
         # Section files the change does not touch hold no changed clause: left unread, so
         # the cost follows the change, not the size of the policy.
         same = {p for p in span.head.files(f"policy/{policy}/sections") if p not in changed}

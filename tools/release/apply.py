@@ -130,7 +130,11 @@ def gather_facts(repo: GitRepository, request: Request) -> tuple[Facts, str]:
             if release
             else first_release_range(repo, head, request.trust_root)
         )
-        verdict, records = judge_with_records(span, excluded=_releaser(repo))
+        # The same pair as the notes' diff (the last release..HEAD): diffed once, parsed once.
+        diffs = {policy: found.since_release}
+        verdict, records = judge_with_records(
+            span, excluded=_releaser(repo), cache=cache, diffs=diffs
+        )
         judged = (span.base_id, span.trust.commit_id, span.head.commit_id)
     except (SshKeygenError, RevisionError) as error:
         gate_error = f"the approval gate cannot run: {error}"
@@ -145,7 +149,7 @@ def gather_facts(repo: GitRepository, request: Request) -> tuple[Facts, str]:
         policy_text=head.read(found.versions.head.meta.path).decode("utf-8"),
         changelog_text=_read_text(head, changelog_path(policy)),
         tags=frozenset(repo.tag_names(f"{policy}/v")),
-        history=release_history(repo, policy),
+        history=release_history(repo, policy, cache),
         dirty=repo.dirty_paths(untracked=True),
         problems=report.diagnostics,
         note_problems=note_problems,

@@ -39,8 +39,11 @@ from tools.versions.releaseid import (
 )
 
 
-def release_history(repo: GitRepository, policy_id: str) -> list[ReleaseRecord]:
-    """Every release of the policy, oldest first; none outside git."""
+def release_history(
+    repo: GitRepository, policy_id: str, cache: ParseCache | None = None
+) -> list[ReleaseRecord]:
+    """Every release of the policy, oldest first; none outside git (``cache``: the command's,
+    for the tags made by hand, whose policy is read)."""
     if not repo.is_open():
         return []
     found: dict[str, tuple[str, str, int, dict[str, str], bool]] = {}
@@ -52,7 +55,7 @@ def release_history(repo: GitRepository, policy_id: str) -> list[ReleaseRecord]:
         if version and version not in found and _is_version(version):
             found[version] = (release_tag(policy_id, version), sha, time, trailers, False)
     records: list[ReleaseRecord] = []
-    cache = ParseCache()
+    cache = cache if cache is not None else ParseCache()
     for version in sorted(found, key=version_key):
         tag, sha, time, trailers, tagged = found[version]
         impact = _impact(trailers.get(TRAILER_IMPACT, ""))
@@ -98,19 +101,20 @@ def clause_versions(
     policy_id: str,
     clauses: Iterable[str] | None = None,
     history: Sequence[ReleaseRecord] | None = None,
+    cache: ParseCache | None = None,
 ) -> dict[str, str]:
     """For each clause of the last release (or each of ``clauses``, which must stand unchanged
     in the last release), the version in which it last changed: was added, reworded or
     renumbered. Read from the releases' ``Policy-Clauses`` trailers when every release has one
     (no old file is parsed); else by diffing the releases one after the other."""
-    history = release_history(repo, policy_id) if history is None else history
+    history = release_history(repo, policy_id, cache) if history is None else history
     if not history:
         return {}
     if clauses is not None and all(r.clauses is not None for r in history):
         told = _told_versions(history, clauses)
         if told is not None:
             return told
-    found = _diffed_versions(repo, policy_id, history)
+    found = _diffed_versions(repo, policy_id, history, cache or ParseCache())
     if clauses is None:
         return found
     wanted = set(clauses)
@@ -135,9 +139,8 @@ def _told_versions(
 
 
 def _diffed_versions(
-    repo: GitRepository, policy_id: str, history: Sequence[ReleaseRecord]
+    repo: GitRepository, policy_id: str, history: Sequence[ReleaseRecord], cache: ParseCache
 ) -> dict[str, str]:
-    cache = ParseCache()
     found: dict[str, str] = {}
     previous: GitSnapshot | None = None
     for record in history:

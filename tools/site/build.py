@@ -141,14 +141,14 @@ def _gather_policy(
     """One policy: with ``today``, the releases to show; without, the working tree (a draft)."""
     from tools.release.history import release_history
 
-    history = release_history(repo, policy_id)
+    history = release_history(repo, policy_id, cache)
     if today is None:
         current: Edition | None = Edition(_working_page(repo, snapshot, cache, policy_id, history))
         later: tuple[Edition, ...] = ()
     else:
         in_force, coming = split_releases(history, today)
-        current = _release_edition(repo, in_force, history) if in_force is not None else None
-        later = tuple(_release_edition(repo, release, history) for release in coming)
+        current = _release_edition(repo, cache, in_force, history) if in_force else None
+        later = tuple(_release_edition(repo, cache, release, history) for release in coming)
     shown = [e.page.policy.meta.model for e in (current, *later) if e is not None]
     meta = shown[0] if shown else _working_meta(snapshot, cache, policy_id)
     notes = {
@@ -202,12 +202,12 @@ def _working_page(
     if history:
         since_release = compare(repo, None, None, policy_id=policy_id)
         unchanged = unchanged_clauses((c.id for _, _, c in policy.clauses()), since_release)
-        versions = clause_versions(repo, policy_id, unchanged, history)
+        versions = clause_versions(repo, policy_id, unchanged, history, cache)
     return _page(snapshot, cache, policy, versions)
 
 
 def _release_edition(
-    repo: GitRepository, release: ReleaseRecord, history: Sequence[ReleaseRecord]
+    repo: GitRepository, cache: ParseCache, release: ReleaseRecord, history: Sequence[ReleaseRecord]
 ) -> Edition:
     """A release's text, read at its tag (never from a commit only its trailers name: anybody
     can write a trailer), with the version in which each of its clauses last changed."""
@@ -219,13 +219,12 @@ def _release_edition(
             f"but its tag {release.tag} is not here; fetch the tags: git fetch --tags"
         )
     snapshot = repo.snapshot(release.tag)
-    cache = ParseCache()
     policy, problems = load_policy(snapshot, release.policy, cache)
     if policy is None or problems:
         raise LoadError(f"{release.tag}: the released policy does not load", problems)
     until = history[: list(history).index(release) + 1]
     clauses = [clause.id for _, _, clause in policy.clauses()]
-    versions = clause_versions(repo, release.policy, clauses, until)
+    versions = clause_versions(repo, release.policy, clauses, until, cache)
     return Edition(_page(snapshot, cache, policy, versions), release)
 
 
