@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tests.conftest import ROOT, write_tree
 from tools.base.gitio import GitRepository
-from tools.gate.gather import Approved, approve, judge, read_change, resolve_range
+from tools.gate.gather import judge, read_change, resolve_range
 from tools.gate.records import (
     APPROVALS_FOLDER,
     NAMESPACE,
@@ -25,6 +25,7 @@ from tools.gate.records import (
     signed_message,
 )
 from tools.gate.rules import Verdict
+from tools.gate.write import Approved, approve
 from tools.signing.sshkeygen import sign
 
 PEOPLE = {

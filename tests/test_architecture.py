@@ -98,6 +98,8 @@ IO_MODULES = SEAM | {
     "tools/versions/gather.py",
     "tools/notes/gather.py",
     "tools/gate/gather.py",
+    "tools/gate/gather_records.py",
+    "tools/gate/write.py",
     "tools/release/apply.py",
     "tools/release/history.py",
     "tools/site/build.py",

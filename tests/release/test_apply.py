@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,7 @@ from tests.releasekit import (
 from tools.base.gitio import GitRepository
 from tools.base.gitlog import EMPTY_TREE
 from tools.gate.records import APPROVALS_FOLDER
-from tools.release.apply import ReleaseError, Request, cut, release_lock
+from tools.release.apply import ReleaseError, Request, cut, gather_facts, release_lock
 
 POLICY_YAML = "policy/social-media/policy.yaml"
 
@@ -95,6 +96,41 @@ def major_change(repo: ShippedRepo) -> None:
 
 
 # --- End to end ----------------------------------------------------------------------------------
+
+
+def test_a_release_parses_each_file_once_and_diffs_its_change_once(
+    released: ShippedRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Validation, the notes, the gate and the history share one parse cache, and the gate
+    takes the notes' diff of the same pair (the last release..HEAD) instead of its own."""
+    import tools.gate.gather as gate_gather
+    import tools.notes.gather as notes_gather
+    from tools.base import loader
+    from tools.release import history
+
+    minor_change(released)
+    parsed: Counter[tuple[str, str, str]] = Counter()
+    parse = loader._load_uncached
+
+    def counted_parse(snapshot: Any, path: str, model: Any, blob_id: str) -> Any:
+        parsed[(path, blob_id, model.__name__)] += 1
+        return parse(snapshot, path, model, blob_id)
+
+    diffed: list[str] = []
+    monkeypatch.setattr(loader, "_load_uncached", counted_parse)
+    for module in (gate_gather, notes_gather, history):
+        diff = module.diff_policies
+
+        def counted_diff(*args: Any, diff: Any = diff, **kwargs: Any) -> Any:
+            diffed.append("diff")
+            return diff(*args, **kwargs)
+
+        monkeypatch.setattr(module, "diff_policies", counted_diff)
+    facts, _ = gather_facts(GitRepository(released.root), _request())
+    assert facts.verdict is not None and facts.verdict.complete
+    assert "policy/departments.yaml" in {path for path, _, _ in parsed}
+    assert set(parsed.values()) == {1}, [key for key, n in parsed.items() if n > 1]
+    assert len(diffed) == 1
 
 
 def test_first_minor_and_major_release_of_the_shipped_policy(shipped: ShippedRepo) -> None:

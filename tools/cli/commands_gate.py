@@ -107,7 +107,8 @@ def _only_policy(repo: GitRepository, requested: str | None, head: str | None) -
 
 
 def approve(repo: GitRepository, args: argparse.Namespace) -> int:
-    from tools.gate.gather import approve, resolve_range
+    from tools.gate.gather import resolve_range
+    from tools.gate.write import approve
 
     if args.base:
         policy = _policy_for_versions(repo, args)

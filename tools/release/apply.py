@@ -37,7 +37,8 @@ from tools.base.gitio import GitRepository, describe_error
 from tools.base.gitsnapshot import GitSnapshot
 from tools.base.loader import ParseCache, policy_ids
 from tools.base.snapshot import RevisionError
-from tools.gate.gather import Range, Records, first_release_range, judge_with_records
+from tools.gate.gather import Range, first_release_range, judge_with_records
+from tools.gate.judge import Records
 from tools.notes.changelog import changelog_path
 from tools.notes.check import check_notes
 from tools.notes.gather import gather
