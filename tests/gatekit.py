@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tests.conftest import ROOT, write_tree
-from tools.gate.gather import Approved, approve, judge, read_change, resolve_range
+from tools.base.gitio import GitRepository
+from tools.gate.gather import judge, read_change, resolve_range
 from tools.gate.records import (
     APPROVALS_FOLDER,
     NAMESPACE,
@@ -24,6 +25,7 @@ from tools.gate.records import (
     signed_message,
 )
 from tools.gate.rules import Verdict
+from tools.gate.write import Approved, approve
 from tools.signing.sshkeygen import sign
 
 PEOPLE = {
@@ -170,7 +172,7 @@ class GateRepo:
         None: the policy's last release, or its first release)."""
         done = approve(
             self.root,
-            resolve_range(self.root, base, None, policy),
+            resolve_range(GitRepository(self.root), base, None, policy),
             key=self.keys[key or person],
             departments=(department,) if department else (),
         )
@@ -179,7 +181,7 @@ class GateRepo:
         return done
 
     def verdict(self, base: str = "base", head: str | None = None) -> Verdict:
-        return judge(self.root, resolve_range(self.root, base, head, None))
+        return judge(resolve_range(GitRepository(self.root), base, head, None))
 
 
 def monitoring(text: str) -> str:
@@ -234,14 +236,14 @@ def forge(
 ) -> None:
     """Write and commit a record made by hand: any approver, key, namespace, content or BASE
     it claims to be made against, and optionally files changed after signing (``tamper``)."""
-    span = resolve_range(repo.root, "base", None, None)
+    span = resolve_range(GitRepository(repo.root), "base", None, None)
     states = dict(files) if files is not None else dict(read_change(span).states)
     approval = new_approval(
         organisation=organisation,
         department=department,
         approver=email(approver),
         base=made_against or span.base_id,
-        head=span.head.commit.hexsha,
+        head=span.head.commit_id,
         files=states,
     )
     signature = sign(signed_message(approval), repo.keys[key], namespace)

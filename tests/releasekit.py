@@ -12,7 +12,7 @@ from pathlib import Path
 
 from tests.conftest import run_cli, write_tree
 from tests.gatekit import GateRepo, email, git_as, shipped_with_keys
-from tools.gate.gather import Approved
+from tools.gate.write import Approved
 
 TODAY = dt.date(2026, 11, 25)
 MOMENT = dt.datetime(2026, 11, 25, 12, tzinfo=dt.UTC)

@@ -16,6 +16,7 @@ import tools
 from tests.conftest import MINI_FILES, git
 from tools.base import errors
 from tools.base.errors import PolicyError
+from tools.base.gitio import GitRepository
 from tools.cli.main import main
 from tools.release.apply import release_lock
 
@@ -172,7 +173,7 @@ def test_a_release_error_exits_2(
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
     root = _changed_since_release(mini_repo)
-    with release_lock(root):
+    with release_lock(GitRepository(root)):
         code, err = _run(root, capsys, "release")
     assert code == 2
     assert err.startswith("policy: error: another 'policy release' is running")

@@ -10,7 +10,8 @@ import pytest
 
 from tests.gatekit import GateRepo, email, git_as
 from tools.base.errors import RevisionError
-from tools.base.gitio import changed_paths, contributions, open_repo, raw_entries, resolve_commit
+from tools.base.gitio import GitRepository
+from tools.base.gitlog import raw_entries
 
 # Every byte a file name may hold (not NUL, not '/'), each in a name of its own.
 EVERY_BYTE = [b"n" + bytes([byte]) for byte in range(1, 256) if byte != ord("/")]
@@ -43,9 +44,7 @@ def repo(tmp_path: Path) -> Path:
 
 def authorship(root: Path, base: str | None = "base") -> dict[str, frozenset[str]]:
     """Commit -> the paths it is credited with."""
-    git = open_repo(root)
-    start = resolve_commit(git, base) if base else None
-    found = contributions(git, start, resolve_commit(git, "HEAD"))
+    found = GitRepository(root).contributions(base, "HEAD")
     return {c.commit: c.paths for c in found}
 
 
@@ -53,8 +52,7 @@ def test_every_byte_in_a_name_is_read_as_a_path(repo: Path) -> None:
     expected = write_names(repo, EVERY_BYTE)
     sha = commit_all(repo, "eva")
     assert authorship(repo) == {sha: frozenset(expected)}
-    git = open_repo(repo)
-    changed = changed_paths(git, resolve_commit(git, "base"), resolve_commit(git, "HEAD"))
+    changed = GitRepository(repo).changed_paths("base", "HEAD")
     assert {c.path for c in changed} == expected
 
 

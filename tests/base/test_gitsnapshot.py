@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import git, write_tree
-from tools.base.gitio import GitSnapshot, open_repo
+from tools.base.gitio import GitRepository
+from tools.base.gitsnapshot import GitSnapshot
 from tools.base.snapshot import git_blob_id
 
 FILES = {
@@ -27,7 +28,7 @@ def snapshot(tmp_path: Path) -> GitSnapshot:
     git(tmp_path, "init", "-q")
     git(tmp_path, "add", "-A")
     git(tmp_path, "commit", "-qm", "files")
-    return GitSnapshot(open_repo(tmp_path), "HEAD")
+    return GitRepository(tmp_path).snapshot("HEAD")
 
 
 def test_files_under_a_folder_only(snapshot: GitSnapshot) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import git, run_policy
+from tools.base.gitio import GitRepository
 from tools.base.loader import load_policy
 from tools.base.snapshot import DirSnapshot
 from tools.compare.diff import PolicyDiff, diff_policies
@@ -42,7 +43,9 @@ EXPECTED = {
 
 def _case_diff(case: Path) -> PolicyDiff:
     """The case's diff, labelled base/ and head/ so golden files do not depend on where they are."""
-    diff = compare(case / "head", None, None, base_dir=case / "base", head_dir=case / "head")
+    diff = compare(
+        GitRepository(case / "head"), None, None, base_dir=case / "base", head_dir=case / "head"
+    )
     return dataclasses.replace(diff, base="base/", head="head/")
 
 
@@ -151,7 +154,7 @@ def test_git_revisions_equal_folders(tmp_path: Path, name: str) -> None:
     """The diff of two git revisions equals the diff of the same two folders."""
     case = CASES / name
     repo = _git_repo_with_two_revisions(tmp_path, case)
-    from_git = diff_to_json(compare(repo, "HEAD~1", "HEAD"))
+    from_git = diff_to_json(compare(GitRepository(repo), "HEAD~1", "HEAD"))
     from_dirs = diff_to_json(_case_diff(case))
     for data in (from_git, from_dirs):
         data.pop("base")
@@ -227,14 +230,13 @@ def test_not_a_repository_exit_2(tmp_path: Path) -> None:
 
 def test_unchanged_files_are_parsed_once(tmp_path: Path) -> None:
     """Files with the same blob id on both sides are parsed once: cost follows the change."""
-    from tools.base.gitio import GitSnapshot, open_repo
     from tools.base.loader import ParseCache
 
     repo = _git_repo_with_two_revisions(tmp_path, CASES / "08__should_to_must")
-    git_repo = open_repo(repo)
+    git_repo = GitRepository(repo)
     cache = ParseCache()
     for revision in ("HEAD~1", "HEAD"):
-        policy, problems = load_policy(GitSnapshot(git_repo, revision), "mini", cache)
+        policy, problems = load_policy(git_repo.snapshot(revision), "mini", cache)
         assert policy is not None and not problems
     # 3 files at BASE, and only the one changed section file again at HEAD.
     assert len(cache.entries) == 4
@@ -263,11 +265,12 @@ def test_unchanged_sections_not_parsed_same_diff(tmp_path: Path, branch: str) ->
     from tools.versions.gather import revision
 
     repo = ensure(Spec(clauses=1_000, releases=6, seed=5), tmp_path)
-    base, head = revision(repo, "main", None), revision(repo, branch, None)
+    git = GitRepository(repo)
+    base, head = revision(git, "main", None), revision(git, branch, None)
     if branch == "bench/one-clause":
         assert same_sections(base, head, "verlof")  # the other section file is not parsed
     whole = diff_policies(load_policy(base, "verlof")[0], load_policy(head, "verlof")[0])
-    fast = compare(repo, "main", branch, policy_id="verlof")
+    fast = compare(git, "main", branch, policy_id="verlof")
     assert [dataclasses.astuple(c) for c in fast.changes] == [
         dataclasses.astuple(c) for c in whole.changes
     ]

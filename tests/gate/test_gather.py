@@ -30,8 +30,10 @@ from tests.gatekit import (
     shipped_with_keys,
 )
 from tools.base.errors import RefusalError
-from tools.gate.gather import approve, judge, resolve_range
+from tools.base.gitio import GitRepository
+from tools.gate.gather import judge, resolve_range
 from tools.gate.records import APPROVALS_FOLDER
+from tools.gate.write import approve
 
 CHANGED = monitoring("We kijken soms mee.")
 
@@ -243,7 +245,7 @@ def test_an_approval_made_against_a_later_commit_counts(gate: GateRepo) -> None:
     gate.commit({MONITORING: monitoring("We kijken soms mee, echt.")})
     forge(gate, key="eva", approver="eva", department="hr", made_against=later, name="e.json")
     forge(gate, key="fatima", approver="fatima", department="or", made_against=later)
-    verdict = judge(gate.root, resolve_range(gate.root, "base", None, None))
+    verdict = judge(resolve_range(GitRepository(gate.root), "base", None, None))
     assert missing(verdict)["hr"] == 0 and missing(verdict)["or[Ondernemingsraad]"] == 0
 
 
@@ -315,8 +317,8 @@ def test_committing_an_approval_record_is_not_authoring(gate: GateRepo) -> None:
 def test_release_requester_cannot_approve(gate: GateRepo) -> None:
     gate.approve("eva")
     gate.approve("fatima")
-    span = resolve_range(gate.root, "base", None, None)
-    verdict = judge(gate.root, span, excluded=frozenset({email("eva")}))
+    span = resolve_range(GitRepository(gate.root), "base", None, None)
+    verdict = judge(span, excluded=frozenset({email("eva")}))
     assert missing(verdict)["hr"] == 1
     assert f"{email('eva')}: self-approval: the approver asks for the release: {MONITORING}" in (
         reasons(verdict)
@@ -587,7 +589,9 @@ def test_approve_picks_your_departments_that_the_change_needs(gate: GateRepo) ->
 def test_approve_warns_about_files_you_wrote(tmp_path: Path, keys: dict[str, Path]) -> None:
     repo = new_gate_repo(tmp_path / "repo", keys)
     repo.commit({MONITORING: CHANGED}, author="eva")
-    done = approve(repo.root, resolve_range(repo.root, "base", None, None), key=keys["eva"])
+    done = approve(
+        repo.root, resolve_range(GitRepository(repo.root), "base", None, None), key=keys["eva"]
+    )
     assert done.not_counting == (MONITORING,)
 
 

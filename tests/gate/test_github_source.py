@@ -44,6 +44,7 @@ from tests.gatekit import (
     reasons,
     registry,
 )
+from tools.base.gitio import GitRepository
 from tools.cli.main import main
 from tools.gate.gather import judge_pull_request, resolve_pull_range
 from tools.gate.github import Client, Settings
@@ -83,7 +84,9 @@ def judge(
     """Publish the pull request with these reviews, and judge it as ``--source github``."""
     publish(api, repo, reviews, author=author, members=members)
     client = Client(Settings(api.url, TOKEN, REPO, NUMBER))
-    return judge_pull_request(resolve_pull_range(repo.root, None, None, client), client)
+    return judge_pull_request(
+        resolve_pull_range(GitRepository(repo.root), None, None, client), client
+    )
 
 
 def approved(number: int, login: str, commit: str) -> dict[str, object]:
@@ -349,7 +352,9 @@ def test_pull_request_commit_missing_here_makes_its_author_an_author_of_everythi
     listed = api.lists[f"/repos/{REPO}/pulls/{NUMBER}/commits"]
     listed.append({"sha": "c" * 40, "author": {"login": "eva"}, "committer": None})
     client = Client(Settings(api.url, TOKEN, REPO, NUMBER))
-    verdict = judge_pull_request(resolve_pull_range(gate.root, None, None, client), client)
+    verdict = judge_pull_request(
+        resolve_pull_range(GitRepository(gate.root), None, None, client), client
+    )
     assert missing(verdict) == {"hr": 1, "or[Ondernemingsraad]": 0}
     assert reasons(verdict) == [
         f"{email('eva')}: self-approval: the approver wrote or committed it (commit "
@@ -375,7 +380,9 @@ def test_base_branch_merged_into_the_pull_request_keeps_the_reviews(
     assert isinstance(pull, dict)
     api.objects[prefix] = {**pull, "base": {"sha": main_tip}}
     client = Client(Settings(api.url, TOKEN, REPO, NUMBER))
-    verdict = judge_pull_request(resolve_pull_range(gate.root, None, None, client), client)
+    verdict = judge_pull_request(
+        resolve_pull_range(GitRepository(gate.root), None, None, client), client
+    )
     assert verdict.complete, reasons(verdict)
     assert [p for r in verdict.required for p in r.paths] == [MONITORING, MONITORING]
 

@@ -11,6 +11,7 @@ import pytest
 from tests.conftest import MINI_FILES, ROOT, git, run_policy, write_tree
 from tests.gatekit import MONITORING, make_keys, monitoring, new_gate_repo
 from tools.base.diagnostics import Diagnostic
+from tools.base.gitio import GitRepository
 from tools.compare.diff import PolicyDiff
 from tools.gate.prreport import MARKER, Gate, PolicyReview, render_markdown
 from tools.gate.rules import Ignored, Requirement, Verdict
@@ -24,7 +25,9 @@ ALGEMEEN = "policy/mini/sections/algemeen.yaml"
 def case_diff(name: str) -> PolicyDiff:
     """A diff golden case's diff, labelled base/ and head/."""
     case = ROOT / "tests/compare/cases/diff" / name
-    diff = compare(case / "head", None, None, base_dir=case / "base", head_dir=case / "head")
+    diff = compare(
+        GitRepository(case / "head"), None, None, base_dir=case / "base", head_dir=case / "head"
+    )
     return dataclasses.replace(diff, base="base/", head="head/")
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from schema.models import Registry
+from tools.base.gitlog import ChangedPath, Contribution
 from tools.gate.reviews import (
     PullCommit,
     PullRequest,
@@ -15,7 +16,7 @@ from tools.gate.reviews import (
     reviewed_commits,
     team_handles,
 )
-from tools.gate.rules import Change, ChangedPath, Contribution, Governance, evaluate_approvals
+from tools.gate.rules import Change, Governance, evaluate_approvals
 from tools.owners.codeowners import parse_codeowners
 from tools.owners.rules import compile_rules
 

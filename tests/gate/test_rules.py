@@ -11,12 +11,11 @@ import random
 import struct
 
 from schema.models import ApprovalRecord, Registry
+from tools.base.gitlog import ChangedPath, Contribution
+from tools.gate.paths import SUBMODULE_MODE
 from tools.gate.records import new_approval
 from tools.gate.rules import (
-    SUBMODULE_MODE,
     Change,
-    ChangedPath,
-    Contribution,
     Governance,
     SignedApproval,
     Verdict,

@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -35,9 +36,10 @@ from tests.releasekit import (
     run_as,
 )
 from tools.base.errors import ReleaseError
-from tools.base.gitio import EMPTY_TREE
+from tools.base.gitio import GitRepository
+from tools.base.gitlog import EMPTY_TREE
 from tools.gate.records import APPROVALS_FOLDER
-from tools.release.apply import Request, cut, release_lock
+from tools.release.apply import Request, cut, gather_facts, release_lock
 
 POLICY_YAML = "policy/social-media/policy.yaml"
 
@@ -95,6 +97,41 @@ def major_change(repo: ShippedRepo) -> None:
 
 
 # --- End to end ----------------------------------------------------------------------------------
+
+
+def test_a_release_parses_each_file_once_and_diffs_its_change_once(
+    released: ShippedRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Validation, the notes, the gate and the history share one parse cache, and the gate
+    takes the notes' diff of the same pair (the last release..HEAD) instead of its own."""
+    import tools.gate.gather as gate_gather
+    import tools.notes.gather as notes_gather
+    from tools.base import loader
+    from tools.release import history
+
+    minor_change(released)
+    parsed: Counter[tuple[str, str, str]] = Counter()
+    parse = loader._load_uncached
+
+    def counted_parse(snapshot: Any, path: str, model: Any, blob_id: str) -> Any:
+        parsed[(path, blob_id, model.__name__)] += 1
+        return parse(snapshot, path, model, blob_id)
+
+    diffed: list[str] = []
+    monkeypatch.setattr(loader, "_load_uncached", counted_parse)
+    for module in (gate_gather, notes_gather, history):
+        diff = module.diff_policies
+
+        def counted_diff(*args: Any, diff: Any = diff, **kwargs: Any) -> Any:
+            diffed.append("diff")
+            return diff(*args, **kwargs)
+
+        monkeypatch.setattr(module, "diff_policies", counted_diff)
+    facts, _ = gather_facts(GitRepository(released.root), _request())
+    assert facts.verdict is not None and facts.verdict.complete
+    assert "policy/departments.yaml" in {path for path, _, _ in parsed}
+    assert set(parsed.values()) == {1}, [key for key, n in parsed.items() if n > 1]
+    assert len(diffed) == 1
 
 
 def test_first_minor_and_major_release_of_the_shipped_policy(shipped: ShippedRepo) -> None:
@@ -516,7 +553,7 @@ def test_a_second_release_at_the_same_time_fails_cleanly(released: ShippedRepo) 
     """While one release holds the lock, another exits 2 and changes nothing."""
     minor_change(released)
     before = repository_state(released.root)
-    with release_lock(released.root):
+    with release_lock(GitRepository(released.root)):
         done = released.release()
     assert done.returncode == 2
     assert "another 'policy release' is running" in done.stderr
@@ -592,8 +629,8 @@ def test_a_failure_before_the_branch_moves_leaves_the_repository_as_it_was(
             raise OSError(f"disk full at {name}")
 
     failed = f"undone, nothing changed: disk full at {step}"
-    with pytest.raises(ReleaseError, match=failed), release_lock(released.root):
-        cut(released.root, _request(), on_step=fail)
+    with pytest.raises(ReleaseError, match=failed), release_lock(GitRepository(released.root)):
+        cut(GitRepository(released.root), _request(), on_step=fail)
     assert repository_state(released.root) == before
     again = released.release()
     assert again.returncode == 0, again.stderr
@@ -635,23 +672,25 @@ def test_a_failure_after_the_branch_moved_is_finished_by_running_it_again(
             raise OSError(f"disk full at {name}")
 
     made = "social-media/v1.1.0 is released .* disk full at .* run 'policy release' again"
-    with pytest.raises(ReleaseError, match=made), release_lock(released.root):
-        cut(released.root, _request(), on_step=fail)
+    with pytest.raises(ReleaseError, match=made), release_lock(GitRepository(released.root)):
+        cut(GitRepository(released.root), _request(), on_step=fail)
     assert_finished_like(released, expected)
 
 
 KILL = """
 import os, sys
 from pathlib import Path
+from tools.base.gitio import GitRepository
 from tools.release.apply import Request, cut, release_lock
 import datetime as dt
 step = sys.argv[1]
 def die(name):
     if name == step:
         os._exit(9)
-with release_lock(Path.cwd()):
+repo = GitRepository(Path.cwd())
+with release_lock(repo):
     moment = dt.datetime(2026, 11, 25, 12, tzinfo=dt.UTC)
-    cut(Path.cwd(), Request(policy="social-media", moment=moment), on_step=die)
+    cut(repo, Request(policy="social-media", moment=moment), on_step=die)
 """
 
 

@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from tests.conftest import git, run_policy, write_tree
+from tools.base.gitio import GitRepository
 from tools.compare.impact import Impact
 from tools.release.history import clause_versions, release_history
 from tools.versions.releaseid import release_trailers
@@ -60,7 +61,7 @@ def test_history_comes_from_tags_and_their_trailers(mini_repo: Callable[..., Pat
     root = make_history(mini_repo)
     found = [
         (r.version, r.impact, r.effective.isoformat(), r.tagged)
-        for r in release_history(root, "mini")
+        for r in release_history(GitRepository(root), "mini")
     ]
     assert found == [
         ("1.0.0", Impact.MAJOR, "2027-01-01", True),
@@ -68,14 +69,14 @@ def test_history_comes_from_tags_and_their_trailers(mini_repo: Callable[..., Pat
         ("1.2.0", Impact.MINOR, "2027-03-01", True),
     ]
     head = git(root, "rev-parse", "HEAD").strip()
-    assert release_history(root, "mini")[-1].commit == head
+    assert release_history(GitRepository(root), "mini")[-1].commit == head
 
 
 def test_release_without_its_tag_is_found_by_its_trailers(mini_repo: Callable[..., Path]) -> None:
     """Where tags were not fetched, the trailers still tell the history (marked untagged)."""
     root = make_history(mini_repo)
     git(root, "tag", "-d", "mini/v1.2.0")
-    last = release_history(root, "mini")[-1]
+    last = release_history(GitRepository(root), "mini")[-1]
     assert (last.version, last.tagged, last.tag) == ("1.2.0", False, "mini/v1.2.0")
 
 
@@ -95,7 +96,9 @@ def test_tag_made_by_hand_gets_impact_and_date_from_the_policy(
     release(root, "1.3.0", Impact.MINOR, "2027-02-01", clauses=("mi-003",))
     edit(root, ALGEMEEN, "Dit is de uitleg.", "Dit is uitleg.")
     release(root, "1.4.0", Impact.MINOR, "2027-02-01", trailers=False)
-    found = [(r.version, r.impact, r.effective) for r in release_history(root, "mini")]
+    found = [
+        (r.version, r.impact, r.effective) for r in release_history(GitRepository(root), "mini")
+    ]
     assert found == [
         ("1.0.0", Impact.MAJOR, dt.date(2027, 1, 1)),
         ("1.1.0", Impact.MINOR, dt.date(2027, 1, 1)),
@@ -108,7 +111,7 @@ def test_tag_made_by_hand_gets_impact_and_date_from_the_policy(
 def test_each_clause_knows_the_version_it_last_changed_in(mini_repo: Callable[..., Path]) -> None:
     """Each clause maps to the release that added it or last reworded it."""
     root = make_history(mini_repo)
-    assert clause_versions(root, "mini") == {
+    assert clause_versions(GitRepository(root), "mini") == {
         "mi-001": "1.1.0",
         "mi-002": "1.0.0",
         "mi-003": "1.2.0",
@@ -121,19 +124,23 @@ def test_clause_versions_from_the_trailers_equal_the_diffed_ones(
     """With Policy-Clauses on every release no old file is read, and the answer is the same as
     diffing the releases; a history without them falls back to diffing."""
     root = make_history(mini_repo)
-    history = release_history(root, "mini")
+    history = release_history(GitRepository(root), "mini")
     assert [r.clauses for r in history] == [("all",), ("mi-001",), ("mi-003",)]
     ids = ["mi-001", "mi-002", "mi-003"]
-    assert clause_versions(root, "mini", ids, history) == clause_versions(root, "mini")
+    assert clause_versions(GitRepository(root), "mini", ids, history) == clause_versions(
+        GitRepository(root), "mini"
+    )
     unsaid = [replace(r, clauses=None) if r.version == "1.1.0" else r for r in history]
-    assert clause_versions(root, "mini", ids, unsaid) == clause_versions(root, "mini")
-    assert clause_versions(root, "mini", ["mi-002"], history) == {"mi-002": "1.0.0"}
+    assert clause_versions(GitRepository(root), "mini", ids, unsaid) == clause_versions(
+        GitRepository(root), "mini"
+    )
+    assert clause_versions(GitRepository(root), "mini", ["mi-002"], history) == {"mi-002": "1.0.0"}
 
 
 def test_no_history_outside_git(mini_repo: Callable[..., Path]) -> None:
     """A plain folder has no releases, and that is not an error."""
-    assert release_history(mini_repo(), "mini") == []
-    assert clause_versions(mini_repo(), "mini") == {}
+    assert release_history(GitRepository(mini_repo()), "mini") == []
+    assert clause_versions(GitRepository(mini_repo()), "mini") == {}
 
 
 def test_cli_history_text_and_json(mini_repo: Callable[..., Path]) -> None:
@@ -177,22 +184,21 @@ def test_clause_versions_same_as_diffing_whole_releases(tmp_path: Path) -> None:
     """Reading only the files that changed between releases gives the versions that diffing
     every release whole gives (a synthetic history of 12 releases over 3 policies)."""
     from tests.bench.generate import Spec, ensure
-    from tools.base.gitio import GitSnapshot, open_repo
     from tools.base.loader import load_policy
     from tools.compare.diff import diff_policies
 
     root = ensure(Spec(clauses=600, releases=12, seed=2), tmp_path)
-    repo = open_repo(root)
+    repo = GitRepository(root)
     for policy_id in ("verlof", "thuiswerken", "integriteit"):
         expected: dict[str, str] = {}
         previous = None
-        for record in release_history(root, policy_id):
-            current, _ = load_policy(GitSnapshot(repo, record.commit), policy_id)
+        for record in release_history(GitRepository(root), policy_id):
+            current, _ = load_policy(repo.snapshot(record.commit), policy_id)
             for change in diff_policies(previous, current).changes:
                 if change.clause and change.kind in ("added", "modified", "id-changed"):
                     expected[change.clause] = record.version
             kept = {clause.id for _, _, clause in current.clauses()} if current else set()
             expected = {c: v for c, v in expected.items() if c in kept}
             previous = current
-        assert clause_versions(root, policy_id) == dict(sorted(expected.items()))
+        assert clause_versions(GitRepository(root), policy_id) == dict(sorted(expected.items()))
         assert len(set(expected.values())) > 1  # clauses changed in later releases too

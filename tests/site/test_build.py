@@ -508,11 +508,13 @@ import os, sys
 from pathlib import Path
 from tools.site.plan import plan_site
 from tools.site.build import gather_site, write_site
+from tools.base.gitio import GitRepository
 step, draft = sys.argv[2], sys.argv[3] == "draft"
 def die(name):
     if name == step or (step == "first-file" and name.startswith("written:")):
         os._exit(9)
-write_site(Path(sys.argv[1]), plan_site(gather_site(Path.cwd(), draft=draft)), on_step=die)
+source = gather_site(GitRepository(Path.cwd()), draft=draft)
+write_site(Path(sys.argv[1]), plan_site(source), on_step=die)
 """
 
 

@@ -93,11 +93,11 @@ def load_file(
             result = _load_uncached(snapshot, path, model, blob_id)
     except KeyError:
         return None, [
-            Diagnostic(path, 0, 0, "missing-file", "the file does not exist", f"create {path}")
+            Diagnostic.at(path, "missing-file", "the file does not exist", f"create {path}")
         ]
     except SnapshotError as error:
         return None, [
-            Diagnostic(path, 0, 0, "unsafe-file", str(error), "replace it with a regular file")
+            Diagnostic.at(path, "unsafe-file", str(error), "replace it with a regular file")
         ]
     if cache is not None:
         cache.entries[key] = result
@@ -214,10 +214,8 @@ def _section_paths(
     """Section files in reading order: as listed in ``policy.yaml``, else sorted by name."""
     present = snapshot.files(f"{folder}/sections")
     problems = [
-        Diagnostic(
+        Diagnostic.at(
             path,
-            0,
-            0,
             "unexpected-file",
             "only .yaml section files belong here",
             "move or delete the file, or rename it to <section-id>.yaml",
@@ -234,25 +232,25 @@ def _section_paths(
         if path in listed:
             line, column = meta.doc.locate(("sections", index))
             problems.append(
-                Diagnostic(
+                Diagnostic.at(
                     meta.path,
-                    line,
-                    column,
                     "duplicate-section",
                     f"section '{section_id}' is listed twice",
                     "list each section once",
+                    line=line,
+                    column=column,
                 )
             )
         elif path not in yaml_files:
             line, column = meta.doc.locate(("sections", index))
             problems.append(
-                Diagnostic(
+                Diagnostic.at(
                     meta.path,
-                    line,
-                    column,
                     "section-missing",
                     f"section '{section_id}' is listed but {path} does not exist",
                     f"create {path} or remove '{section_id}' from sections",
+                    line=line,
+                    column=column,
                 )
             )
         else:
@@ -261,14 +259,14 @@ def _section_paths(
         if path not in listed:
             section_id = path.rsplit("/", 1)[1].removesuffix(".yaml")
             problems.append(
-                Diagnostic(
+                Diagnostic.at(
                     path,
-                    1,
-                    1,
                     "section-unlisted",
                     f"section file is not listed in {meta.path}",
                     f"add '{section_id}' to 'sections' in {meta.path} "
                     "where it belongs in reading order, or delete the file",
+                    line=1,
+                    column=1,
                 )
             )
     return listed, problems
@@ -331,7 +329,7 @@ def _to_diagnostic(
         code = "bad-id"
         hint = "clause ids are the policy's clause_prefix, a hyphen and 3-4 digits, e.g. sm-012"
     line, column = doc.locate(loc, key=code == "unknown-field")
-    return Diagnostic(doc.path, line, column, code, message, hint)
+    return Diagnostic.at(doc.path, code, message, hint, line=line, column=column)
 
 
 def _hidden_characters(doc: YamlDocument, detail: ErrorDetails, text: str) -> list[Diagnostic]:
@@ -345,14 +343,14 @@ def _hidden_characters(doc: YamlDocument, detail: ErrorDetails, text: str) -> li
         line, column = doc.text_position(detail["loc"], char, text, after=after)
         after = (line, column)
         problems.append(
-            Diagnostic(
+            Diagnostic.at(
                 doc.path,
-                line,
-                column,
                 "hidden-character",
                 f"'{name}': contains the invisible or control character {character_name(char)}, "
                 "which can make the text read differently than it is",
                 _HINTS["hidden-character"],
+                line=line,
+                column=column,
             )
         )
     return problems

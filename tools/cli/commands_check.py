@@ -22,6 +22,7 @@ from tools.base.snapshot import DirSnapshot
 from tools.cli.output import EXIT_OK, EXIT_PROBLEMS, plural, print_diagnostics
 
 if TYPE_CHECKING:
+    from tools.base.gitio import GitRepository
     from tools.owners.rules import Ownership
     from tools.validate.repository import Report
 
@@ -49,10 +50,12 @@ def _policy_targets(root: Path, start: Path, paths: Sequence[str]) -> tuple[set[
     return ids, repository_files
 
 
-def validate(root: Path, args: argparse.Namespace) -> int:
-    # lazy: keeps `policy --version` instant
-    from tools.validate.repository import validate_policies
+def validate(repo: GitRepository, args: argparse.Namespace) -> int:
+    from tools.validate.repository import (
+        validate_policies,  # lazy: keeps `policy --version` instant
+    )
 
+    root = repo.root
     snapshot = DirSnapshot(root)
     if args.paths:
         ids, repository_files = _policy_targets(root, args.start, args.paths)
@@ -97,7 +100,7 @@ def _render_report(report: Report, output: str) -> str:
     return "\n".join(lines)
 
 
-def diff(root: Path, args: argparse.Namespace) -> int:
+def diff(repo: GitRepository, args: argparse.Namespace) -> int:
     from tools.compare import report as diffreport
     from tools.notes.gather import compare
 
@@ -106,7 +109,7 @@ def diff(root: Path, args: argparse.Namespace) -> int:
     if args.head_dir is not None and args.head is not None:
         raise UsageError("give HEAD or --head-dir, not both")
     result = compare(
-        root,
+        repo,
         args.base,
         args.head,
         policy_id=args.policy,
@@ -125,11 +128,11 @@ def diff(root: Path, args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if args.exit_code and result.changes else EXIT_OK
 
 
-def owners(root: Path, args: argparse.Namespace) -> int:
-    from tools.base.gitio import tracked_paths
+def owners(repo: GitRepository, args: argparse.Namespace) -> int:
     from tools.owners.codeowners import CODEOWNERS_PATH, parse_codeowners
     from tools.owners.rules import compile_rules, lint_ownership, owners_of, path_problem
 
+    root = repo.root
     source = args.codeowners.resolve() if args.codeowners else root / CODEOWNERS_PATH
     label = str(args.codeowners) if args.codeowners else CODEOWNERS_PATH
     try:
@@ -138,7 +141,7 @@ def owners(root: Path, args: argparse.Namespace) -> int:
         raise UsageError(f"cannot read {label}: {error}") from None
     rules, problems = parse_codeowners(label, text)
     compiled = compile_rules(rules)
-    tracked = tracked_paths(root)
+    tracked = repo.tracked_paths()
     if args.check:
         problems += lint_ownership(compiled, label, tracked)
         problems += _handle_problems(root, text)
@@ -209,13 +212,13 @@ def _ownership_text(ownership: Ownership) -> str:
     return f"{ownership.path}: {'; '.join(parts)}"
 
 
-def schema(root: Path, args: argparse.Namespace) -> int:
+def schema(repo: GitRepository, args: argparse.Namespace) -> int:
     check: bool = args.check
     from tools.base.jsonschema import render_schemas  # lazy: only this command needs it
 
     stale = []
     for name, text in render_schemas().items():
-        target = root / "schema" / name
+        target = repo.root / "schema" / name
         current = target.read_text(encoding="utf-8") if target.exists() else None
         if current == text:
             continue

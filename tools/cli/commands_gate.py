@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tools.base.errors import LoadError, UsageError
@@ -12,28 +11,29 @@ from tools.cli.commands_notes import check_notes
 from tools.cli.output import EXIT_OK, EXIT_PROBLEMS, plural
 
 if TYPE_CHECKING:
+    from tools.base.gitio import GitRepository
     from tools.gate.rules import Verdict
 
 
-def approvals(root: Path, args: argparse.Namespace) -> int:
+def approvals(repo: GitRepository, args: argparse.Namespace) -> int:
     from tools.gate import report as approvalreport
     from tools.gate.gather import judge, resolve_range
 
     github_only = [o for o in ("pr", "repo", "api_url") if getattr(args, o) is not None]
     if args.release is not None:
-        verdict = _archived_verdict(root, args)
+        verdict = _archived_verdict(repo, args)
     elif args.source == "github":
-        verdict = _github_verdict(root, args)
+        verdict = _github_verdict(repo, args)
     elif github_only:
         options = ", ".join("--" + o.replace("_", "-") for o in github_only)
         raise UsageError(f"{options} only with --source github")
     else:
         if args.base:
-            policy = _policy_for_versions(root, args)
+            policy = _policy_for_versions(repo, args)
         else:
-            policy = _only_policy(root, args.policy, args.head)
-        span = resolve_range(root, args.base, args.head, policy, trust_root=args.trust_root)
-        verdict = judge(root, span)
+            policy = _only_policy(repo, args.policy, args.head)
+        span = resolve_range(repo, args.base, args.head, policy, trust_root=args.trust_root)
+        verdict = judge(span)
     render = {
         "text": approvalreport.render_text,
         "markdown": approvalreport.render_markdown,
@@ -43,7 +43,7 @@ def approvals(root: Path, args: argparse.Namespace) -> int:
     return EXIT_OK if verdict.complete else EXIT_PROBLEMS
 
 
-def _archived_verdict(root: Path, args: argparse.Namespace) -> Verdict:
+def _archived_verdict(repo: GitRepository, args: argparse.Namespace) -> Verdict:
     """``--release VERSION``: the release's archived evidence, verified again."""
     from tools.gate.gather import verify_release
     from tools.versions.gather import releases
@@ -51,24 +51,24 @@ def _archived_verdict(root: Path, args: argparse.Namespace) -> Verdict:
     if args.base or args.head or args.source != "git" or args.trust_root:
         raise UsageError("--release takes no BASE, HEAD, --trust-root or --source github")
     version = args.release.removeprefix("v")
-    policy = _only_policy(root, args.policy, None)
-    released = [release.version_text for release in releases(root, policy)]
+    policy = _only_policy(repo, args.policy, None)
+    released = [release.version_text for release in releases(repo, policy)]
     if version not in released:
         raise UsageError(
             f"'{policy}' has no release {version} (releases: {', '.join(released) or 'none yet'})"
         )
-    return verify_release(root, policy, version)
+    return verify_release(repo, policy, version)
 
 
-def _policy_for_versions(root: Path, args: argparse.Namespace) -> str | None:
+def _policy_for_versions(repo: GitRepository, args: argparse.Namespace) -> str | None:
     """The policy whose release versions (``1.2.0``) BASE and HEAD may name, if it is clear."""
     from tools.notes.gather import head_policies
 
-    ids = [args.policy] if args.policy else head_policies(root, None)
+    ids = [args.policy] if args.policy else head_policies(repo, None)
     return ids[0] if len(ids) == 1 else None
 
 
-def _github_verdict(root: Path, args: argparse.Namespace) -> Verdict:
+def _github_verdict(repo: GitRepository, args: argparse.Namespace) -> Verdict:
     """The verdict with the pull request's reviews as approvals; any trouble with the API is
     an error (exit 2), never a pass."""
     from tools.gate.gather import judge_pull_request, resolve_pull_range
@@ -76,17 +76,17 @@ def _github_verdict(root: Path, args: argparse.Namespace) -> Verdict:
 
     settings = settings_from(os.environ, repo=args.repo, number=args.pr, api_url=args.api_url)
     client = Client(settings)
-    return judge_pull_request(resolve_pull_range(root, args.base, args.head, client), client)
+    return judge_pull_request(resolve_pull_range(repo, args.base, args.head, client), client)
 
 
-def _only_policy(root: Path, requested: str | None, head: str | None) -> str:
+def _only_policy(repo: GitRepository, requested: str | None, head: str | None) -> str:
     """The policy whose last release is the default BASE."""
     from tools.notes.gather import head_policies
     from tools.versions.gather import last_release
 
-    ids = head_policies(root, head or "HEAD")
+    ids = head_policies(repo, head or "HEAD")
     if requested:
-        if requested not in ids and last_release(root, requested) is None:
+        if requested not in ids and last_release(repo, requested) is None:
             raise UsageError(
                 f"no policy '{requested}' (policies: {', '.join(ids) or 'none'}); "
                 "choose one with --policy"
@@ -100,16 +100,17 @@ def _only_policy(root: Path, requested: str | None, head: str | None) -> str:
     )
 
 
-def approve(root: Path, args: argparse.Namespace) -> int:
-    from tools.gate.gather import approve, resolve_range
+def approve(repo: GitRepository, args: argparse.Namespace) -> int:
+    from tools.gate.gather import resolve_range
+    from tools.gate.write import approve
 
     if args.base:
-        policy = _policy_for_versions(root, args)
+        policy = _policy_for_versions(repo, args)
     else:
-        policy = _only_policy(root, args.policy, "HEAD")
+        policy = _only_policy(repo, args.policy, "HEAD")
     done = approve(
-        root,
-        resolve_range(root, args.base, None, policy, trust_root=args.trust_root),
+        repo.root,
+        resolve_range(repo, args.base, None, policy, trust_root=args.trust_root),
         key=args.key,
         departments=tuple(args.department),
     )
@@ -117,7 +118,7 @@ def approve(root: Path, args: argparse.Namespace) -> int:
     for path in done.paths:
         print(f"  {path}")
     for record in done.records:
-        print(f"wrote {record.relative_to(root).as_posix()}")
+        print(f"wrote {record.relative_to(repo.root).as_posix()}")
     if done.not_counting:
         print(
             "note: you wrote or committed part of this change; your approval does not count "
@@ -127,18 +128,20 @@ def approve(root: Path, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def report(root: Path, args: argparse.Namespace) -> int:
+def report(repo: GitRepository, args: argparse.Namespace) -> int:
     from tools.base.fileio import write_atomic
+    from tools.base.loader import ParseCache
     from tools.gate import prreport
     from tools.gate.gather import judge, resolve_range
     from tools.notes.gather import head_policies
 
-    ids = [args.policy] if args.policy else head_policies(root, args.head)
+    ids = [args.policy] if args.policy else head_policies(repo, args.head)
+    cache = ParseCache()  # the notes and the gate read the same files: parsed once
     reviews = []
     base_label, head_label = args.base or "the last release", args.head or "the working tree"
     for policy_id in ids:
         try:
-            found, problems = check_notes(root, args.base, args.head, policy_id)
+            found, problems = check_notes(repo, args.base, args.head, policy_id, cache)
         except LoadError as error:
             reviews.append(
                 prreport.PolicyReview(policy_id, None, load_problems=tuple(error.diagnostics))
@@ -150,8 +153,9 @@ def report(root: Path, args: argparse.Namespace) -> int:
         if len(ids) == 1:
             base_label, head_label = found.review.base, found.review.head
     try:
-        policy = None if args.base else _only_policy(root, args.policy, args.head)
-        gate = prreport.Gate(judge(root, resolve_range(root, args.base, args.head, policy)))
+        policy = None if args.base else _only_policy(repo, args.policy, args.head)
+        span = resolve_range(repo, args.base, args.head, policy)
+        gate = prreport.Gate(judge(span, cache=cache))
     except UsageError as error:  # RevisionError, SshKeygenError among them
         gate = prreport.Gate(None, str(error))
     text = prreport.render_markdown(reviews, gate, base_label, head_label)

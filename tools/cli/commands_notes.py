@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tools.base.diagnostics import Diagnostic
@@ -13,39 +12,46 @@ from tools.base.snapshot import DirSnapshot
 from tools.cli.output import EXIT_OK, EXIT_PROBLEMS, plural, print_diagnostics
 
 if TYPE_CHECKING:
+    from tools.base.gitio import GitRepository
+    from tools.base.loader import ParseCache
     from tools.notes.gather import ChangeSet
 
 
-def changelog(root: Path, args: argparse.Namespace) -> int:
+def changelog(repo: GitRepository, args: argparse.Namespace) -> int:
     if args.action == "check":
-        return _changelog_check(root, args)
+        return _changelog_check(repo, args)
     if args.action == "new":
-        return _changelog_new(root, args)
-    return _changelog_preview(root, args)
+        return _changelog_new(repo, args)
+    return _changelog_preview(repo, args)
 
 
 def check_notes(
-    root: Path, base: str | None, head: str | None, policy_id: str
+    repo: GitRepository,
+    base: str | None,
+    head: str | None,
+    policy_id: str,
+    cache: ParseCache | None = None,
 ) -> tuple[ChangeSet, list[Diagnostic]]:
-    """One policy's change set BASE..HEAD and what ``changelog check`` finds wrong with it."""
+    """One policy's change set BASE..HEAD and what ``changelog check`` finds wrong with it
+    (``cache``: the command's, files parsed already)."""
     from tools.notes.check import check_notes
     from tools.notes.gather import gather
 
-    found = gather(root, base, head, policy_id)
+    found = gather(repo, base, head, policy_id, cache)
     problems = found.note_problems + check_notes(
         found.review, found.since_release, found.notes, found.versions, found.unfinished
     )
     return found, problems
 
 
-def _changelog_check(root: Path, args: argparse.Namespace) -> int:
+def _changelog_check(repo: GitRepository, args: argparse.Namespace) -> int:
     from tools.notes.gather import head_policies
 
-    ids = [args.policy] if args.policy else head_policies(root, args.head)
+    ids = [args.policy] if args.policy else head_policies(repo, args.head)
     problems: list[Diagnostic] = []
     summaries = []
     for policy_id in ids:
-        found, found_problems = check_notes(root, args.base, args.head, policy_id)
+        found, found_problems = check_notes(repo, args.base, args.head, policy_id)
         problems += found_problems
         changed = sum(1 for change in found.review.changes if change.clause)
         summaries.append(
@@ -59,14 +65,14 @@ def _changelog_check(root: Path, args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if problems else EXIT_OK
 
 
-def _changelog_new(root: Path, args: argparse.Namespace) -> int:
+def _changelog_new(repo: GitRepository, args: argparse.Namespace) -> int:
     from tools.base.fileio import write_new
     from tools.notes.changenotes import notes_folder, scaffold
     from tools.notes.check import change_ids, needs_note
     from tools.notes.gather import choose_policy, gather
 
-    policy_id = choose_policy(args.policy, DirSnapshot(root))
-    found = gather(root, args.base, None, policy_id)
+    policy_id = choose_policy(args.policy, DirSnapshot(repo.root))
+    found = gather(repo, args.base, None, policy_id)
     print_diagnostics(found.note_problems)
     noted = {clause_id for note in found.notes for clause_id in note.meta.clauses}
     drafted = {clause: path for path, ids in found.unfinished.items() for clause in ids}
@@ -91,19 +97,21 @@ def _changelog_new(root: Path, args: argparse.Namespace) -> int:
     name = args.name or "-".join(clause for clause, _, _ in entries[:3])
     if "/" in name or name.startswith(".") or not name.strip():
         raise UsageError(f"--name {name!r}: give a plain file name, without folders")
-    target = write_new(root / notes_folder(policy_id), name, ".md", scaffold(entries))
-    print(f"wrote {target.relative_to(root)}: replace the TODO with what changes for employees")
+    target = write_new(repo.root / notes_folder(policy_id), name, ".md", scaffold(entries))
+    print(
+        f"wrote {target.relative_to(repo.root)}: replace the TODO with what changes for employees"
+    )
     return EXIT_OK
 
 
-def _changelog_preview(root: Path, args: argparse.Namespace) -> int:
+def _changelog_preview(repo: GitRepository, args: argparse.Namespace) -> int:
     from tools.notes.changelog import render_entry
     from tools.notes.document import notes_page, render_markdown
     from tools.notes.gather import choose_policy, gather
     from tools.notes.releasenotes import plan_release
 
-    policy_id = choose_policy(args.policy, DirSnapshot(root))
-    found = gather(root, None, None, policy_id)
+    policy_id = choose_policy(args.policy, DirSnapshot(repo.root))
+    found = gather(repo, None, None, policy_id)
     print_diagnostics(found.note_problems)
     previous = found.release.version_text if found.release else None
     if previous is not None and not found.since_release.changes:

@@ -5,22 +5,25 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tools.base import clock
 from tools.base.errors import LoadError, UsageError
 from tools.base.snapshot import DirSnapshot
 from tools.cli.output import EXIT_OK, EXIT_PROBLEMS, plural, print_diagnostics
 
+if TYPE_CHECKING:
+    from tools.base.gitio import GitRepository
 
-def release(root: Path, args: argparse.Namespace) -> int:
+
+def release(repo: GitRepository, args: argparse.Namespace) -> int:
     from tools.base.errors import InvalidRepositoryError
     from tools.notes.gather import choose_policy
     from tools.release.apply import Request, cut, gather_facts, release_lock
     from tools.release.plan import describe, plan
 
     request = Request(
-        policy=choose_policy(args.policy, DirSnapshot(root)),
+        policy=choose_policy(args.policy, DirSnapshot(repo.root)),
         moment=clock.now(),
         version=args.release_version,
         effective=args.effective_date,
@@ -28,13 +31,13 @@ def release(root: Path, args: argparse.Namespace) -> int:
         sign=args.sign,
     )
     if args.sign:
-        _check_signing(root, trial=not args.dry_run)
+        _check_signing(repo, trial=not args.dry_run)
     try:
         if args.dry_run:
-            release, done = plan(gather_facts(root, request)[0]), ""
+            release, done = plan(gather_facts(repo, request)[0]), ""
         else:
-            with release_lock(root):
-                finished, done = cut(root, request)
+            with release_lock(repo):
+                finished, done = cut(repo, request)
             if finished is None:
                 print(done, end="")
                 return EXIT_OK
@@ -66,28 +69,26 @@ def release(root: Path, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _check_signing(root: Path, *, trial: bool) -> None:
+def _check_signing(repo: GitRepository, *, trial: bool) -> None:
     """``--sign``: the signing setup works, before anything is written (a dry run checks only
     the settings: a trial signature writes an object)."""
-    from tools.base.gitio import open_repo, signing_problem
-
-    problem = signing_problem(open_repo(root), trial=trial)
+    problem = repo.signing_problem(trial=trial)
     if problem:
         raise UsageError(f"--sign: {problem}")
 
 
-def history(root: Path, args: argparse.Namespace) -> int:
+def history(repo: GitRepository, args: argparse.Namespace) -> int:
     from tools.base.loader import policy_ids
     from tools.notes.gather import choose_policy
     from tools.release.history import release_approvers, release_history
 
-    snapshot = DirSnapshot(root)
+    snapshot = DirSnapshot(repo.root)
     policy = choose_policy(args.policy, snapshot)
-    records = release_history(root, policy)
+    records = release_history(repo, policy)
     if not records and policy not in policy_ids(snapshot):
         known = ", ".join(policy_ids(snapshot)) or "none"
         raise UsageError(f"no policy '{policy}' (policies: {known}); give one of them")
-    approvers = release_approvers(root, records)
+    approvers = release_approvers(repo, records)
     if args.format == "json":
         rows = [
             {
@@ -124,11 +125,11 @@ def history(root: Path, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def due(root: Path, args: argparse.Namespace) -> int:
+def due(repo: GitRepository, args: argparse.Namespace) -> int:
     from tools.base.loader import ParseCache, load_policy, policy_ids
     from tools.release import due
 
-    snapshot = DirSnapshot(root)
+    snapshot = DirSnapshot(repo.root)
     cache = ParseCache()
     policies = []
     for policy_id in policy_ids(snapshot):

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tools.base.errors import UsageError
 from tools.base.snapshot import DirSnapshot
 from tools.cli.output import EXIT_OK, plural
 
+if TYPE_CHECKING:
+    from tools.base.gitio import GitRepository
 
-def site(root: Path, args: argparse.Namespace) -> int:
+
+def site(repo: GitRepository, args: argparse.Namespace) -> int:
     from tools.site.build import gather_site, write_site
     from tools.site.plan import base_url_problem, plan_site
 
@@ -19,8 +22,8 @@ def site(root: Path, args: argparse.Namespace) -> int:
     problem = base_url_problem(base_url) if base_url is not None else None
     if problem:
         raise UsageError(f"--base-url {base_url!r}: {problem}")
-    out = (args.out if args.out is not None else root / "_site").resolve()
-    files = plan_site(gather_site(root, base_url, draft=args.draft))
+    out = (args.out if args.out is not None else repo.root / "_site").resolve()
+    files = plan_site(gather_site(repo, base_url, draft=args.draft))
     try:
         result = write_site(out, files)
     except OSError as error:  # a SiteOutputError goes to the CLI as it is
@@ -33,14 +36,14 @@ def site(root: Path, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def render(root: Path, args: argparse.Namespace) -> int:
+def render(repo: GitRepository, args: argparse.Namespace) -> int:
     from tools.notes.gather import choose_policy
     from tools.notes.htmlpage import html_page
     from tools.site.build import gather_working_page
     from tools.site.policypage import policy_title, render_policy_html, render_policy_markdown
 
-    policy_id = choose_policy(args.policy, DirSnapshot(root))
-    page = gather_working_page(root, policy_id)
+    policy_id = choose_policy(args.policy, DirSnapshot(repo.root))
+    page = gather_working_page(repo, policy_id)
     if args.format == "markdown":
         print(render_policy_markdown(page), end="")
     else:

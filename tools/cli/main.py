@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from tools.base.diagnostics import render_text
 from tools.base.errors import LoadError, PolicyError, UsageError
@@ -25,6 +25,9 @@ from tools.cli.commands_notes import changelog
 from tools.cli.commands_release import due, history, release
 from tools.cli.commands_site import render, site
 from tools.cli.output import EXIT_USAGE
+
+if TYPE_CHECKING:
+    from tools.base.gitio import GitRepository
 
 
 def find_root(start: Path) -> Path:
@@ -97,7 +100,10 @@ def _run(argv: Sequence[str] | None) -> int:
         both_dirs = args.command == "diff" and args.base_dir and args.head_dir
         root = args.head_dir.resolve() if both_dirs else find_root(start)
         args.start = start
-        return _COMMANDS[args.command](root, args)
+        from tools.base.gitio import GitRepository  # here: `policy --version` needs no git
+
+        # The one handle on the repository: opened when a command first reads git.
+        return _COMMANDS[args.command](GitRepository(root), args)
     except LoadError as error:
         for diagnostic in error.diagnostics:
             print(render_text(diagnostic), file=sys.stderr)
@@ -110,8 +116,8 @@ def _run(argv: Sequence[str] | None) -> int:
         return 130
 
 
-# Every command: ``(repository root, parsed arguments) -> exit code``.
-_COMMANDS: dict[str, Callable[[Path, argparse.Namespace], int]] = {
+# Every command: ``(the repository, parsed arguments) -> exit code``.
+_COMMANDS: dict[str, Callable[[GitRepository, argparse.Namespace], int]] = {
     "validate": validate,
     "diff": diff,
     "owners": owners,

@@ -1,5 +1,7 @@
-"""The approval gate's shell: gather BASE..HEAD from git, judge it with ``tools/gate/rules.py``,
-and record approvals (``policy approve``).
+"""The approval gate's shell: gather BASE..HEAD from git and judge it with
+``tools/gate/rules.py``; the approvals are the records the commit holds
+(``tools/gate/gather_records.py``) or a pull request's reviews. ``policy approve`` writes records
+with ``tools/gate/write.py``.
 
 Everything the rules trust is read from BASE (CODEOWNERS, the registry and its keys); from HEAD
 only the changed content, the approval records and extra key revocations are read. With a pull
@@ -9,52 +11,31 @@ the teams come from ``tools/gate/github.py`` and the content at each reviewed co
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from schema.models import ApprovalRecord, Registry
 from tools.base.diagnostics import Diagnostic
-from tools.base.errors import (
-    RefusalError,
-    RevisionError,
-    SignatureFormatError,
-    SnapshotError,
-    SshKeygenError,
-)
-from tools.base.fileio import write_atomic
-from tools.base.gitio import (
-    EMPTY_TREE,
-    GitSnapshot,
-    Repository,
-    changed_paths,
-    contributions,
-    dirty_paths,
-    is_ancestor,
-    merge_base,
-    open_repo,
-    resolve_commit,
-    root_commits,
-    signing_key_setting,
-)
+from tools.base.errors import RevisionError, SnapshotError
+from tools.base.gitio import GitRepository
+from tools.base.gitlog import EMPTY_TREE
+from tools.base.gitsnapshot import GitSnapshot
 from tools.base.loader import ParseCache, load_policy, load_registry
 from tools.compare.diff import PolicyDiff, diff_policies
-from tools.gate.evidence import evidence_path, is_evidence_path, record_bytes
+from tools.gate.evidence import evidence_path, record_bytes
 from tools.gate.evidence import read as read_evidence
-from tools.gate.records import (
-    APPROVALS_FOLDER,
-    NAMESPACE,
-    is_record_path,
-    new_approval,
-    read_record,
-    record_digest,
-    record_name,
-    render_record,
-    signed_message,
+from tools.gate.gather_records import digests_at, read_approvals, read_signed
+from tools.gate.judge import (
+    Records,
+    add_clauses,
+    at_base,
+    config_problem,
+    evidence_problem,
+    records_of,
+    revoked_keys,
 )
+from tools.gate.records import is_record_path, record_digest
 from tools.gate.reviews import review_approvals, review_authorship, reviewed_commits, team_handles
 from tools.gate.rules import (
     BaseRelation,
@@ -67,9 +48,7 @@ from tools.gate.rules import (
 )
 from tools.notes.releasenotes import version_key
 from tools.owners.codeowners import CODEOWNERS_PATH, parse_codeowners
-from tools.owners.rules import OTHER_LOCATIONS, compile_rules, owners_of
-from tools.signing.sshkeygen import public_key_of, sign, verify
-from tools.signing.sshsig import fingerprint, key_blob, signature_info
+from tools.owners.rules import OTHER_LOCATIONS, compile_rules
 from tools.validate.registry import check_codeowners_handles
 from tools.versions.gather import git_revision, last_release, releases
 from tools.versions.releaseid import release_tag
@@ -94,13 +73,13 @@ class Range:
         return cls(base, head, base)
 
     @property
-    def repo(self) -> Repository:
+    def repo(self) -> GitRepository:
         return self.head.repo
 
     @property
     def base_id(self) -> str:
         """BASE's commit id; git's empty tree for a first release."""
-        return self.base.commit.hexsha if self.base is not None else EMPTY_TREE
+        return self.base.commit_id if self.base is not None else EMPTY_TREE
 
     @property
     def base_label(self) -> str:
@@ -110,7 +89,7 @@ class Range:
 
 
 def resolve_range(
-    root: Path,
+    repo: GitRepository,
     base_spec: str | None,
     head_spec: str | None,
     policy: str | None,
@@ -120,25 +99,24 @@ def resolve_range(
     """BASE (default: the policy's last release) and HEAD (default: the HEAD commit); either may
     be a release version of ``policy`` (``1.2.0``). A policy with no release yet is judged as
     a first release: from nothing, with the rules of the trust root."""
-    repo = open_repo(root)
-    head = GitSnapshot(repo, git_revision(root, head_spec or "HEAD", policy))
+    head = repo.snapshot(git_revision(repo, head_spec or "HEAD", policy))
     if base_spec is None:
         if policy is None:
             raise RevisionError("give BASE or the policy whose last release is BASE")
-        release = last_release(root, policy)
+        release = last_release(repo, policy)
         if release is None:
             return first_release_range(repo, head, trust_root)
         base_spec = release.tag
     elif trust_root is not None:
         raise RevisionError("--trust-root is for a first release only, without BASE")
-    return Range.between(GitSnapshot(repo, git_revision(root, base_spec, policy)), head)
+    return Range.between(repo.snapshot(git_revision(repo, base_spec, policy)), head)
 
 
-def first_release_range(repo: Repository, head: GitSnapshot, trust_root: str | None) -> Range:
+def first_release_range(repo: GitRepository, head: GitSnapshot, trust_root: str | None) -> Range:
     """A first release: everything at HEAD is new and needs its owners' approval, read from
     the trust root (``trust_root``, else the single root commit HEAD descends from)."""
     if trust_root is None:
-        roots = root_commits(repo, head.commit.hexsha)
+        roots = repo.root_commits(head.commit_id)
         if len(roots) != 1:
             raise RevisionError(
                 "the history has several root commits, so a first release has no obvious trust "
@@ -146,42 +124,37 @@ def first_release_range(repo: Repository, head: GitSnapshot, trust_root: str | N
                 "trust"
             )
         trust_root = roots[0]
-    return Range(None, head, GitSnapshot(repo, trust_root))
+    return Range(None, head, repo.snapshot(trust_root))
 
 
-def judge(root: Path, span: Range, *, excluded: frozenset[str] = frozenset()) -> Verdict:
-    """The verdict on BASE..HEAD."""
-    return judge_with_records(span, excluded=excluded)[0]
-
-
-Records = dict[str, tuple[ApprovalRecord, str]]
-"""Source (record file, or ``<archive>#<n>``) -> its verified record and key fingerprint."""
+def judge(
+    span: Range, *, excluded: frozenset[str] = frozenset(), cache: ParseCache | None = None
+) -> Verdict:
+    """The verdict on BASE..HEAD (``cache``: the command's, files parsed already)."""
+    return judge_with_records(span, excluded=excluded, cache=cache)[0]
 
 
 def judge_with_records(
-    span: Range, *, excluded: frozenset[str] = frozenset()
+    span: Range,
+    *,
+    excluded: frozenset[str] = frozenset(),
+    cache: ParseCache | None = None,
+    diffs: Mapping[str, PolicyDiff] | None = None,
 ) -> tuple[Verdict, Records]:
-    """The verdict on BASE..HEAD, and the records it read: the evidence a release keeps."""
-    seen = _digests_at(span.base)
+    """The verdict on BASE..HEAD, and the records it read: the evidence a release keeps
+    (``cache``: the command's; ``diffs``: policy -> its diff BASE..HEAD, made already)."""
+    seen = digests_at(span.base)
     approvals = read_approvals(span.head, skip=seen)
-    return _judge_records(span, with_replay_facts(span, approvals, seen), excluded)
+    facts = with_replay_facts(span, approvals, seen)
+    return _judge_records(span, facts, excluded, Reading(cache or ParseCache(), diffs or {}))
 
 
-def _records_of(approvals: list[SignedApproval]) -> Records:
-    return {
-        a.file: (a.record, fingerprint(a.key))
-        for a in approvals
-        if a.record is not None and a.key is not None and a.signature_ok
-    }
-
-
-def verify_release(root: Path, policy: str, version: str) -> Verdict:
+def verify_release(repo: GitRepository, policy: str, version: str) -> Verdict:
     """The approvals archived in a release, judged again offline: the same change (the
     release's BASE..the commit it was cut from), the rules and keys of that BASE, and only the
     archived records as approvals."""
-    repo = open_repo(root)
     tag = release_tag(policy, version)
-    released = GitSnapshot(repo, tag)
+    released = repo.snapshot(tag)
     path = evidence_path(policy, version)
     try:
         found = read_evidence(released.read(path))
@@ -193,39 +166,51 @@ def verify_release(root: Path, policy: str, version: str) -> Verdict:
     if isinstance(found, str):
         raise RevisionError(f"{path} at {tag}: {found}")
     span = Range(
-        None if found.base == EMPTY_TREE else GitSnapshot(repo, found.base),
-        GitSnapshot(repo, found.head),
-        GitSnapshot(repo, found.trust_root),
+        None if found.base == EMPTY_TREE else repo.snapshot(found.base),
+        repo.snapshot(found.head),
+        repo.snapshot(found.trust_root),
     )
     archived = [
         read_signed(f"{path}#{n}", record_bytes(a.record)) for n, a in enumerate(found.approvals)
     ]
-    verdict, _ = _judge_records(span, with_replay_facts(span, archived, _digests_at(span.base)))
-    problems = _evidence_problems(root, policy, version, released, span)
+    verdict, _ = _judge_records(span, with_replay_facts(span, archived, digests_at(span.base)))
+    problems = _evidence_problems(repo, policy, version, released, span)
     return replace(verdict, problems=(*problems, *verdict.problems)) if problems else verdict
 
 
+@dataclass(frozen=True)
+class Reading:
+    """What one command run has read already: parsed files, and diffs of BASE..HEAD."""
+
+    cache: ParseCache
+    diffs: Mapping[str, PolicyDiff]
+
+
 def _judge_records(
-    span: Range, approvals: list[SignedApproval], excluded: frozenset[str] = frozenset()
+    span: Range,
+    approvals: list[SignedApproval],
+    excluded: frozenset[str] = frozenset(),
+    reading: Reading | None = None,
 ) -> tuple[Verdict, Records]:
-    governance = read_governance(span.trust, span.head)
-    verdict = evaluate(read_change(span, excluded), governance, approvals)
-    return _with_history(span, verdict), _records_of(approvals)
+    reading = reading or Reading(ParseCache(), {})
+    governance = read_governance(span.trust, span.head, reading.cache)
+    verdict = evaluate(read_change(span, excluded, reading), governance, approvals)
+    return _with_history(span, verdict), records_of(approvals)
 
 
 def _evidence_problems(
-    root: Path, policy: str, version: str, released: GitSnapshot, span: Range
+    repo: GitRepository, policy: str, version: str, released: GitSnapshot, span: Range
 ) -> list[Diagnostic]:
     """The archive must describe this release: cut from HEAD, judged from the release before."""
     problems = []
-    parents = released.commit.parents
-    if len(parents) != 1 or parents[0].hexsha != span.head.commit.hexsha:
-        problems.append(_evidence_problem("the release commit was not cut from its HEAD"))
-    earlier = [r for r in releases(root, policy) if r.version < version_key(version)]
-    expected = resolve_commit(span.repo, earlier[-1].tag).hexsha if earlier else EMPTY_TREE
+    parents = repo.parents(released.commit_id)
+    if len(parents) != 1 or parents[0] != span.head.commit_id:
+        problems.append(evidence_problem("the release commit was not cut from its HEAD"))
+    earlier = [r for r in releases(repo, policy) if r.version < version_key(version)]
+    expected = repo.commit_id(earlier[-1].tag) if earlier else EMPTY_TREE
     if span.base_id != expected:
         problems.append(
-            _evidence_problem(
+            evidence_problem(
                 f"it was judged from {span.base_id[:12]}, not from the release before it "
                 f"({expected[:12]})"
             )
@@ -233,45 +218,38 @@ def _evidence_problems(
     return problems
 
 
-def _evidence_problem(message: str) -> Diagnostic:
-    return Diagnostic(
-        "", 0, 0, "bad-evidence", f"the archived evidence: {message}", "ask who cut the release"
-    )
-
-
 def resolve_pull_range(
-    root: Path, base_spec: str | None, head_spec: str | None, client: Client
+    repo: GitRepository, base_spec: str | None, head_spec: str | None, client: Client
 ) -> Range:
     """BASE (default: where the pull request branched off its base branch, as GitHub's "Files
     changed" shows) and HEAD (default: the pull request's head commit), both from local git."""
-    repo = open_repo(root)
     from tools.gate.github import fetch_pull
 
     pull = fetch_pull(client)
     fetch = "fetch it (in GitHub Actions: actions/checkout with fetch-depth: 0)"
     if head_spec is None:
-        if not _present(repo, pull.head_sha):
+        if not repo.has_commit(pull.head_sha):
             raise RevisionError(
                 f"the pull request's head commit {pull.head_sha[:12]} is not in the local "
                 f"repository; {fetch}"
             )
-        head = GitSnapshot(repo, pull.head_sha)
+        head = repo.snapshot(pull.head_sha)
         head.label = f"#{pull.number} head"
     else:
-        head = GitSnapshot(repo, head_spec)
+        head = repo.snapshot(head_spec)
     if base_spec is None:
-        if not _present(repo, pull.base_sha):
+        if not repo.has_commit(pull.base_sha):
             raise RevisionError(
                 f"the pull request's base commit {pull.base_sha[:12]} is not in the local "
                 f"repository; {fetch}"
             )
-        common = merge_base(repo, resolve_commit(repo, pull.base_sha), head.commit)
+        common = repo.merge_base(pull.base_sha, head.commit_id)
         if common is None:
             raise RevisionError(f"the pull request shares no history with HEAD here; {fetch}")
-        base = GitSnapshot(repo, common.hexsha)
+        base = repo.snapshot(common)
         base.label = f"#{pull.number} base"
     else:
-        base = GitSnapshot(repo, base_spec)
+        base = repo.snapshot(base_spec)
     return Range.between(base, head)
 
 
@@ -279,8 +257,9 @@ def judge_pull_request(span: Range, client: Client) -> Verdict:
     """The verdict on BASE..HEAD with the pull request's reviews as the approvals."""
     from tools.gate.github import fetch_commits, fetch_pull, fetch_reviews, fetch_team_members
 
-    governance = read_governance(span.trust, span.head)
-    change = read_change(span)
+    reading = Reading(ParseCache(), {})
+    governance = read_governance(span.trust, span.head, reading.cache)
+    change = read_change(span, reading=reading)
     registry = governance.registry
     if registry is None:
         return _with_history(span, evaluate_approvals(change, governance, ()))
@@ -296,33 +275,23 @@ def judge_pull_request(span: Range, client: Client) -> Verdict:
     return _with_history(span, evaluate_approvals(change, governance, approvals, ignored))
 
 
-def _present(repo: Repository, sha: str) -> bool:
-    try:
-        resolve_commit(repo, sha)
-    except RevisionError:
-        return False
-    return True
-
-
 def _states_at(
     span: Range, sha: str, paths: Mapping[str, str | None]
 ) -> dict[str, str | None] | None:
     """The changed paths' content at a reviewed commit; None when git does not have it."""
-    if not _present(span.repo, sha):
+    if not span.repo.has_commit(sha):
         return None
-    snapshot = GitSnapshot(span.repo, sha)
+    snapshot = span.repo.snapshot(sha)
     return {path: snapshot.state(path) for path in paths}
 
 
 def _with_history(span: Range, verdict: Verdict) -> Verdict:
     """The verdict, closed when BASE (or the trust root) is not an ancestor of HEAD."""
     start = span.base if span.base is not None else span.trust
-    if not is_ancestor(span.repo, start.commit, span.head.commit):
+    if not span.repo.is_ancestor(start.commit_id, span.head.commit_id):
         what = "BASE" if span.base is not None else "the trust root"
-        problem = Diagnostic(
+        problem = Diagnostic.at(
             "",
-            0,
-            0,
             "not-an-ancestor",
             f"{what} {start.label} is not an ancestor of HEAD {span.head.label}, so who wrote "
             "the change cannot be known",
@@ -332,80 +301,61 @@ def _with_history(span: Range, verdict: Verdict) -> Verdict:
     return verdict
 
 
-def read_governance(base: GitSnapshot, head: GitSnapshot) -> Governance:
+def read_governance(
+    base: GitSnapshot, head: GitSnapshot, cache: ParseCache | None = None
+) -> Governance:
     problems: list[Diagnostic] = []
-    registry_file, registry_problems = load_registry(base)
-    problems += [_at(d, base.label) for d in registry_problems]
+    registry_file, registry_problems = load_registry(base, cache)
+    problems += [at_base(d, base.label) for d in registry_problems]
     registry = registry_file.model if registry_file else None
     try:
         text = base.read(CODEOWNERS_PATH).decode("utf-8")
     except KeyError:
         text = ""
-        problems.append(_config_problem(f"there is no CODEOWNERS at BASE {base.label}"))
+        problems.append(config_problem(f"there is no CODEOWNERS at BASE {base.label}"))
     except (SnapshotError, UnicodeDecodeError) as error:
         text = ""
-        problems.append(_config_problem(f"CODEOWNERS at BASE cannot be read: {error}"))
+        problems.append(config_problem(f"CODEOWNERS at BASE cannot be read: {error}"))
     rules, rule_problems = parse_codeowners(CODEOWNERS_PATH, text)
-    problems += [_at(d, base.label) for d in rule_problems]
+    problems += [at_base(d, base.label) for d in rule_problems]
     if registry is not None:
-        problems += [_at(d, base.label) for d in check_codeowners_handles(text, registry)]
+        problems += [at_base(d, base.label) for d in check_codeowners_handles(text, registry)]
     present = set(base.files(""))
     problems += [
-        _config_problem(f"a second CODEOWNERS file, {other}, at BASE {base.label}")
+        config_problem(f"a second CODEOWNERS file, {other}, at BASE {base.label}")
         for other in OTHER_LOCATIONS
         if other in present
     ]
-    head_registry, head_problems = load_registry(head)
+    head_registry, head_problems = load_registry(head, cache)
     if head_registry is None:
         problems.append(
-            _config_problem(
+            config_problem(
                 f"the registry at HEAD does not load, so key revocations there are unknown: "
                 f"{'; '.join(d.message for d in head_problems)}"
             )
         )
-    revoked = _revoked(registry) | (_revoked(head_registry.model) if head_registry else set())
+    revoked = revoked_keys(registry)
+    if head_registry is not None:  # revoking at HEAD only takes approvals away
+        revoked |= revoked_keys(head_registry.model)
     return Governance(compile_rules(rules), registry, tuple(problems), frozenset(revoked))
 
 
-def read_change(span: Range, excluded: frozenset[str] = frozenset()) -> Change:
-    base = span.base.commit if span.base is not None else None
-    paths = tuple(
-        c for c in changed_paths(span.repo, base, span.head.commit) if not is_record_path(c.path)
-    )
+def read_change(
+    span: Range, excluded: frozenset[str] = frozenset(), reading: Reading | None = None
+) -> Change:
+    base = span.base.commit_id if span.base is not None else None
+    head = span.head.commit_id
+    paths = tuple(c for c in span.repo.changed_paths(base, head) if not is_record_path(c.path))
     return Change(
         base=f"{span.base_label} ({span.base_id[:12]})",
-        head=f"{span.head.label} ({span.head.commit.hexsha[:12]})",
+        head=f"{span.head.label} ({head[:12]})",
         paths=paths,
         states={c.path: span.head.state(c.path) for c in paths},
         head_files=tuple(span.head.files("")),
-        contributions=tuple(contributions(span.repo, base, span.head.commit)),
-        clauses=_clauses(span, {c.path for c in paths}),
+        contributions=tuple(span.repo.contributions(base, head)),
+        clauses=_clauses(span, {c.path for c in paths}, reading or Reading(ParseCache(), {})),
         excluded=frozenset(e.casefold() for e in excluded),
     )
-
-
-def read_approvals(
-    snapshot: GitSnapshot, skip: frozenset[str] = frozenset()
-) -> list[SignedApproval]:
-    """The records in a commit: the files in ``changelog/approvals/`` and those archived in
-    releases (``changelog/<policy>/<version>.approvals.json``), each signature checked. An
-    archived record whose digest is in ``skip`` (BASE holds it already, so it approves nothing
-    here) is left out unread: the archives of earlier releases cost no signature check and
-    are not listed in every report."""
-    found = [read_approval(snapshot, path) for path in record_paths(snapshot)]
-    for path, index, record in _archived(snapshot):
-        if record_digest(record) not in skip:
-            found.append(read_signed(f"{path}#{index}", record_bytes(record)))
-    return found
-
-
-def _digests_at(base: GitSnapshot | None) -> frozenset[str]:
-    """The records BASE holds, as files or archived, by the digest of what was signed."""
-    if base is None:
-        return frozenset()
-    found = {record_digest(r) for r in _records(base) if r is not None}
-    found |= {record_digest(r) for _, _, r in _archived(base)}
-    return frozenset(found)
 
 
 def with_replay_facts(
@@ -432,34 +382,6 @@ def with_replay_facts(
     return found
 
 
-def _archived(snapshot: GitSnapshot) -> list[tuple[str, int, ApprovalRecord]]:
-    """(archive, index, record) of every record archived in a release in this commit; an
-    archive that does not read holds none (``policy validate`` is not its judge: the gate only
-    loses approvals by it)."""
-    found = []
-    for path in snapshot.files("changelog"):
-        if not is_evidence_path(path):
-            continue
-        try:
-            evidence = read_evidence(snapshot.read(path))
-        except SnapshotError:
-            continue
-        if not isinstance(evidence, str):
-            found += [(path, n, a.record) for n, a in enumerate(evidence.approvals)]
-    return found
-
-
-def _records(snapshot: GitSnapshot) -> list[ApprovalRecord | None]:
-    found = []
-    for path in record_paths(snapshot):
-        try:
-            record = read_record(snapshot.read(path))
-        except SnapshotError:
-            continue
-        found.append(record if not isinstance(record, str) else None)
-    return found
-
-
 def _relation(span: Range, made_from: str) -> BaseRelation:
     """How the BASE a record was made against relates to this BASE (``approvals.BaseRelation``)."""
     if span.base is None or made_from == span.base_id:
@@ -467,193 +389,21 @@ def _relation(span: Range, made_from: str) -> BaseRelation:
     if made_from == EMPTY_TREE:
         return "earlier"
     try:
-        earlier = resolve_commit(span.repo, made_from)
+        earlier = span.repo.commit_id(made_from)
     except RevisionError:
         return "unknown"
-    return "earlier" if is_ancestor(span.repo, earlier, span.base.commit) else "other"
+    return "earlier" if span.repo.is_ancestor(earlier, span.base.commit_id) else "other"
 
 
-def record_paths(snapshot: GitSnapshot) -> list[str]:
-    return [path for path in snapshot.files(APPROVALS_FOLDER) if is_record_path(path)]
-
-
-def read_approval(snapshot: GitSnapshot, path: str) -> SignedApproval:
-    """A record file, with its signature checked by ssh-keygen against the key it names."""
-    try:
-        data = snapshot.read(path)
-    except SnapshotError as error:
-        return SignedApproval(path, None, str(error))
-    return read_signed(path, data)
-
-
-def read_signed(source: str, data: bytes) -> SignedApproval:
-    """A record's bytes, with its signature checked by ssh-keygen against the key it names."""
-    found = read_record(data)
-    if isinstance(found, str):
-        return SignedApproval(source, None, found)
-    try:
-        info = signature_info(found.signature)
-    except SignatureFormatError as error:
-        return SignedApproval(source, found, f"unreadable signature: {error}")
-    if info.namespace != NAMESPACE:
-        return SignedApproval(
-            source, found, f"signed for another purpose (namespace '{info.namespace}')", info.key
-        )
-    good = verify(
-        signed_message(found.approval),
-        found.signature,
-        key=info.key,
-        principal=found.approval.approver,
-        namespace=NAMESPACE,
-    )
-    return SignedApproval(source, found, None, info.key, good)
-
-
-@dataclass(frozen=True)
-class Approved:
-    """What ``policy approve`` wrote."""
-
-    approver: str
-    key: str
-    records: tuple[Path, ...]
-    paths: tuple[str, ...]
-    not_counting: tuple[str, ...]
-    """Paths the approver contributed to: their approval will not count there."""
-
-
-def approve(
-    root: Path, span: Range, *, key: Path | None, departments: tuple[str, ...] = ()
-) -> Approved:
-    """Sign and write an approval of the content at HEAD for each department asked for."""
-    if span.head.commit != span.repo.head.commit:
-        raise RefusalError("approve works on HEAD: check out the commit you want to approve")
-    dirty = [p for p in dirty_paths(span.repo) if not is_record_path(p)]
-    if dirty:
-        raise RefusalError(
-            f"uncommitted changes in {', '.join(dirty[:5])}: an approval is for the committed "
-            "content; commit or stash them first"
-        )
-    change = read_change(span)
-    if not change.paths:
-        raise RefusalError(f"nothing to approve: HEAD changes nothing since {span.base_label}")
-    key_path = key or default_key(span.repo)
-    public = public_key_of(key_path)
-    try:
-        blob = key_blob(public)
-    except SignatureFormatError as error:
-        raise SshKeygenError(f"{key_path}: {error}") from None
-    registry_file, _ = load_registry(span.head)
-    if registry_file is None:
-        raise RefusalError("policy/departments.yaml does not load; run 'policy validate'")
-    registry = registry_file.model
-    email, member_of = _key_owner(registry, blob, fingerprint(blob))
-    chosen = departments or _needed_from(span.trust, member_of, change)
-    for department in chosen:
-        if department not in member_of:
-            raise RefusalError(
-                f"{email} is not a member of '{department}' (member of: "
-                f"{', '.join(sorted(member_of)) or 'none'})"
-            )
-    written = []
-    for department in sorted(set(chosen)):
-        approval = new_approval(
-            organisation=registry.organisation,
-            department=department,
-            approver=email,
-            base=span.base_id,
-            head=span.head.commit.hexsha,
-            files=change.states,
-        )
-        signature = sign(signed_message(approval), key_path, NAMESPACE)
-        target = root / APPROVALS_FOLDER / record_name(approval)
-        write_atomic(target, render_record(approval, signature))
-        written.append(target)
-    mine = sorted(
-        {p for c in change.contributions if email in c.identities for p in c.paths}
-        & set(change.states)
-    )
-    return Approved(
-        email,
-        fingerprint(blob),
-        tuple(written),
-        tuple(c.path for c in change.paths),
-        tuple(mine),
-    )
-
-
-def default_key(repo: Repository) -> Path:
-    """git's ``user.signingKey`` when it is a file, else the usual ~/.ssh keys."""
-    configured = signing_key_setting(repo)
-    if configured and not configured.startswith("key::"):
-        return Path(os.path.expanduser(configured))
-    for name in ("id_ed25519", "id_ecdsa", "id_rsa"):
-        candidate = Path.home() / ".ssh" / name
-        if candidate.is_file():
-            return candidate
-    raise SshKeygenError("no SSH key found; give one with --key (e.g. --key ~/.ssh/id_ed25519)")
-
-
-def _key_owner(registry: Registry, blob: bytes, printed: str) -> tuple[str, set[str]]:
-    owners: dict[str, set[str]] = defaultdict(set)
-    for department in registry.departments:
-        for member in department.members:
-            if any(_same_key(line, blob) for line in member.ssh_keys):
-                owners[member.email.casefold()].add(department.id)
-    if len(owners) != 1:
-        who = "no member" if not owners else f"{len(owners)} members"
-        raise RefusalError(
-            f"the key {printed} belongs to {who} in policy/departments.yaml; add your public key "
-            "to your ssh_keys there (that change needs approval, and counts once released)"
-        )
-    email, member_of = next(iter(owners.items()))
-    return email, member_of
-
-
-def _needed_from(base: GitSnapshot, member_of: set[str], change: Change) -> tuple[str, ...]:
-    """The approver's departments that own some changed path at BASE."""
-    governance = read_governance(base, base)
-    if governance.registry is None:
-        return ()
-    by_handle = {d.handle: d.id for d in governance.registry.departments}
-    needed: set[str] = set()
-    for changed in change.paths:
-        for section in owners_of(governance.rules, changed.path).sections:
-            needed.update(by_handle.get(owner, "") for owner in section.owners)
-    chosen = tuple(sorted(needed & member_of))
-    if not chosen:
-        raise RefusalError(
-            f"no changed file needs approval from {', '.join(sorted(member_of))}; "
-            "name a department with --department to approve anyway"
-        )
-    return chosen
-
-
-def _same_key(line: str, blob: bytes) -> bool:
-    try:
-        return key_blob(line) == blob
-    except SignatureFormatError:
-        return False
-
-
-def _revoked(registry: Registry | None) -> set[bytes]:
-    if registry is None:
-        return set()
-    lines = [line for d in registry.departments for m in d.members for line in m.revoked_keys]
-    found = set()
-    for line in lines:
-        try:
-            found.add(key_blob(line))
-        except SignatureFormatError:
-            continue
-    return found
-
-
-def _clauses(span: Range, changed: set[str]) -> dict[str, tuple[str, ...]]:
+def _clauses(span: Range, changed: set[str], reading: Reading) -> dict[str, tuple[str, ...]]:
     """Changed clause ids per policy file, for the policies the change touches."""
     policies = {p.split("/")[1] for p in changed if p.startswith("policy/") and p.count("/") >= 2}
     found: dict[str, set[str]] = defaultdict(set)
-    cache = ParseCache()
+    cache = reading.cache
     for policy in sorted(policies):
+        if policy in reading.diffs:  # diffed already, by the command that judges
+            add_clauses(found, reading.diffs[policy], policy)
+            continue
         # Section files the change does not touch hold no changed clause: left unread, so
         # the cost follows the change, not the size of the policy.
         same = {p for p in span.head.files(f"policy/{policy}/sections") if p not in changed}
@@ -661,41 +411,5 @@ def _clauses(span: Range, changed: set[str]) -> dict[str, tuple[str, ...]]:
         head, _ = load_policy(span.head, policy, cache, skip=same)
         if head is None and base is None:
             continue  # does not load: 'policy validate' says why; paths still need approval
-        _add_clauses(found, diff_policies(base, head), policy)
+        add_clauses(found, diff_policies(base, head), policy)
     return {path: tuple(sorted(ids)) for path, ids in found.items() if path in changed}
-
-
-def _add_clauses(found: dict[str, set[str]], diff: PolicyDiff, policy: str) -> None:
-    for change in diff.changes:
-        if change.clause is None:
-            continue
-        sections = {change.section}
-        for place in (change.moved_from, change.moved_to):
-            if place is not None:
-                sections.add(place.section)
-        for section in sections:
-            if section:
-                found[f"policy/{policy}/sections/{section}.yaml"].add(change.clause)
-
-
-def _at(diagnostic: Diagnostic, label: str) -> Diagnostic:
-    """A BASE configuration problem, saying it is BASE's."""
-    return Diagnostic(
-        diagnostic.file,
-        diagnostic.line,
-        diagnostic.column,
-        diagnostic.code,
-        f"{diagnostic.message} (at BASE {label})",
-        diagnostic.hint,
-    )
-
-
-def _config_problem(message: str) -> Diagnostic:
-    return Diagnostic(
-        CODEOWNERS_PATH,
-        0,
-        0,
-        "bad-governance",
-        message,
-        "fix the rules in a change of its own; until then nothing can be approved",
-    )

@@ -24,7 +24,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from schema.models import Registry
-from tools.gate.rules import Approval, Change, Contribution, Ignored
+from tools.base.gitlog import Contribution
+from tools.gate.rules import Approval, Change, Ignored
 
 APPROVED, CHANGES_REQUESTED, DISMISSED = "APPROVED", "CHANGES_REQUESTED", "DISMISSED"
 COMMENTED, PENDING = "COMMENTED", "PENDING"

@@ -20,13 +20,13 @@ GitHub pull-request reviews (``tools/gate/reviews.py``).
   they authored, committed or co-authored in BASE..HEAD.
 - A first release is judged from nothing: every file at HEAD is new and needs its owners,
   with the rules of the trust root.
-- Unowned, non-canonical or colliding paths, symbolic links and submodules, and any error in
-  the BASE configuration make the verdict incomplete.
+- Unowned, non-canonical or colliding paths, symbolic links and submodules
+  (``tools/gate/paths.py``), and any error in the BASE configuration make the verdict
+  incomplete.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -35,35 +35,10 @@ from typing import Literal
 from schema.models import ApprovalRecord, Registry
 from tools.base.diagnostics import Diagnostic
 from tools.base.errors import SignatureFormatError
-from tools.owners.rules import CompiledRule, owners_of, path_problem
+from tools.base.gitlog import ChangedPath, Contribution
+from tools.gate.paths import bad_owner, hygiene_problems, unowned_path
+from tools.owners.rules import CompiledRule, owners_of
 from tools.signing.sshsig import key_blob
-
-SYMLINK_MODE = 0o120000
-SUBMODULE_MODE = 0o160000
-
-
-@dataclass(frozen=True)
-class ChangedPath:
-    """One path of ``git diff --no-renames --raw`` BASE HEAD."""
-
-    path: str
-    old_mode: int
-    new_mode: int
-    status: str
-    """A added, D deleted, M modified, T type changed (file, symlink, submodule)."""
-
-
-@dataclass(frozen=True)
-class Contribution:
-    """A commit between BASE and HEAD: who wrote it and which paths it changed itself."""
-
-    commit: str
-    identities: frozenset[str]
-    """E-mail addresses of its author, committer and Co-authored-by trailers, casefolded."""
-    paths: frozenset[str]
-    """For a merge: only the paths that differ from every parent (what the merge wrote)."""
-    how: str = ""
-    """How they contributed, when it is not a commit (e.g. "opened the pull request")."""
 
 
 @dataclass(frozen=True)
@@ -209,14 +184,12 @@ def evaluate_approvals(
 ) -> Verdict:
     """The verdict on a change: who must approve which paths, who did, and what is missing.
     ``approvals`` passed their source's checks; ``ignored`` are those that did not."""
-    problems = list(governance.problems) + hygiene_problems(change)
+    problems = list(governance.problems) + hygiene_problems(change.paths, change.head_files)
     registry = governance.registry
     if registry is None:
         problems.append(
-            Diagnostic(
+            Diagnostic.at(
                 "policy/departments.yaml",
-                0,
-                0,
                 "bad-governance",
                 "there is no valid departments registry at BASE, so nobody can approve",
                 "fix the registry in a change of its own",
@@ -234,12 +207,12 @@ def evaluate_approvals(
         ownership = owners_of(governance.rules, changed.path)
         required = [s for s in ownership.sections if not s.section.optional]
         if not any(s.owners for s in required):
-            problems.append(_unowned(changed.path))
+            problems.append(unowned_path(changed.path))
             continue
         for section in required:
             unknown = [owner for owner in section.owners if owner not in by_handle]
             if not section.owners or unknown:
-                problems.append(_bad_owner(changed.path, section.rule.line, unknown))
+                problems.append(bad_owner(changed.path, section.rule.line, unknown))
                 continue
             departments = tuple(sorted({by_handle[owner] for owner in section.owners}))
             people: set[str] = set()
@@ -462,85 +435,6 @@ def _requirements(
                 )
             )
     return sorted(found, key=lambda r: (r.departments, r.section, r.paths))
-
-
-def hygiene_problems(change: Change) -> list[Diagnostic]:
-    """Paths the gate cannot judge safely: non-canonical, colliding, links and submodules."""
-    problems = []
-    for changed in change.paths:
-        problem = path_problem(changed.path)
-        if problem:
-            problems.append(_path_diagnostic(changed.path, "bad-path", f"the path {problem}"))
-        if changed.new_mode in (SYMLINK_MODE, SUBMODULE_MODE):
-            kind = "a symbolic link" if changed.new_mode == SYMLINK_MODE else "a submodule"
-            problems.append(
-                _path_diagnostic(
-                    changed.path,
-                    "link-or-submodule",
-                    f"is {kind}: what it points to is not what the owners approve",
-                    "commit the file itself",
-                )
-            )
-    changed_names = {c.path for c in change.paths}
-    for first, second in _colliding_names(change.head_files):
-        if _touches(first, changed_names) or _touches(second, changed_names):
-            problems.append(
-                _path_diagnostic(
-                    second,
-                    "colliding-paths",
-                    f"differs from {first} only in case or Unicode normalisation",
-                    "rename it; on some systems both names are one file",
-                )
-            )
-    return problems
-
-
-def _touches(name: str, changed: set[str]) -> bool:
-    return name in changed or any(path.startswith(name + "/") for path in changed)
-
-
-def _colliding_names(files: Sequence[str]) -> list[tuple[str, str]]:
-    """Pairs of file or folder names that are equal after case folding and NFC."""
-    names = set(files)
-    for path in files:
-        parts = path.split("/")
-        names.update("/".join(parts[:i]) for i in range(1, len(parts)))
-    seen: dict[str, str] = {}
-    pairs = []
-    for name in sorted(names):
-        key = unicodedata.normalize("NFC", name).casefold()
-        if key in seen:
-            pairs.append((seen[key], name))
-        else:
-            seen[key] = name
-    return pairs
-
-
-def _path_diagnostic(path: str, code: str, message: str, hint: str = "rename it") -> Diagnostic:
-    return Diagnostic(path, 0, 0, code, message, hint)
-
-
-def _unowned(path: str) -> Diagnostic:
-    return Diagnostic(
-        path,
-        0,
-        0,
-        "unowned-path",
-        "no department owns this path at BASE, so nobody could approve the change",
-        "add an owner for it to CODEOWNERS first, in a change of its own",
-    )
-
-
-def _bad_owner(path: str, line: int, unknown: Sequence[str]) -> Diagnostic:
-    what = f"unknown owner {', '.join(unknown)}" if unknown else "a line without owners"
-    return Diagnostic(
-        path,
-        0,
-        0,
-        "unowned-path",
-        f"CODEOWNERS line {line} at BASE gives this path {what}",
-        "name a department of the registry on that line, in a change of its own",
-    )
 
 
 def _blob(line: str) -> bytes:

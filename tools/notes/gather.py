@@ -12,6 +12,7 @@ from pathlib import Path
 
 from tools.base.diagnostics import Diagnostic
 from tools.base.errors import LoadError, RevisionError
+from tools.base.gitio import GitRepository
 from tools.base.loader import ParseCache, Policy, load_policy, policy_ids, same_sections
 from tools.base.snapshot import Snapshot
 from tools.compare.diff import PolicyDiff, diff_policies
@@ -35,7 +36,7 @@ def choose_policy(requested: str | None, *snapshots: Snapshot | None) -> str:
 
 
 def compare(
-    root: Path,
+    repo: GitRepository,
     base_spec: str | None,
     head_spec: str | None,
     *,
@@ -47,14 +48,14 @@ def compare(
     and HEAD (default: the working tree)."""
     # The policy is chosen on the local files, so that a release version (1.2.0) can be
     # resolved to its tag before any revision is read.
-    chosen = choose_policy(policy_id, folder(head_dir) if head_dir else working_tree(root))
-    head = _snapshot(root, head_spec, head_dir, chosen) or working_tree(root)
-    base = _snapshot(root, base_spec, base_dir, chosen)
+    chosen = choose_policy(policy_id, folder(head_dir) if head_dir else working_tree(repo.root))
+    head = _snapshot(repo, head_spec, head_dir, chosen) or working_tree(repo.root)
+    base = _snapshot(repo, base_spec, base_dir, chosen)
     explicit_base = base is not None
     if not explicit_base:
-        release = last_release(root, chosen)
+        release = last_release(repo, chosen)
         if release is not None:
-            base = revision(root, release.tag, chosen)
+            base = revision(repo, release.tag, chosen)
             base.label = f"{release.version_text} ({release.tag})"
     cache = ParseCache()
     # Files equal on both sides are not read; a broken one is for policy validate to report.
@@ -66,12 +67,12 @@ def compare(
 
 
 def _snapshot(
-    root: Path, spec: str | None, directory: Path | None, policy_id: str
+    repo: GitRepository, spec: str | None, directory: Path | None, policy_id: str
 ) -> Snapshot | None:
     if directory is not None:
         return folder(directory)
     if spec is not None:
-        return revision(root, spec, policy_id)
+        return revision(repo, spec, policy_id)
     return None
 
 
@@ -119,14 +120,14 @@ class ChangeSet:
     """Notes not written yet (empty, or still the template), by path, with their clauses."""
 
 
-def head_policies(root: Path, head_spec: str | None) -> list[str]:
+def head_policies(repo: GitRepository, head_spec: str | None) -> list[str]:
     """The policies at HEAD (default: the working tree)."""
-    head = revision(root, head_spec, None) if head_spec else working_tree(root)
+    head = revision(repo, head_spec, None) if head_spec else working_tree(repo.root)
     return policy_ids(head)
 
 
 def gather(
-    root: Path,
+    repo: GitRepository,
     base_spec: str | None,
     head_spec: str | None,
     policy_id: str,
@@ -135,11 +136,11 @@ def gather(
     """Load HEAD, BASE (default: the last release) and the last release of one policy
     (``cache``: files parsed already, e.g. by a validation of the same version)."""
     cache = cache if cache is not None else ParseCache()
-    head_snapshot = _snapshot(root, head_spec, None, policy_id) or working_tree(root)
+    head_snapshot = _snapshot(repo, head_spec, None, policy_id) or working_tree(repo.root)
     head = _load(head_snapshot, policy_id, cache, required=True)
     assert head is not None  # required
-    release = last_release(root, policy_id)
-    released_snapshot = revision(root, release.tag, policy_id) if release else None
+    release = last_release(repo, policy_id)
+    released_snapshot = revision(repo, release.tag, policy_id) if release else None
     if released_snapshot is not None and release is not None:
         released_snapshot.label = release.version_text
     released = _load(released_snapshot, policy_id, cache, required=False)
@@ -147,7 +148,7 @@ def gather(
         base = released
         base_label = released_snapshot.label if released_snapshot else "empty (no release yet)"
     else:
-        base_snapshot = revision(root, base_spec, policy_id)
+        base_snapshot = revision(repo, base_spec, policy_id)
         base = _load(base_snapshot, policy_id, cache, required=False)
         base_label = base_snapshot.label
     label = head_snapshot.label

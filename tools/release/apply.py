@@ -29,37 +29,15 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 from filelock import FileLock, Timeout
 
 from tools.base.errors import InvalidRepositoryError, ReleaseError, RevisionError, SshKeygenError
-from tools.base.gitio import (
-    GitSnapshot,
-    Repository,
-    blob_at,
-    changed_names,
-    commit_facts,
-    create_tag,
-    delete_tag,
-    describe_error,
-    dirty_paths,
-    head_commit,
-    index_tree,
-    move_head,
-    open_repo,
-    parent_of,
-    tag_names,
-    tag_target,
-    tree_of,
-    update_worktree,
-    user_email,
-    worktree_file,
-    write_blob,
-    write_commit,
-)
+from tools.base.gitio import GitRepository, describe_error
+from tools.base.gitsnapshot import GitSnapshot
 from tools.base.loader import ParseCache, policy_ids
-from tools.gate.gather import Range, Records, first_release_range, judge_with_records
+from tools.gate.gather import Range, first_release_range, judge_with_records
+from tools.gate.judge import Records
 from tools.notes.changelog import changelog_path
 from tools.notes.check import check_notes
 from tools.notes.gather import gather
@@ -91,10 +69,9 @@ class Request:
 
 
 @contextmanager
-def release_lock(root: Path) -> Iterator[None]:
+def release_lock(repo: GitRepository) -> Iterator[None]:
     """Hold the repository's release lock, or fail at once when another release holds it."""
-    repo = open_repo(root)
-    path = Path(repo.git_dir) / LOCK_NAME
+    path = repo.lock_file(LOCK_NAME)
     lock = FileLock(str(path), timeout=0)
     try:
         lock.acquire()
@@ -109,12 +86,11 @@ def release_lock(root: Path) -> Iterator[None]:
         lock.release()
 
 
-def gather_facts(root: Path, request: Request) -> tuple[Facts, str]:
+def gather_facts(repo: GitRepository, request: Request) -> tuple[Facts, str]:
     """What the plan needs, read from the HEAD commit (the working tree must equal it), and
     that commit's id."""
-    repo = open_repo(root)
     policy = request.policy
-    head = GitSnapshot(repo, "HEAD")
+    head = repo.snapshot("HEAD")
     if policy not in policy_ids(head):
         raise RevisionError(
             f"policy '{policy}' does not exist at HEAD (policies: {', '.join(policy_ids(head))})"
@@ -123,8 +99,8 @@ def gather_facts(root: Path, request: Request) -> tuple[Facts, str]:
     report = validate_policies(head, {policy}, cache=cache)
     if not report.valid:
         raise InvalidRepositoryError(list(report.diagnostics))
-    found = gather(root, None, "HEAD", policy, cache)
-    release = last_release(root, policy)
+    found = gather(repo, None, "HEAD", policy, cache)
+    release = last_release(repo, policy)
     if release is not None and request.trust_root is not None:
         raise RevisionError(
             f"--trust-root is for a first release only; '{policy}' is judged from its last "
@@ -137,12 +113,16 @@ def gather_facts(root: Path, request: Request) -> tuple[Facts, str]:
     records: Records = {}
     try:
         span = (
-            Range.between(GitSnapshot(repo, release.tag), head)
+            Range.between(repo.snapshot(release.tag), head)
             if release
             else first_release_range(repo, head, request.trust_root)
         )
-        verdict, records = judge_with_records(span, excluded=_releaser(repo))
-        judged = (span.base_id, span.trust.commit.hexsha, span.head.commit.hexsha)
+        # The same pair as the notes' diff (the last release..HEAD): diffed once, parsed once.
+        diffs = {policy: found.since_release}
+        verdict, records = judge_with_records(
+            span, excluded=_releaser(repo), cache=cache, diffs=diffs
+        )
+        judged = (span.base_id, span.trust.commit_id, span.head.commit_id)
     except (SshKeygenError, RevisionError) as error:
         gate_error = f"the approval gate cannot run: {error}"
     facts = Facts(
@@ -155,9 +135,9 @@ def gather_facts(root: Path, request: Request) -> tuple[Facts, str]:
         notes=found.notes,
         policy_text=head.read(found.versions.head.meta.path).decode("utf-8"),
         changelog_text=_read_text(head, changelog_path(policy)),
-        tags=frozenset(tag_names(repo, f"{policy}/v")),
-        history=release_history(root, policy),
-        dirty=dirty_paths(repo, untracked=True),
+        tags=frozenset(repo.tag_names(f"{policy}/v")),
+        history=release_history(repo, policy, cache),
+        dirty=repo.dirty_paths(untracked=True),
         problems=report.diagnostics,
         note_problems=note_problems,
         verdict=verdict,
@@ -167,12 +147,12 @@ def gather_facts(root: Path, request: Request) -> tuple[Facts, str]:
         judged=judged,
         records=records,
     )
-    return facts, head.commit.hexsha
+    return facts, head.commit_id
 
 
-def _releaser(repo: Repository) -> frozenset[str]:
+def _releaser(repo: GitRepository) -> frozenset[str]:
     """Who cuts the release may not count as an approver of it."""
-    email = user_email(repo)
+    email = repo.user_email()
     return frozenset({email}) if email else frozenset()
 
 
@@ -184,24 +164,28 @@ def _read_text(snapshot: GitSnapshot, path: str) -> str | None:
 
 
 def cut(
-    root: Path, request: Request, *, on_step: Step | None = None
+    repo: GitRepository, request: Request, *, on_step: Step | None = None
 ) -> tuple[ReleasePlan | None, str]:
     """Finish an interrupted release (then the plan is None), or plan the release and, when
     nothing blocks it, apply it; returns the plan and what was done. Call inside
     ``release_lock``."""
-    finished = recover(root, request.policy)
+    finished = recover(repo, request.policy)
     if finished:
         return None, finished
-    facts, head = gather_facts(root, request)
+    facts, head = gather_facts(repo, request)
     release = plan(facts)
     if not release.ready:
         return release, ""
-    commit = apply(open_repo(root), release, head, request, on_step)
+    commit = apply(repo, release, head, request, on_step)
     return release, f"released {release.tag} as commit {commit[:12]}\n"
 
 
 def apply(
-    repo: Repository, release: ReleasePlan, old: str, request: Request, on_step: Step | None = None
+    repo: GitRepository,
+    release: ReleasePlan,
+    old: str,
+    request: Request,
+    on_step: Step | None = None,
 ) -> str:
     """Write the release's commit, tag, branch and files; undo them all on a failure before the
     branch moved, report the release as made (and how to finish it) on one after."""
@@ -211,18 +195,18 @@ def apply(
     try:
         blobs: dict[str, str] = {}
         for kind, paths in _kinds(release).items():
-            blobs.update({path: write_blob(repo, text) for path, text in paths})
+            blobs.update({path: repo.write_blob(text) for path, text in paths})
             step(f"{kind}-written")
-        commit = write_commit(
-            repo, old, blobs, list(release.deletes), release.message, request.moment
+        commit = repo.write_commit(
+            old, blobs, list(release.deletes), release.message, request.moment
         )
         step("commit-made")
-        tag_object = create_tag(
-            repo, release.tag, commit, release.tag_message, request.moment, sign=request.sign
+        tag_object = repo.create_tag(
+            release.tag, commit, release.tag_message, request.moment, sign=request.sign
         )
         done.append("tag")
         step("tag-made")
-        move_head(repo, commit, old, f"policy release: {release.tag}")
+        repo.move_head(commit, old, f"policy release: {release.tag}")
         done.append("head")
         step("branch-moved")
         _write_files(repo, old, commit, release.tag)
@@ -258,23 +242,23 @@ def _unfinished(tag: str, commit: str, reason: str) -> str:
     )
 
 
-def _write_files(repo: Repository, old: str, new: str, tag: str) -> None:
+def _write_files(repo: GitRepository, old: str, new: str, tag: str) -> None:
     """Bring the release's files and the index from ``old`` to ``new``, then check that they
     are there: git may leave a file it could not remove (a read-only folder) and succeed."""
-    update_worktree(repo, old, new)
+    repo.update_worktree(old, new)
     wrong = _unwritten(repo, old, new)
     if wrong:
         raise ReleaseError(_unfinished(tag, new, f"{', '.join(wrong)} not as released"))
 
 
-def _unwritten(repo: Repository, old: str, new: str) -> list[str]:
+def _unwritten(repo: GitRepository, old: str, new: str) -> list[str]:
     """The release's files that are not as in its commit (and 'the index' when it differs)."""
     wrong = [
         path
-        for path in changed_names(repo, old, new)
-        if worktree_file(repo, path) != blob_at(repo, new, path)
+        for path in repo.changed_names(old, new)
+        if repo.worktree_file(path) != repo.blob_at(new, path)
     ]
-    if index_tree(repo) != tree_of(repo, new):
+    if repo.index_tree() != repo.tree_of(new):
         wrong.append("the index")
     return wrong
 
@@ -292,25 +276,24 @@ def _kinds(release: ReleasePlan) -> dict[str, list[tuple[str, str]]]:
 
 
 def _undo(
-    repo: Repository, done: list[str], old: str, commit: str, tag: str, tag_object: str
+    repo: GitRepository, done: list[str], old: str, commit: str, tag: str, tag_object: str
 ) -> None:
     if "tag" in done:
-        delete_tag(repo, tag, tag_object)
+        repo.delete_tag(tag, tag_object)
 
 
-def recover(root: Path, policy: str) -> str:
+def recover(repo: GitRepository, policy: str) -> str:
     """Finish a release of ``policy`` that a killed or failed process left half done; '' when
     none. A failure to finish is a ``ReleaseError`` saying what to do."""
-    repo = open_repo(root)
-    head = head_commit(repo)
+    head = repo.head_id()
     done = ""
-    for name in reversed(tag_names(repo, f"{policy}/v")):
-        target = tag_target(repo, name)
+    for name in reversed(repo.tag_names(f"{policy}/v")):
+        target = repo.tag_target(name)
         if target is None or not _is_release(repo, target[1], policy, name):
             continue
-        if target[1] != head and parent_of(repo, target[1]) == head:
+        if target[1] != head and repo.parent_of(target[1]) == head:
             try:
-                move_head(repo, target[1], head, f"policy release: finish {name}")
+                repo.move_head(target[1], head, f"policy release: finish {name}")
             except Exception as error:
                 raise ReleaseError(
                     f"the interrupted release {name} cannot be finished: "
@@ -318,9 +301,9 @@ def recover(root: Path, policy: str) -> str:
                 ) from error
             done = f"finished the interrupted release {name}\n"
         break
-    head = head_commit(repo)
-    parent = parent_of(repo, head)
-    facts = commit_facts(repo, head)[2]
+    head = repo.head_id()
+    parent = repo.parent_of(head)
+    facts = repo.commit_facts(head)[2]
     if parent is None or facts.get(TRAILER_POLICY) != policy:
         return done
     tag = release_tag(policy, facts.get(TRAILER_VERSION, ""))
@@ -335,21 +318,21 @@ def recover(root: Path, policy: str) -> str:
     return done or f"wrote the files of the interrupted release {facts.get(TRAILER_VERSION)}\n"
 
 
-def _is_unfinished(repo: Repository, parent: str, head: str, tag: str) -> bool:
+def _is_unfinished(repo: GitRepository, parent: str, head: str, tag: str) -> bool:
     """Whether HEAD is a release commit whose files were not (all) written. With the index
     still at the parent (it is written last), each file of the release must be as before,
     absent, or partly or fully written: anything else was changed by someone since. With the
     index at the release, only a file the release removes may be left over (a read-only folder)."""
-    index = index_tree(repo)
-    paths = changed_names(repo, parent, head)
-    if index == tree_of(repo, head):
+    index = repo.index_tree()
+    paths = repo.changed_names(parent, head)
+    if index == repo.tree_of(head):
         return any(
-            blob_at(repo, head, path) is None
-            and (current := worktree_file(repo, path)) is not None
-            and current == blob_at(repo, parent, path)
+            repo.blob_at(head, path) is None
+            and (current := repo.worktree_file(path)) is not None
+            and current == repo.blob_at(parent, path)
             for path in paths
         )
-    if index != tree_of(repo, parent):
+    if index != repo.tree_of(parent):
         return False
     changed = [path for path in paths if not _is_ours(repo, parent, head, path)]
     if changed:
@@ -361,16 +344,16 @@ def _is_unfinished(repo: Repository, parent: str, head: str, tag: str) -> bool:
     return True
 
 
-def _is_ours(repo: Repository, parent: str, head: str, path: str) -> bool:
+def _is_ours(repo: GitRepository, parent: str, head: str, path: str) -> bool:
     """A file of the release as before, absent, or partly or fully written (a full disk)."""
-    current = worktree_file(repo, path)
-    if current is None or current == blob_at(repo, parent, path):
+    current = repo.worktree_file(path)
+    if current is None or current == repo.blob_at(parent, path):
         return True
-    released = blob_at(repo, head, path)
+    released = repo.blob_at(head, path)
     return released is not None and released.startswith(current)
 
 
-def _is_release(repo: Repository, commit: str, policy: str, tag: str) -> bool:
-    trailers = commit_facts(repo, commit)[2]
+def _is_release(repo: GitRepository, commit: str, policy: str, tag: str) -> bool:
+    trailers = repo.commit_facts(commit)[2]
     version = trailers.get(TRAILER_VERSION, "")
     return trailers.get(TRAILER_POLICY) == policy and release_tag(policy, version) == tag

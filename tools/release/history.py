@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 
-from tools.base.errors import RevisionError, SnapshotError
-from tools.base.gitio import GitSnapshot, commit_facts, commits_with_trailer, open_repo
+from tools.base.errors import SnapshotError
+from tools.base.gitio import GitRepository
+from tools.base.gitsnapshot import GitSnapshot
 from tools.base.loader import ParseCache, Policy, load_policy, same_sections
 from tools.compare.diff import diff_policies
 from tools.compare.impact import Impact
@@ -39,31 +39,32 @@ from tools.versions.releaseid import (
 )
 
 
-def release_history(root: Path, policy_id: str) -> list[ReleaseRecord]:
-    """Every release of the policy, oldest first; none outside git."""
-    try:
-        repo = open_repo(root)
-    except RevisionError:
+def release_history(
+    repo: GitRepository, policy_id: str, cache: ParseCache | None = None
+) -> list[ReleaseRecord]:
+    """Every release of the policy, oldest first; none outside git (``cache``: the command's,
+    for the tags made by hand, whose policy is read)."""
+    if not repo.is_open():
         return []
     found: dict[str, tuple[str, str, int, dict[str, str], bool]] = {}
-    for release in releases(root, policy_id):
-        sha, time, trailers = commit_facts(repo, release.tag)
+    for release in releases(repo, policy_id):
+        sha, time, trailers = repo.commit_facts(release.tag)
         found[release.version_text] = (release.tag, sha, time, trailers, True)
-    for sha, time, trailers in commits_with_trailer(repo, "HEAD", TRAILER_POLICY, policy_id):
+    for sha, time, trailers in repo.commits_with_trailer("HEAD", TRAILER_POLICY, policy_id):
         version = trailers.get(TRAILER_VERSION, "")
         if version and version not in found and _is_version(version):
             found[version] = (release_tag(policy_id, version), sha, time, trailers, False)
     records: list[ReleaseRecord] = []
-    cache = ParseCache()
+    cache = cache if cache is not None else ParseCache()
     for version in sorted(found, key=version_key):
         tag, sha, time, trailers, tagged = found[version]
         impact = _impact(trailers.get(TRAILER_IMPACT, ""))
         effective = _date(trailers.get(TRAILER_EFFECTIVE, ""))
         if impact is None or effective is None:  # a tag made by hand: read its policy
-            current = _load(GitSnapshot(repo, sha), policy_id, cache)
+            current = _load(repo.snapshot(sha), policy_id, cache)
             if impact is None:
                 before = records[-1].commit if records else None
-                previous = _load(GitSnapshot(repo, before), policy_id, cache) if before else None
+                previous = _load(repo.snapshot(before), policy_id, cache) if before else None
                 impact = diff_policies(previous, current).impact if current else Impact.NONE
             if effective is None:
                 effective = current.meta.model.effective if current else _utc_date(time)
@@ -77,17 +78,16 @@ def release_history(root: Path, policy_id: str) -> list[ReleaseRecord]:
 
 
 def release_approvers(
-    root: Path, records: Sequence[ReleaseRecord]
+    repo: GitRepository, records: Sequence[ReleaseRecord]
 ) -> dict[str, tuple[tuple[str, str], ...]]:
     """Per version, (e-mail address, department) of who approved the release, from the evidence
     archived in its release commit; none for a release made before releases kept their
     evidence."""
     if not records:
         return {}
-    repo = open_repo(root)
     found: dict[str, tuple[tuple[str, str], ...]] = {}
     for record in records:
-        snapshot = GitSnapshot(repo, record.commit)
+        snapshot = repo.snapshot(record.commit)
         try:
             evidence = read_evidence(snapshot.read(evidence_path(record.policy, record.version)))
         except (KeyError, SnapshotError):
@@ -97,23 +97,24 @@ def release_approvers(
 
 
 def clause_versions(
-    root: Path,
+    repo: GitRepository,
     policy_id: str,
     clauses: Iterable[str] | None = None,
     history: Sequence[ReleaseRecord] | None = None,
+    cache: ParseCache | None = None,
 ) -> dict[str, str]:
     """For each clause of the last release (or each of ``clauses``, which must stand unchanged
     in the last release), the version in which it last changed: was added, reworded or
     renumbered. Read from the releases' ``Policy-Clauses`` trailers when every release has one
     (no old file is parsed); else by diffing the releases one after the other."""
-    history = release_history(root, policy_id) if history is None else history
+    history = release_history(repo, policy_id, cache) if history is None else history
     if not history:
         return {}
     if clauses is not None and all(r.clauses is not None for r in history):
         told = _told_versions(history, clauses)
         if told is not None:
             return told
-    found = _diffed_versions(root, policy_id, history)
+    found = _diffed_versions(repo, policy_id, history, cache or ParseCache())
     if clauses is None:
         return found
     wanted = set(clauses)
@@ -138,14 +139,12 @@ def _told_versions(
 
 
 def _diffed_versions(
-    root: Path, policy_id: str, history: Sequence[ReleaseRecord]
+    repo: GitRepository, policy_id: str, history: Sequence[ReleaseRecord], cache: ParseCache
 ) -> dict[str, str]:
-    repo = open_repo(root)
-    cache = ParseCache()
     found: dict[str, str] = {}
     previous: GitSnapshot | None = None
     for record in history:
-        snapshot = GitSnapshot(repo, record.commit)
+        snapshot = repo.snapshot(record.commit)
         # Only the section files that differ from the release before are read and diffed: a
         # release that rewords three clauses costs three files, not the whole policy.
         same = same_sections(previous, snapshot, policy_id)

@@ -32,7 +32,7 @@ from tools.base import clock
 from tools.base.diagnostics import Diagnostic
 from tools.base.errors import LoadError, RevisionError, SiteOutputError, SnapshotError
 from tools.base.fileio import write_atomic
-from tools.base.gitio import GitSnapshot, open_repo
+from tools.base.gitio import GitRepository
 from tools.base.loader import ParseCache, Policy, load_file, load_policy, load_registry, policy_ids
 from tools.base.snapshot import DirSnapshot, Snapshot
 from tools.notes.gather import compare
@@ -65,7 +65,7 @@ def _read(snapshot: Snapshot, path: str) -> str | None:
     except KeyError:
         return None
     except (SnapshotError, UnicodeDecodeError) as error:
-        problem = Diagnostic(path, 0, 0, "unsafe-file", str(error), "make it a UTF-8 text file")
+        problem = Diagnostic.at(path, "unsafe-file", str(error), "make it a UTF-8 text file")
         raise LoadError(f"{path} cannot be published", [problem]) from None
 
 
@@ -96,12 +96,16 @@ def _responsible(
 
 
 def gather_site(
-    root: Path, base_url: str | None = None, *, draft: bool = False, only: str | None = None
+    repo: GitRepository,
+    base_url: str | None = None,
+    *,
+    draft: bool = False,
+    only: str | None = None,
 ) -> SiteSource:
     """Everything the site shows (``only``: of that policy alone): per policy the release in
     force today (``tools/base/clock.py``) and the releases that take effect later, each read at its
     tag; with ``draft``, the working tree's text instead."""
-    snapshot = DirSnapshot(root, label="working tree")
+    snapshot = DirSnapshot(repo.root, label="working tree")
     cache = ParseCache()
     registry, problems = load_registry(snapshot, cache)
     if registry is None or problems:
@@ -111,33 +115,37 @@ def gather_site(
         raise RevisionError(f"no policy '{only}' in the working tree (policies: {', '.join(ids)})")
     today = None if draft else clock.today()
     sources = tuple(
-        _gather_policy(root, snapshot, cache, policy_id, today)
+        _gather_policy(repo, snapshot, cache, policy_id, today)
         for policy_id in ([only] if only is not None else ids)
     )
     return SiteSource(registry.model.organisation, sources, base_url, draft)
 
 
-def gather_working_page(root: Path, policy_id: str) -> PolicyPage:
+def gather_working_page(repo: GitRepository, policy_id: str) -> PolicyPage:
     """The page of the policy as it is in the working tree (``policy render``)."""
-    current = gather_site(root, draft=True, only=policy_id).policies[0].current
+    current = gather_site(repo, draft=True, only=policy_id).policies[0].current
     assert current is not None  # a draft always shows the working tree
     return current.page
 
 
 def _gather_policy(
-    root: Path, snapshot: Snapshot, cache: ParseCache, policy_id: str, today: dt.date | None
+    repo: GitRepository,
+    snapshot: Snapshot,
+    cache: ParseCache,
+    policy_id: str,
+    today: dt.date | None,
 ) -> PolicySource:
     """One policy: with ``today``, the releases to show; without, the working tree (a draft)."""
     from tools.release.history import release_history
 
-    history = release_history(root, policy_id)
+    history = release_history(repo, policy_id, cache)
     if today is None:
-        current: Edition | None = Edition(_working_page(root, snapshot, cache, policy_id, history))
+        current: Edition | None = Edition(_working_page(repo, snapshot, cache, policy_id, history))
         later: tuple[Edition, ...] = ()
     else:
         in_force, coming = split_releases(history, today)
-        current = _release_edition(root, in_force, history) if in_force is not None else None
-        later = tuple(_release_edition(root, release, history) for release in coming)
+        current = _release_edition(repo, cache, in_force, history) if in_force else None
+        later = tuple(_release_edition(repo, cache, release, history) for release in coming)
     shown = [e.page.policy.meta.model for e in (current, *later) if e is not None]
     meta = shown[0] if shown else _working_meta(snapshot, cache, policy_id)
     notes = {
@@ -175,7 +183,7 @@ def _label(snapshot: Snapshot) -> str:
 
 
 def _working_page(
-    root: Path,
+    repo: GitRepository,
     snapshot: Snapshot,
     cache: ParseCache,
     policy_id: str,
@@ -189,14 +197,14 @@ def _working_page(
         raise LoadError(f"policy '{policy_id}' does not load; fix it first", problems)
     versions: dict[str, str] = {}
     if history:
-        since_release = compare(root, None, None, policy_id=policy_id)
+        since_release = compare(repo, None, None, policy_id=policy_id)
         unchanged = unchanged_clauses((c.id for _, _, c in policy.clauses()), since_release)
-        versions = clause_versions(root, policy_id, unchanged, history)
+        versions = clause_versions(repo, policy_id, unchanged, history, cache)
     return _page(snapshot, cache, policy, versions)
 
 
 def _release_edition(
-    root: Path, release: ReleaseRecord, history: Sequence[ReleaseRecord]
+    repo: GitRepository, cache: ParseCache, release: ReleaseRecord, history: Sequence[ReleaseRecord]
 ) -> Edition:
     """A release's text, read at its tag (never from a commit only its trailers name: anybody
     can write a trailer), with the version in which each of its clauses last changed."""
@@ -207,14 +215,13 @@ def _release_edition(
             f"{release.policy} {release.version} is released (commit {release.commit[:12]}) "
             f"but its tag {release.tag} is not here; fetch the tags: git fetch --tags"
         )
-    snapshot = GitSnapshot(open_repo(root), release.tag)
-    cache = ParseCache()
+    snapshot = repo.snapshot(release.tag)
     policy, problems = load_policy(snapshot, release.policy, cache)
     if policy is None or problems:
         raise LoadError(f"{release.tag}: the released policy does not load", problems)
     until = history[: list(history).index(release) + 1]
     clauses = [clause.id for _, _, clause in policy.clauses()]
-    versions = clause_versions(root, release.policy, clauses, until)
+    versions = clause_versions(repo, release.policy, clauses, until, cache)
     return Edition(_page(snapshot, cache, policy, versions), release)
 
 

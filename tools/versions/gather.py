@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tools.base.errors import RevisionError
-from tools.base.gitio import GitSnapshot, open_repo, resolve_commit, tag_names
+from tools.base.gitio import GitRepository
+from tools.base.gitsnapshot import GitSnapshot
 from tools.base.snapshot import DirSnapshot, Snapshot
 from tools.versions.releaseid import release_tag
 
@@ -31,22 +32,20 @@ class Release:
         return ".".join(map(str, self.version))
 
 
-def releases(root: Path, policy_id: str) -> list[Release]:
+def releases(repo: GitRepository, policy_id: str) -> list[Release]:
     """The policy's releases from its tags, oldest first; none outside git."""
-    try:
-        repo = open_repo(root)
-    except RevisionError:
+    if not repo.is_open():
         return []
     found = []
-    for name in tag_names(repo, f"{policy_id}/v"):
+    for name in repo.tag_names(f"{policy_id}/v"):
         match = _VERSION.match(name.removeprefix(f"{policy_id}/"))
         if match:
             found.append(Release(policy_id, (int(match[1]), int(match[2]), int(match[3])), name))
     return sorted(found, key=lambda release: release.version)
 
 
-def last_release(root: Path, policy_id: str) -> Release | None:
-    found = releases(root, policy_id)
+def last_release(repo: GitRepository, policy_id: str) -> Release | None:
+    found = releases(repo, policy_id)
     return found[-1] if found else None
 
 
@@ -61,28 +60,26 @@ def folder(path: Path) -> Snapshot:
     return DirSnapshot(path, label=str(path))
 
 
-def revision(root: Path, spec: str, policy_id: str | None) -> GitSnapshot:
+def revision(repo: GitRepository, spec: str, policy_id: str | None) -> GitSnapshot:
     """A git revision, or a release version of ``policy_id`` (``1.2.0`` -> its tag)."""
-    repo = open_repo(root)
-    name = git_revision(root, spec, policy_id)
-    snapshot = GitSnapshot(repo, name)
+    name = git_revision(repo, spec, policy_id)
+    snapshot = repo.snapshot(name)
     if name != spec:
         snapshot.label = f"{spec} ({name})"
     return snapshot
 
 
-def git_revision(root: Path, spec: str, policy_id: str | None) -> str:
+def git_revision(repo: GitRepository, spec: str, policy_id: str | None) -> str:
     """What git should read for ``spec``: the release tag when ``spec`` is a released version
     of ``policy_id``, else ``spec`` itself (a commit, branch, tag, ``HEAD~3``)."""
     if policy_id and _VERSION.match(spec):
-        repo = open_repo(root)
         tag = release_tag(policy_id, spec)
-        if tag in tag_names(repo, tag):
+        if tag in repo.tag_names(tag):
             return tag
         try:
-            resolve_commit(repo, spec)  # a branch or tag of that name, not a release
+            repo.commit_id(spec)  # a branch or tag of that name, not a release
         except RevisionError:
-            known = ", ".join(release.version_text for release in releases(root, policy_id))
+            known = ", ".join(release.version_text for release in releases(repo, policy_id))
             raise RevisionError(
                 f"'{policy_id}' has no release {spec.removeprefix('v')} "
                 f"(releases: {known or 'none yet'}); give a released version or a git revision"
