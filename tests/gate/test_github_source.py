@@ -47,7 +47,7 @@ from tests.gatekit import (
 from tools.base.gitio import GitRepository
 from tools.cli.main import main
 from tools.gate.gather import judge_pull_request, resolve_pull_range
-from tools.gate.github import Client, Settings
+from tools.gate.github_api import Client, Settings
 from tools.gate.rules import Verdict
 
 CHANGED = monitoring("We kijken soms mee.")

@@ -107,7 +107,7 @@ def test_a_release_parses_each_file_once_and_diffs_its_change_once(
     import tools.gate.gather as gate_gather
     import tools.notes.gather as notes_gather
     from tools.base import loader
-    from tools.release import history
+    from tools.release import gather_history as history
 
     minor_change(released)
     parsed: Counter[tuple[str, str, str]] = Counter()

@@ -1,9 +1,9 @@
 """Snapshots: one version of the repository's files as plain data.
 
-Every engine reads a version through this small interface, whether it comes from a directory,
-a git revision (``tools/base/gitio.py``) or a dict literal in a test. A file's ``blob_id`` is its
-git blob hash, so parsed results can be cached and files equal on both sides of a diff are
-parsed once.
+Every engine reads a version through this small interface, whether it comes from a directory, a git
+revision (``tools/base/gitsnapshot.py``) or a dict literal in a test. A file's ``blob_id`` is its
+git blob hash, so parsed results can be cached and files equal on both sides of a diff are parsed
+once.
 """
 
 from __future__ import annotations

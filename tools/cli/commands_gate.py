@@ -72,7 +72,7 @@ def _github_verdict(repo: GitRepository, args: argparse.Namespace) -> Verdict:
     """The verdict with the pull request's reviews as approvals; any trouble with the API is
     an error (exit 2), never a pass."""
     from tools.gate.gather import judge_pull_request, resolve_pull_range
-    from tools.gate.github import Client, settings_from
+    from tools.gate.github_api import Client, settings_from
 
     settings = settings_from(os.environ, repo=args.repo, number=args.pr, api_url=args.api_url)
     client = Client(settings)

@@ -80,7 +80,7 @@ def _check_signing(repo: GitRepository, *, trial: bool) -> None:
 def history(repo: GitRepository, args: argparse.Namespace) -> int:
     from tools.base.loader import policy_ids
     from tools.notes.gather import choose_policy
-    from tools.release.history import release_approvers, release_history
+    from tools.release.gather_history import release_approvers, release_history
 
     snapshot = DirSnapshot(repo.root)
     policy = choose_policy(args.policy, snapshot)

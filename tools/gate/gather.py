@@ -6,7 +6,7 @@ with ``tools/gate/write.py``.
 Everything the rules trust is read from BASE (CODEOWNERS, the registry and its keys); from HEAD
 only the changed content, the approval records and extra key revocations are read. With a pull
 request's reviews as the approvals (``judge_pull_request``), the reviews, the PR's commits and
-the teams come from ``tools/gate/github.py`` and the content at each reviewed commit from git.
+the teams come from ``tools/gate/github_api.py`` and the content at each reviewed commit from git.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ from tools.versions.gather import git_revision, last_release, releases
 from tools.versions.releaseid import release_tag
 
 if TYPE_CHECKING:  # the network module is loaded only for --source github
-    from tools.gate.github import Client
+    from tools.gate.github_api import Client
 
 
 @dataclass(frozen=True)
@@ -223,7 +223,7 @@ def resolve_pull_range(
 ) -> Range:
     """BASE (default: where the pull request branched off its base branch, as GitHub's "Files
     changed" shows) and HEAD (default: the pull request's head commit), both from local git."""
-    from tools.gate.github import fetch_pull
+    from tools.gate.github_api import fetch_pull
 
     pull = fetch_pull(client)
     fetch = "fetch it (in GitHub Actions: actions/checkout with fetch-depth: 0)"
@@ -255,7 +255,7 @@ def resolve_pull_range(
 
 def judge_pull_request(span: Range, client: Client) -> Verdict:
     """The verdict on BASE..HEAD with the pull request's reviews as the approvals."""
-    from tools.gate.github import fetch_commits, fetch_pull, fetch_reviews, fetch_team_members
+    from tools.gate.github_api import fetch_commits, fetch_pull, fetch_reviews, fetch_team_members
 
     reading = Reading(ParseCache(), {})
     governance = read_governance(span.trust, span.head, reading.cache)

@@ -1,6 +1,6 @@
 """GitHub pull-request reviews as approvals: the source's own rules, before the common ones.
 
-Pure: the pull request as plain data (``tools/gate/github.py`` reads it from the API) and the
+Pure: the pull request as plain data (``tools/gate/github_api.py`` reads it from the API) and the
 content of the changed paths at each reviewed commit (``tools/gate/gather.py`` reads it from git)
 in; the approvals that passed, and every review that did not with its reason, out. The common rules
 (ownership at BASE, content equal to HEAD, self-approval, distinct people, ``[Section][N]``) are

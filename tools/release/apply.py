@@ -41,7 +41,7 @@ from tools.gate.judge import Records
 from tools.notes.changelog import changelog_path
 from tools.notes.check import check_notes
 from tools.notes.gather import gather
-from tools.release.history import release_history
+from tools.release.gather_history import release_history
 from tools.release.plan import Facts, ReleasePlan, plan
 from tools.validate.repository import validate_policies
 from tools.versions.gather import last_release

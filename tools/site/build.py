@@ -1,10 +1,10 @@
 """The shell of the employees' site: gather its input from the repository, write it to a folder.
 
-``gather_site`` reads the release history from git (``tools/release/history.py``) and, for the pure
-plan of ``tools/site/plan.py``, the text of the release in force today and of each release that
-takes effect later, each from the snapshot at its tag (``tools/base/gitio.py``): the policy with the
-registry and ``CODEOWNERS`` of that release. The working tree gives the list of policies, the
-organisation, the committed release notes and changelogs, and the text only for a draft
+``gather_site`` reads the release history from git (``tools/release/gather_history.py``) and, for
+the pure plan of ``tools/site/plan.py``, the text of the release in force today and of each release
+that takes effect later, each from the snapshot at its tag (``tools/base/gitio.py``): the policy
+with the registry and ``CODEOWNERS`` of that release. The working tree gives the list of policies,
+the organisation, the committed release notes and changelogs, and the text only for a draft
 (``--draft``) and ``policy render``. "Today" is ``tools/base/clock.py``'s, so a site built with
 ``SOURCE_DATE_EPOCH`` set is the same on any day. ``write_site`` writes a plan: into a new or empty
 folder, or over a previous site output, which it recognises by the manifest it left there
@@ -14,8 +14,7 @@ removed only while its content is still what was written. Each file is written a
 (``tools/base/fileio.py``). Before the first file, the manifest is written with the files about to
 be written under ``writing``; after the last, without: a run killed or failed part way leaves a
 folder the next run recognises as its own (each file old or new, and perhaps a temporary file of
-``write_atomic``, which it removes).
-"""
+``write_atomic``, which it removes)."""
 
 from __future__ import annotations
 
@@ -136,7 +135,7 @@ def _gather_policy(
     today: dt.date | None,
 ) -> PolicySource:
     """One policy: with ``today``, the releases to show; without, the working tree (a draft)."""
-    from tools.release.history import release_history
+    from tools.release.gather_history import release_history
 
     history = release_history(repo, policy_id, cache)
     if today is None:
@@ -190,7 +189,7 @@ def _working_page(
     history: Sequence[ReleaseRecord],
 ) -> PolicyPage:
     """The working tree's text; a clause changed since the last release has no version."""
-    from tools.release.history import clause_versions
+    from tools.release.gather_history import clause_versions
 
     policy, problems = load_policy(snapshot, policy_id, cache)
     if policy is None or problems:
@@ -208,7 +207,7 @@ def _release_edition(
 ) -> Edition:
     """A release's text, read at its tag (never from a commit only its trailers name: anybody
     can write a trailer), with the version in which each of its clauses last changed."""
-    from tools.release.history import clause_versions
+    from tools.release.gather_history import clause_versions
 
     if not release.tagged:
         raise RevisionError(

@@ -12,7 +12,7 @@ from pathlib import Path
 from tests.conftest import git, run_policy, write_tree
 from tools.base.gitio import GitRepository
 from tools.compare.impact import Impact
-from tools.release.history import clause_versions, release_history
+from tools.release.gather_history import clause_versions, release_history
 from tools.versions.releaseid import release_trailers
 
 ALGEMEEN = "policy/mini/sections/algemeen.yaml"

@@ -12,7 +12,7 @@ import pytest
 
 from tests.fakegithub import NUMBER, REPO, TOKEN, Answer, FakeGitHub, review, serve, user
 from tools.base.errors import GitHubError
-from tools.gate.github import (
+from tools.gate.github_api import (
     DEFAULT_API_URL,
     Client,
     Settings,
