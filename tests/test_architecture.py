@@ -16,6 +16,9 @@ BOUNDARIES = {
     # The release lock.
     "filelock": {"tools/release/apply.py"},
     "ruamel": {"tools/base/yamlfile.py"},
+    # Word documents: python-docx, and lxml under it for the OOXML it does not cover.
+    "docx": {"tools/documents/word.py"},
+    "lxml": set(),
     # Parsing change notes, and rendering release notes to HTML.
     "markdown_it": {"tools/notes/changenotes.py", "tools/notes/htmlpage.py"},
     "mdit_py_plugins": {"tools/notes/changenotes.py"},
