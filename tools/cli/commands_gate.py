@@ -11,10 +11,11 @@ from tools.base.diagnostics import LoadError
 from tools.base.snapshot import RevisionError
 from tools.cli.args import UsageError
 from tools.cli.commands_notes import check_notes
-from tools.cli.output import EXIT_OK, EXIT_PROBLEMS, plural
+from tools.cli.output import EXIT_OK, EXIT_PROBLEMS, check_output, plural, write_output
 from tools.signing.sshkeygen import SshKeygenError
 
 if TYPE_CHECKING:
+    from tools.gate.prreport import PolicyReview
     from tools.gate.rules import Verdict
 
 
@@ -134,11 +135,17 @@ def approve(root: Path, args: argparse.Namespace) -> int:
 
 
 def report(root: Path, args: argparse.Namespace) -> int:
-    from tools.base.fileio import write_atomic
     from tools.gate import prreport
     from tools.gate.gather import judge, resolve_range
     from tools.notes.gather import head_policies
 
+    check_output(args.output, "markdown")
+    if (
+        args.docx is not None
+        and args.output is not None
+        and args.docx.resolve() == args.output.resolve()
+    ):
+        raise UsageError("--docx and --output name the same file; give two names")
     ids = [args.policy] if args.policy else head_policies(root, args.head)
     reviews = []
     base_label, head_label = args.base or "the last release", args.head or "the working tree"
@@ -160,9 +167,26 @@ def report(root: Path, args: argparse.Namespace) -> int:
         gate = prreport.Gate(judge(root, resolve_range(root, args.base, args.head, policy)))
     except (UsageError, RevisionError, SshKeygenError) as error:
         gate = prreport.Gate(None, str(error))
-    text = prreport.render_markdown(reviews, gate, base_label, head_label)
+    if args.docx is not None:
+        # The document first: the report never names a file that could not be written.
+        _write_redline(root, args, reviews, ids)
+    docx = args.docx.name if args.docx is not None else ""
+    text = prreport.render_markdown(reviews, gate, base_label, head_label, docx=docx)
     if args.output:
-        write_atomic(args.output.resolve(), text)
+        write_output(args.output, text)
     else:
         print(text, end="")
     return EXIT_OK
+
+
+def _write_redline(
+    root: Path, args: argparse.Namespace, reviews: list[PolicyReview], ids: list[str]
+) -> None:
+    """The Word redline of every policy that changed (of all, when none did)."""
+    from tools.documents.gather import redline_moment
+    from tools.documents.redline_docx import build_redline
+
+    diffs = [review.diff for review in reviews if review.diff is not None]
+    changed = [diff for diff in diffs if diff.changes] or diffs
+    moment = redline_moment(root, args.head, ids[0] if len(ids) == 1 else None)
+    write_output(args.docx, build_redline(changed, moment=moment))
