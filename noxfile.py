@@ -136,13 +136,17 @@ def due(session: nox.Session) -> None:
 @nox.session(default=False)
 def pr(session: nox.Session) -> None:
     """A pull request's checks: ``nox -s pr -- BASE HEAD`` writes the reviewers' report to
-    build/policy-report.md, then validates and checks the change notes (GitHub annotations
-    with ``--format github`` after BASE HEAD)."""
+    build/policy-report.md and its Word redline to build/policy-redline.docx, then validates
+    and checks the change notes (GitHub annotations with ``--format github`` after BASE HEAD).
+    """
     if len(session.posargs) < 2:
         session.error("give BASE and HEAD: nox -s pr -- origin/main HEAD [--format github]")
     base, head, *options = session.posargs
     session.install("-e", ".")
-    session.run("policy", "report", base, head, "--output", "build/policy-report.md")
+    session.run(
+        "policy", "report", base, head,
+        "--output", "build/policy-report.md", "--docx", "build/policy-redline.docx",
+    )  # fmt: skip
     session.run("policy", "validate", *options)
     session.run("policy", "changelog", "check", base, head, *options)
 

@@ -27,6 +27,9 @@ BOUNDARIES = {
     "ruamel": {f"tools/base/yaml{p}.py" for p in ["file", "loader", "scan", "syntax", "edit"]},
     # Parsing change notes, and the Markdown fragments of generated pages (the authors' notes).
     "markdown_it": {"tools/notes/changenotes.py", "tools/notes/fragment.py"},
+    # Word documents: python-docx, and lxml under it for the OOXML it does not cover.
+    "docx": {"tools/documents/word.py"},
+    "lxml": set(),
     "mdit_py_plugins": {"tools/notes/changenotes.py"},
     # CODEOWNERS matching is tools/owners/pattern.py's own (it cannot backtrack); pathspec is the
     # reference the tests compare it with.
@@ -89,7 +92,7 @@ def test_schema_does_not_depend_on_tools() -> None:
 
 PACKAGES = [
     "base", "signing", "owners", "validate", "compare", "versions", "notes", "gate", "release",
-    "site", "cli",
+    "site", "documents", "cli",
 ]  # fmt: skip
 """Lowest first: a module may import only its own package and the packages before it."""
 
@@ -103,6 +106,7 @@ IO_MODULES = SEAM | {
     "tools/release/apply.py",
     "tools/release/gather_history.py",
     "tools/site/build.py",
+    "tools/documents/gather.py",
 }
 """The modules that read or write the world, with the CLI (``tools/cli/``): only these may
 import the seam; every other module is core and takes plain data."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import importlib.util
 import json
 import os
 import re
@@ -174,6 +175,41 @@ def test_approval_gate_is_a_failing_check() -> None:
     assert "--source github --pr" in gate[3]["run"]
     assert gate[-1]["if"] == "steps.gate.outputs.status != '0'"
     assert "exit 1" in gate[-1]["run"]
+
+
+def test_the_word_redline_is_attached_and_the_comment_links_to_it() -> None:
+    """nox -s pr writes build/policy-redline.docx; the checks job keeps it as an artifact and
+    the comment job turns the name the report gives it into a link to that artifact."""
+    redline = "build/policy-redline.docx"
+    assert f'"--docx", "{redline}"' in (ROOT / "noxfile.py").read_text(encoding="utf-8")
+    found = jobs(ROOT / ".github/workflows/pull-request.yml")
+    (upload,) = [s for s in found["checks"]["steps"] if s.get("id") == "redline"]
+    assert upload["with"]["path"] == redline and upload["if"] == "always()"
+    assert found["checks"]["outputs"] == {
+        "redline-url": "${{ steps.redline.outputs.artifact-url }}"
+    }
+    (post,) = [s for s in found["comment"]["steps"] if "github-script" in s.get("uses", "")]
+    assert post["env"] == {"REDLINE_URL": "${{ needs.checks.outputs.redline-url }}"}
+    assert (
+        "body.replace('`policy-redline.docx`', `[policy-redline.docx](${redline})`)"
+        in (post["with"]["script"])
+    )
+    gitlab = load(GITLAB[1])["policy:merge-request"]
+    assert redline in gitlab["artifacts"]["paths"]
+    assert any("mr_note.py" in line and f"--attach {redline}" in line for line in gitlab["script"])
+
+
+def test_gitlab_note_links_the_attached_redline() -> None:
+    spec = importlib.util.spec_from_file_location("mr_note", ROOT / ".gitlab/ci/mr_note.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    body = "Word redline (tracked changes): `policy-redline.docx`"
+    linked = module.link_attachments(body, ["build/policy-redline.docx"], "https://g.l/p/-/jobs/9")
+    assert linked == (
+        "Word redline (tracked changes): [policy-redline.docx]"
+        "(https://g.l/p/-/jobs/9/artifacts/raw/build/policy-redline.docx)"
+    )
 
 
 # --- GitLab --------------------------------------------------------------------------------------

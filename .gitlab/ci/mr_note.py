@@ -1,9 +1,11 @@
 """Post the policy report as ONE merge-request note, or update the note posted before.
 
-GitLab CI glue, standard library only: ``python .gitlab/ci/mr_note.py FILE...`` joins the
-files that exist, finds the note whose body starts with the report's marker, and updates it, or
-creates it. Reads CI_API_V4_URL, CI_PROJECT_ID, CI_MERGE_REQUEST_IID and POLICY_BOT_TOKEN (a
-project access token with the ``api`` scope) from the environment. Exit 0 posted, 2 not.
+GitLab CI glue, standard library only: ``python .gitlab/ci/mr_note.py FILE... [--attach
+PATH]...`` joins the files that exist, links each attached file the report names (`name`) to
+this job's artifact (CI_JOB_URL), finds the note whose body starts with the report's marker,
+and updates it, or creates it. Reads CI_API_V4_URL, CI_PROJECT_ID, CI_MERGE_REQUEST_IID and
+POLICY_BOT_TOKEN (a project access token with the ``api`` scope) from the environment. Exit 0
+posted, 2 not.
 """
 
 from __future__ import annotations
@@ -41,7 +43,17 @@ def find_note(notes_url: str, token: str) -> int | None:
         page += 1
 
 
-def main(files: list[str]) -> int:
+def link_attachments(body: str, paths: list[str], job_url: str) -> str:
+    """Each attached file the body names as `name`, as a link to the job's artifact."""
+    for path in paths:
+        name = Path(path).name
+        body = body.replace(f"`{name}`", f"[{name}]({job_url}/artifacts/raw/{path})")
+    return body
+
+
+def main(argv: list[str]) -> int:
+    attached = [argv[i + 1] for i, arg in enumerate(argv[:-1]) if arg == "--attach"]
+    files = [arg for arg in argv if arg != "--attach" and arg not in attached]
     env = os.environ
     missing = [
         name
@@ -54,6 +66,8 @@ def main(files: list[str]) -> int:
     body = "\n".join(Path(f).read_text(encoding="utf-8") for f in files if Path(f).is_file())
     if not body.startswith(MARKER):
         body = f"{MARKER}\n{body}"
+    if env.get("CI_JOB_URL"):
+        body = link_attachments(body, attached, env["CI_JOB_URL"])
     body = body[:LIMIT]
     project = urllib.parse.quote(env["CI_PROJECT_ID"], safe="")
     notes_url = (

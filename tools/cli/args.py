@@ -65,7 +65,10 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("--policy", metavar="ID", help="the policy (needed when there are several)")
     diff.add_argument("--base-dir", type=Path, metavar="DIR", help="read BASE from this folder")
     diff.add_argument("--head-dir", type=Path, metavar="DIR", help="read HEAD from this folder")
-    diff.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    diff.add_argument("--format", choices=("text", "markdown", "json", "docx"), default="text")
+    diff.add_argument(
+        "--output", type=Path, metavar="FILE", help="write to FILE (docx: required) not stdout"
+    )
     diff.add_argument(
         "--color",
         choices=("auto", "always", "never"),
@@ -109,6 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--format", choices=("markdown",), default="markdown")
     report.add_argument(
         "--output", type=Path, metavar="FILE", help="write the report to FILE instead of stdout"
+    )
+    report.add_argument(
+        "--docx", type=Path, metavar="FILE", help="also write the Word redline to FILE"
     )
     due = commands.add_parser(
         "due",

@@ -19,10 +19,18 @@ from tools.base.diagnostics import (
 )
 from tools.base.errors import UsageError
 from tools.base.snapshot import DirSnapshot
-from tools.cli.output import EXIT_OK, EXIT_PROBLEMS, plural, print_diagnostics
+from tools.cli.output import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    check_output,
+    plural,
+    print_diagnostics,
+    write_output,
+)
 
 if TYPE_CHECKING:
     from tools.base.gitio import GitRepository
+    from tools.compare.diff import PolicyDiff
     from tools.owners.rules import Ownership
     from tools.validate.repository import Report
 
@@ -108,6 +116,7 @@ def diff(repo: GitRepository, args: argparse.Namespace) -> int:
         raise UsageError("give BASE or --base-dir, not both")
     if args.head_dir is not None and args.head is not None:
         raise UsageError("give HEAD or --head-dir, not both")
+    check_output(args.output, args.format)
     result = compare(
         repo,
         args.base,
@@ -116,16 +125,37 @@ def diff(repo: GitRepository, args: argparse.Namespace) -> int:
         base_dir=args.base_dir,
         head_dir=args.head_dir,
     )
-    if args.format == "json":
-        print(json.dumps(diffreport.diff_to_json(result), indent=2, ensure_ascii=False))
+    output: str | bytes
+    if args.format == "docx":
+        output = _redline_docx(repo, args, result)
+    elif args.format == "json":
+        output = json.dumps(diffreport.diff_to_json(result), indent=2, ensure_ascii=False) + "\n"
     elif args.format == "markdown":
-        print(diffreport.render_markdown(result), end="")
+        output = diffreport.render_markdown(result)
     else:
         color = args.color == "always" or (
-            args.color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+            args.color == "auto"
+            and args.output is None
+            and sys.stdout.isatty()
+            and "NO_COLOR" not in os.environ
         )
-        print(diffreport.render_text(result, color=color), end="")
+        output = diffreport.render_text(result, color=color)
+    if args.output is not None:
+        write_output(args.output, output)
+    else:
+        print(output, end="")
     return EXIT_PROBLEMS if args.exit_code and result.changes else EXIT_OK
+
+
+def _redline_docx(repo: GitRepository, args: argparse.Namespace, result: PolicyDiff) -> bytes:
+    from tools.base.clock import now
+    from tools.documents.gather import redline_moment
+    from tools.documents.redline_docx import build_redline
+
+    # A folder has no commit date: the clock's (SOURCE_DATE_EPOCH when set).
+    folder = args.head_dir is not None
+    moment = now() if folder else redline_moment(repo, args.head, result.policy)
+    return build_redline([result], moment=moment)
 
 
 def owners(repo: GitRepository, args: argparse.Namespace) -> int:

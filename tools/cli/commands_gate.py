@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING
 
 from tools.base.errors import LoadError, UsageError
 from tools.cli.commands_notes import check_notes
-from tools.cli.output import EXIT_OK, EXIT_PROBLEMS, plural
+from tools.cli.output import EXIT_OK, EXIT_PROBLEMS, check_output, plural, write_output
 
 if TYPE_CHECKING:
     from tools.base.gitio import GitRepository
+    from tools.gate.prreport import PolicyReview
     from tools.gate.rules import Verdict
 
 
@@ -129,12 +130,18 @@ def approve(repo: GitRepository, args: argparse.Namespace) -> int:
 
 
 def report(repo: GitRepository, args: argparse.Namespace) -> int:
-    from tools.base.fileio import write_atomic
     from tools.base.loader import ParseCache
     from tools.gate import prreport
     from tools.gate.gather import judge, resolve_range
     from tools.notes.gather import head_policies
 
+    check_output(args.output, "markdown")
+    if (
+        args.docx is not None
+        and args.output is not None
+        and args.docx.resolve() == args.output.resolve()
+    ):
+        raise UsageError("--docx and --output name the same file; give two names")
     ids = [args.policy] if args.policy else head_policies(repo, args.head)
     cache = ParseCache()  # the notes and the gate read the same files: parsed once
     reviews = []
@@ -158,9 +165,26 @@ def report(repo: GitRepository, args: argparse.Namespace) -> int:
         gate = prreport.Gate(judge(span, cache=cache))
     except UsageError as error:  # RevisionError, SshKeygenError among them
         gate = prreport.Gate(None, str(error))
-    text = prreport.render_markdown(reviews, gate, base_label, head_label)
+    if args.docx is not None:
+        # The document first: the report never names a file that could not be written.
+        _write_redline(repo, args, reviews, ids)
+    docx = args.docx.name if args.docx is not None else ""
+    text = prreport.render_markdown(reviews, gate, base_label, head_label, docx=docx)
     if args.output:
-        write_atomic(args.output.resolve(), text)
+        write_output(args.output, text)
     else:
         print(text, end="")
     return EXIT_OK
+
+
+def _write_redline(
+    repo: GitRepository, args: argparse.Namespace, reviews: list[PolicyReview], ids: list[str]
+) -> None:
+    """The Word redline of every policy that changed (of all, when none did)."""
+    from tools.documents.gather import redline_moment
+    from tools.documents.redline_docx import build_redline
+
+    diffs = [review.diff for review in reviews if review.diff is not None]
+    changed = [diff for diff in diffs if diff.changes] or diffs
+    moment = redline_moment(repo, args.head, ids[0] if len(ids) == 1 else None)
+    write_output(args.docx, build_redline(changed, moment=moment))

@@ -28,6 +28,7 @@ FORMATS = {
     "markdown": "for a pull-request comment or a document",
     "html": "a standalone HTML page",
     "changelog": "the entry the release adds to CHANGELOG.md",
+    "docx": "a Word document with tracked changes, for legal review (needs --output FILE)",
 }
 
 CANNOT_RUN = "could not run as asked (the message says why and what to do)"

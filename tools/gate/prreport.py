@@ -63,17 +63,29 @@ def render_markdown(
     head: str,
     *,
     limit: int = COMMENT_LIMIT,
+    docx: str = "",
 ) -> str:
     """The whole comment: marker, summary table, one part per policy, then the approvals.
-    Longer than ``limit`` characters, the redlines are left out (the tables stay)."""
-    text = _render(reviews, gate, base, head, redlines=True)
+    Longer than ``limit`` characters, the redlines are left out (the tables stay). ``docx``:
+    the file name of the Word redline beside the report (``DOCX_LINE``)."""
+    text = _render(reviews, gate, base, head, redlines=True, docx=docx)
     if len(text) > limit:
-        text = _render(reviews, gate, base, head, redlines=False)
+        text = _render(reviews, gate, base, head, redlines=False, docx=docx)
     return text
 
 
+DOCX_LINE = "Word redline for legal review (tracked changes, impact as comments): `{}`"
+"""The line naming the Word redline; CI turns the backticked name into a link to the artifact."""
+
+
 def _render(
-    reviews: Sequence[PolicyReview], gate: Gate, base: str, head: str, *, redlines: bool
+    reviews: Sequence[PolicyReview],
+    gate: Gate,
+    base: str,
+    head: str,
+    *,
+    redlines: bool,
+    docx: str = "",
 ) -> str:
     shown = [r for r in reviews if _changed(r)]
     lines = [
@@ -83,6 +95,8 @@ def _render(
         f"{escape_markdown(base)} → {escape_markdown(head)}",
         "",
     ]
+    if docx and shown:
+        lines += [DOCX_LINE.format(docx.replace("`", "")), ""]
     if shown:
         lines += [
             "| Policy | Impact | Changes | Change notes | Still to approve |",
