@@ -19,6 +19,9 @@ BOUNDARIES = {
     # Parsing change notes, and rendering release notes to HTML.
     "markdown_it": {"tools/notes/changenotes.py", "tools/notes/htmlpage.py"},
     "mdit_py_plugins": {"tools/notes/changenotes.py"},
+    # The policy as a Word document and as an archival PDF.
+    "docx": {"tools/documents/policy_docx.py"},
+    "weasyprint": {"tools/documents/policy_pdf.py"},
     # CODEOWNERS matching is tools/owners/pattern.py's own (it cannot backtrack); pathspec is the
     # reference the tests compare it with.
     "pathspec": set(),
