@@ -398,9 +398,10 @@ def user_email(repo: git.Repo) -> str:
     return ident.partition("<")[2].partition(">")[0].strip()
 
 
-def write_blob(repo: git.Repo, text: str) -> str:
-    """Store ``text`` (UTF-8) as a blob in the object database; nothing refers to it yet."""
-    data = text.encode("utf-8")
+def write_blob(repo: git.Repo, text: str | bytes) -> str:
+    """Store ``text`` (UTF-8; bytes as they are) as a blob in the object database; nothing
+    refers to it yet."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
     return str(repo.odb.store(IStream(Blob.type, len(data), io.BytesIO(data))).hexsha.decode())
 
 

@@ -48,3 +48,9 @@ def released_page(page: PolicyPage, version: str, effective: dt.date) -> PolicyP
         lead="",
         facts=(),
     )
+
+
+def archive_moment(day: dt.date) -> dt.datetime:
+    """The instant a release's archive PDF is dated: the start (UTC) of the release's day, which
+    the release history keeps, so ``policy render --version`` makes the same bytes again."""
+    return dt.datetime.combine(day, dt.time(), dt.UTC)
