@@ -252,11 +252,22 @@ def _add_site_parsers(commands: argparse._SubParsersAction[_Parser]) -> None:
     )
     render = commands.add_parser(
         "render",
-        help="print one policy's page (from the working tree)",
-        description="Print the current policy as the employees' page, as HTML or Markdown.",
+        help="print one policy's page (from the working tree), or write it as Word or PDF",
+        description="Print the current policy as the employees' page, as HTML or Markdown, or "
+        "write it as a Word document or an archival PDF (PDF/A-3b) to --output FILE.",
     )
     render.add_argument("policy", nargs="?", metavar="POLICY", help="needed when there are several")
-    render.add_argument("--format", choices=("html", "markdown"), default="html")
+    render.add_argument("--format", choices=("html", "markdown", "docx", "pdf"), default="html")
+    render.add_argument(
+        "--output", type=Path, metavar="FILE", help="docx and pdf: the file to write (atomically)"
+    )
+    render.add_argument(
+        "--version",
+        dest="render_version",
+        type=_semver,
+        metavar="X.Y.Z",
+        help="the text of that release, read at its tag, instead of the working tree",
+    )
 
 
 def _add_release_parsers(commands: argparse._SubParsersAction[_Parser]) -> None:
@@ -390,6 +401,8 @@ FORMATS = {
     "markdown": "for a pull-request comment or a document",
     "html": "a standalone HTML page",
     "changelog": "the entry the release adds to CHANGELOG.md",
+    "docx": "a Word document, to --output FILE: headings, a table of contents, bookmarks",
+    "pdf": "an archival PDF (PDF/A-3b, tagged), to --output FILE",
 }
 
 _CANNOT_RUN = "could not run as asked (the message says why and what to do)"
@@ -443,7 +456,7 @@ _EPILOGS: dict[str, tuple[str, str, str]] = {
         "policy site --out _site --base-url https://beleid.example.nl/",
     ),
     "render": (
-        "the page was printed",
+        "the page was printed (docx, pdf: written)",
         "(not used: a problem is exit 2)",
         "policy render social-media --format markdown",
     ),

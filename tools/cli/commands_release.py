@@ -15,6 +15,7 @@ from tools.cli.output import EXIT_OK, EXIT_PROBLEMS, plural, print_diagnostics
 
 
 def release(root: Path, args: argparse.Namespace) -> int:
+    from tools.documents.gather import archive_maker
     from tools.notes.gather import choose_policy
     from tools.release.apply import (
         InvalidRepositoryError,
@@ -26,13 +27,16 @@ def release(root: Path, args: argparse.Namespace) -> int:
     )
     from tools.release.plan import describe, plan
 
+    policy = choose_policy(args.policy, DirSnapshot(root))
+    moment = clock.now()
     request = Request(
-        policy=choose_policy(args.policy, DirSnapshot(root)),
-        moment=clock.now(),
+        policy=policy,
+        moment=moment,
         version=args.release_version,
         effective=args.effective_date,
         trust_root=args.trust_root,
         sign=args.sign,
+        archive=archive_maker(root, policy, moment.date()),
     )
     if args.sign:
         _check_signing(root, trial=not args.dry_run)
