@@ -7,6 +7,7 @@ import io
 import re
 import subprocess
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -135,28 +136,43 @@ def test_bookmark_names_are_words_of_at_most_40_characters_and_unique() -> None:
     assert len(set(names.values())) == 4
 
 
-@pytest.fixture(scope="module")
-def libreoffice_text(shipped: bytes, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The document as LibreOffice reads it, converted to plain text (a few seconds)."""
-    folder = tmp_path_factory.mktemp("soffice")
-    source = folder / "policy.docx"
-    source.write_bytes(shipped)
+def _soffice(source: Path, target: str) -> Path:
+    """LibreOffice converts ``source`` to the ``target`` filter, beside it (a few seconds)."""
+    profile = (source.parent / "profile").as_uri()
     subprocess.run(
         [
-            "soffice", f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless",
-            "--convert-to", "txt:Text (encoded):UTF8", "--outdir", str(folder), str(source),
+            "soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", target,
+            "--outdir", str(source.parent), str(source),
         ],
         check=True, capture_output=True, timeout=180,
     )  # fmt: skip
-    return (folder / "policy.txt").read_text(encoding="utf-8-sig")
+    return source.with_suffix("." + target.split(":", maxsplit=1)[0])
 
 
-def test_libreoffice_reads_every_clause_in_order(libreoffice_text: str) -> None:
-    text = words(libreoffice_text)
-    start = text.index("Verantwoordelijk:")  # past the contents, which list every clause too
-    position = start
+@pytest.fixture(scope="module")
+def libreoffice(shipped: bytes, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The document as a real LibreOffice opened it."""
+    source = tmp_path_factory.mktemp("soffice") / "policy.docx"
+    source.write_bytes(shipped)
+    return source
+
+
+def test_libreoffice_reads_every_clause_in_order(libreoffice: Path) -> None:
+    text = words(_soffice(libreoffice, "txt:Text (encoded):UTF8").read_text(encoding="utf-8-sig"))
+    position = text.index("Verantwoordelijk:")  # past the contents, which list every clause too
     for _, _, clause in shipped_policy().clauses():
-        heading = f"{words(clause.title)} ({clause.id})"
-        found = text.index(heading, position)
-        body = text.index(words(clause.text.split("\n\n")[0]), found)
-        position = body
+        position = text.index(f"{words(clause.title)} ({clause.id})", position)
+        for block in clause.text.split("\n\n"):
+            position = text.index(words(block), position)
+
+
+def test_libreoffice_takes_the_field_as_a_table_of_contents_and_the_outline(
+    libreoffice: Path,
+) -> None:
+    with zipfile.ZipFile(_soffice(libreoffice, "odt")) as archive:
+        content = archive.read("content.xml").decode("utf-8")
+    assert content.count("<text:table-of-content ") == 1
+    levels = re.findall(r'<text:h [^>]*text:outline-level="(\d)"', content)
+    policy = shipped_policy()
+    assert levels.count("1") == len(policy.sections)
+    assert levels.count("2") == len(list(policy.clauses()))
