@@ -61,6 +61,8 @@ def test_the_plan_writes_the_archive_pdf_only_when_the_policy_asks() -> None:
     def never(version: str, effective: dt.date) -> bytes:
         raise AssertionError("archive_pdf is false")
 
+    dirty = plan(facts(asking, archive=never, dirty=("x",)))
+    assert [b.code for b in dirty.blockers] == ["dirty-tree"]
     quiet = plan(facts(MINOR, archive=never))
     assert quiet.ready and not [p for p, _ in quiet.writes if p.endswith(".pdf")]
 

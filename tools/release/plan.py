@@ -181,6 +181,8 @@ def _archive(
             facts.head.meta.path,
         )
         return [], [problem]
+    if facts.dirty:  # blocked anyway; the maker reads the working tree, which is not HEAD's
+        return [(archive_path(facts.policy, version), b"")], []
     return [(archive_path(facts.policy, version), facts.archive(version, effective))], []
 
 
