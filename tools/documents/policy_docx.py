@@ -53,8 +53,6 @@ TOC_STYLES = ("TOC 1", "TOC 2")
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 """The zip format's earliest date: the same on every build (the core properties hold the date)."""
 
-_Element = OxmlElement  # the one element factory, under a short name
-
 
 def bookmark_names(blocks: Sequence[Block]) -> dict[str, str]:
     """Anchor -> a Word bookmark name: letters, digits and ``_``, at most 40 characters,
@@ -104,7 +102,7 @@ class _Writer:
             run.bold = span.style == "strong" or None
             run.italic = span.style == "em" or None
             return
-        link = _Element("w:hyperlink")
+        link = OxmlElement("w:hyperlink")
         if span.href.startswith("#") and span.href[1:] in self.names:
             link.set(qn("w:anchor"), self.names[span.href[1:]])
         else:
@@ -136,10 +134,10 @@ class _Writer:
                 _field_char(paragraph, "end")
 
     def _bookmark(self, paragraph: DocxParagraph, name: str, text: str) -> None:
-        start = _Element("w:bookmarkStart")
+        start = OxmlElement("w:bookmarkStart")
         start.set(qn("w:id"), str(self.bookmarks))
         start.set(qn("w:name"), name)
-        end = _Element("w:bookmarkEnd")
+        end = OxmlElement("w:bookmarkEnd")
         end.set(qn("w:id"), str(self.bookmarks))
         self.bookmarks += 1
         paragraph._p.append(start)
@@ -148,17 +146,17 @@ class _Writer:
 
 
 def _run(text: str, *, link_style: bool = False) -> BaseOxmlElement:
-    run = _Element("w:r")
+    run = OxmlElement("w:r")
     if link_style:  # the look of a link: Word's own Hyperlink style is not in the template
-        properties = _Element("w:rPr")
-        color = _Element("w:color")
+        properties = OxmlElement("w:rPr")
+        color = OxmlElement("w:color")
         color.set(qn("w:val"), "0563C1")
-        underline = _Element("w:u")
+        underline = OxmlElement("w:u")
         underline.set(qn("w:val"), "single")
         properties.append(color)
         properties.append(underline)
         run.append(properties)
-    element = _Element("w:t")
+    element = OxmlElement("w:t")
     element.set(qn("xml:space"), "preserve")
     element.text = text
     run.append(element)
@@ -166,16 +164,16 @@ def _run(text: str, *, link_style: bool = False) -> BaseOxmlElement:
 
 
 def _field_char(paragraph: DocxParagraph, kind: str) -> None:
-    run = _Element("w:r")
-    char = _Element("w:fldChar")
+    run = OxmlElement("w:r")
+    char = OxmlElement("w:fldChar")
     char.set(qn("w:fldCharType"), kind)
     run.append(char)
     paragraph._p.append(run)
 
 
 def _instruction(paragraph: DocxParagraph, text: str) -> None:
-    run = _Element("w:r")
-    instruction = _Element("w:instrText")
+    run = OxmlElement("w:r")
+    instruction = OxmlElement("w:instrText")
     instruction.set(qn("xml:space"), "preserve")
     instruction.text = text
     run.append(instruction)
@@ -237,7 +235,7 @@ _AFTER_UPDATE_FIELDS = {
 def _update_fields(document: Document) -> None:
     """``w:updateFields``: Word offers to update the table of contents (page numbers) on open."""
     settings = document.settings.element
-    update = _Element("w:updateFields")
+    update = OxmlElement("w:updateFields")
     update.set(qn("w:val"), "true")
     for child in settings:
         if isinstance(child.tag, str) and child.tag.rsplit("}", 1)[-1] in _AFTER_UPDATE_FIELDS:
