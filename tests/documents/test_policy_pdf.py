@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
 import re
 import subprocess
 from dataclasses import replace
@@ -137,6 +138,13 @@ def test_same_page_same_bytes_and_the_dates_are_the_given_instant() -> None:
     assert policy_pdf(page, MOMENT) == first
     later = PdfReader(io.BytesIO(policy_pdf(page, MOMENT + dt.timedelta(days=1)))).metadata
     assert later is not None and later["/CreationDate"] == "D:20270202120000Z"
+
+
+def test_weasyprint_takes_every_rule_of_the_style(caplog: pytest.LogCaptureFixture) -> None:
+    """WeasyPrint logs (and ignores) CSS it does not know: none of ours."""
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        policy_pdf(mini_page(), MOMENT)
+    assert not caplog.records, [record.getMessage() for record in caplog.records]
 
 
 def test_margin_text_is_escaped_for_css() -> None:

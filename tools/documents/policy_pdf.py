@@ -22,7 +22,6 @@ below (DejaVu on Debian): another machine with other fonts gives other, equally 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 
 from tools.documents.edition import page_effective, page_version
 from tools.notes.releasenotes import dutch_date
@@ -101,8 +100,6 @@ def policy_pdf(page: PolicyPage, moment: dt.datetime) -> bytes:
     """The policy page as an archival PDF (PDF/A-3b, tagged); ``moment``: its dates."""
     from weasyprint import HTML  # a slow import: only the PDF pays for it
 
-    # WeasyPrint warns on stderr about CSS it ignores; the CLI prints only what it says itself.
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
     document = HTML(string=document_html(page, moment), base_url=None)
     data: bytes = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True)
     return data
