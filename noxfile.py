@@ -50,6 +50,12 @@ def tests(session: nox.Session) -> None:
     process)."""
     if not shutil.which("ssh-keygen"):
         session.error("ssh-keygen not found: apt-get install openssh-client (the gate tests sign)")
+    for program, package in (
+        ("soffice", "libreoffice-writer-nogui"),
+        ("pdftotext", "poppler-utils"),
+    ):
+        if not shutil.which(program):
+            session.error(f"{program} not found: apt-get install {package} (the documents' tests)")
     session.install("-e", ".[test]")
     session.run("pytest", "-n", "auto", *session.posargs)
 

@@ -328,6 +328,9 @@ class PolicyMeta(Strict):
     """The section ids in reading order; each is ``sections/<id>.yaml``."""
     retired: list[ClauseId] = Field(default_factory=list)
     """Ids of removed clauses; they may never be used again."""
+    archive_pdf: StrictBool = False
+    """True when ``policy release`` also archives the released text as a PDF/A file beside its
+    release notes: ``changelog/<policy>/<version>.pdf``."""
 
 
 class Member(Strict):

@@ -27,10 +27,13 @@ BOUNDARIES = {
     "ruamel": {f"tools/base/yaml{p}.py" for p in ["file", "loader", "scan", "syntax", "edit"]},
     # Parsing change notes, and the Markdown fragments of generated pages (the authors' notes).
     "markdown_it": {"tools/notes/changenotes.py", "tools/notes/fragment.py"},
-    # Word documents: python-docx, and lxml under it for the OOXML it does not cover.
-    "docx": {"tools/documents/word.py"},
+    # Word documents: python-docx (the redline and the policy), and lxml under it for the OOXML
+    # it does not cover.
+    "docx": {"tools/documents/word.py", "tools/documents/policy_docx.py"},
     "lxml": set(),
     "mdit_py_plugins": {"tools/notes/changenotes.py"},
+    # The policy as an archival PDF.
+    "weasyprint": {"tools/documents/policy_pdf.py"},
     # CODEOWNERS matching is tools/owners/pattern.py's own (it cannot backtrack); pathspec is the
     # reference the tests compare it with.
     "pathspec": set(),

@@ -317,9 +317,10 @@ class GitRepository:
 
     # --- Writing a release: objects first, then refs ----------------------------------------
 
-    def write_blob(self, text: str) -> str:
-        """Store ``text`` (UTF-8) as a blob in the object database; nothing refers to it yet."""
-        data = text.encode("utf-8")
+    def write_blob(self, text: str | bytes) -> str:
+        """Store ``text`` (UTF-8; bytes as they are) as a blob in the object database; nothing
+        refers to it yet."""
+        data = text.encode("utf-8") if isinstance(text, str) else text
         stream = IStream(Blob.type, len(data), io.BytesIO(data))
         return str(self._repo.odb.store(stream).hexsha.decode())
 

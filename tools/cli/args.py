@@ -250,11 +250,22 @@ def _add_site_parsers(commands: argparse._SubParsersAction[_Parser]) -> None:
     )
     render = commands.add_parser(
         "render",
-        help="print one policy's page (from the working tree)",
-        description="Print the current policy as the employees' page, as HTML or Markdown.",
+        help="print one policy's page (from the working tree), or write it as Word or PDF",
+        description="Print the current policy as the employees' page, as HTML or Markdown, or "
+        "write it as a Word document or an archival PDF (PDF/A-3b) to --output FILE.",
     )
     render.add_argument("policy", nargs="?", metavar="POLICY", help="needed when there are several")
-    render.add_argument("--format", choices=("html", "markdown"), default="html")
+    render.add_argument("--format", choices=("html", "markdown", "docx", "pdf"), default="html")
+    render.add_argument(
+        "--output", type=Path, metavar="FILE", help="docx and pdf: the file to write (atomically)"
+    )
+    render.add_argument(
+        "--version",
+        dest="render_version",
+        type=argtypes.semver,
+        metavar="X.Y.Z",
+        help="the text of that release, read at its tag, instead of the working tree",
+    )
 
 
 def _add_release_parsers(commands: argparse._SubParsersAction[_Parser]) -> None:

@@ -18,17 +18,21 @@ if TYPE_CHECKING:
 
 def release(repo: GitRepository, args: argparse.Namespace) -> int:
     from tools.base.errors import InvalidRepositoryError
+    from tools.documents.gather import archive_maker
     from tools.notes.gather import choose_policy
     from tools.release.apply import Request, cut, gather_facts, release_lock
     from tools.release.plan import describe, plan
 
+    policy = choose_policy(args.policy, DirSnapshot(repo.root))
+    moment = clock.now()
     request = Request(
-        policy=choose_policy(args.policy, DirSnapshot(repo.root)),
-        moment=clock.now(),
+        policy=policy,
+        moment=moment,
         version=args.release_version,
         effective=args.effective_date,
         trust_root=args.trust_root,
         sign=args.sign,
+        archive=archive_maker(repo, policy, moment.date()),
     )
     if args.sign:
         _check_signing(repo, trial=not args.dry_run)

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tools.base import clock
 from tools.base.errors import UsageError
+from tools.base.fileio import write_atomic
 from tools.base.snapshot import DirSnapshot
 from tools.cli.output import EXIT_OK, plural
 
 if TYPE_CHECKING:
     from tools.base.gitio import GitRepository
+    from tools.site.policypage import PolicyPage
 
 
 def site(repo: GitRepository, args: argparse.Namespace) -> int:
@@ -38,16 +42,55 @@ def site(repo: GitRepository, args: argparse.Namespace) -> int:
 
 def render(repo: GitRepository, args: argparse.Namespace) -> int:
     from tools.notes.gather import choose_policy
-    from tools.notes.htmlpage import html_page
-    from tools.site.build import gather_working_page
-    from tools.site.policypage import policy_title, render_policy_html, render_policy_markdown
 
     policy_id = choose_policy(args.policy, DirSnapshot(repo.root))
-    page = gather_working_page(repo, policy_id)
-    if args.format == "markdown":
-        print(render_policy_markdown(page), end="")
+    _check_output(args.format, args.output)
+    if args.render_version is not None:
+        from tools.documents.gather import release_page
+
+        page, moment = release_page(repo, policy_id, args.render_version)
     else:
-        lang = page.policy.meta.model.language
-        body = render_policy_html(page)
-        print(html_page(body, title=policy_title(page.policy), lang=lang), end="")
+        from tools.site.build import gather_working_page
+
+        page, moment = gather_working_page(repo, policy_id), clock.now()
+    if args.output is None:
+        print(_text_page(page, args.format), end="")
+        return EXIT_OK
+    if args.format == "docx":
+        from tools.documents.policy_docx import policy_docx
+
+        data = policy_docx(page, moment)
+    else:
+        from tools.documents.policy_pdf import policy_pdf
+
+        data = policy_pdf(page, moment)
+    try:
+        write_atomic(args.output, data, mode=0o644)  # a document to share, not a secret
+    except OSError as error:
+        raise UsageError(f"--output {args.output}: cannot write it: {error.strerror}") from None
+    print(f"wrote {args.output}")
     return EXIT_OK
+
+
+def _check_output(form: str, output: Path | None) -> None:
+    """Text goes to stdout, a document to ``--output`` with the name of its kind."""
+    if form in ("html", "markdown"):
+        if output is not None:
+            raise UsageError(
+                f"--output is for --format docx or pdf; {form} goes to stdout (redirect it)"
+            )
+        return
+    if output is None:
+        raise UsageError(f"--format {form} writes a file: give --output FILE.{form}")
+    if output.suffix.lower() != f".{form}":
+        raise UsageError(f"--output {output}: a {form} file's name ends in .{form}")
+
+
+def _text_page(page: PolicyPage, form: str) -> str:
+    from tools.notes.htmlpage import html_page
+    from tools.site.policypage import policy_title, render_policy_html, render_policy_markdown
+
+    if form == "markdown":
+        return render_policy_markdown(page)
+    lang = page.policy.meta.model.language
+    return html_page(render_policy_html(page), title=policy_title(page.policy), lang=lang)

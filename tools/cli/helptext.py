@@ -28,7 +28,8 @@ FORMATS = {
     "markdown": "for a pull-request comment or a document",
     "html": "a standalone HTML page",
     "changelog": "the entry the release adds to CHANGELOG.md",
-    "docx": "a Word document with tracked changes, for legal review (needs --output FILE)",
+    "docx": "a Word document, to --output FILE (diff: tracked changes; render: headings, contents)",
+    "pdf": "an archival PDF (PDF/A-3b, tagged), to --output FILE",
 }
 
 CANNOT_RUN = "could not run as asked (the message says why and what to do)"
@@ -82,7 +83,7 @@ _EPILOGS: dict[str, tuple[str, str, str]] = {
         "policy site --out _site --base-url https://beleid.example.nl/",
     ),
     "render": (
-        "the page was printed",
+        "the page was printed (docx, pdf: written)",
         "(not used: a problem is exit 2)",
         "policy render social-media --format markdown",
     ),

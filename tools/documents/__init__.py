@@ -1,1 +1,3 @@
-"""Word and PDF documents for legal and the archive: pure builders from plain data to bytes."""
+"""Word and PDF documents for legal and the archive: the Word redline of a diff, and the policy
+as a Word document and as an archival PDF. Pure builders from plain data to bytes; ``gather.py``
+reads what they are made from."""

@@ -62,6 +62,8 @@ class Request:
     trust_root: str | None = None
     """Where a first release's rules are read (default: the repository's root commit)."""
     sign: bool = False
+    archive: Callable[[str, dt.date], bytes] | None = None
+    """Makes the archive PDF (``Facts.archive``): given by the CLI, which may use documents."""
 
     @property
     def today(self) -> dt.date:
@@ -146,6 +148,7 @@ def gather_facts(repo: GitRepository, request: Request) -> tuple[Facts, str]:
         effective=request.effective,
         judged=judged,
         records=records,
+        archive=request.archive,
     )
     return facts, head.commit_id
 
@@ -263,13 +266,13 @@ def _unwritten(repo: GitRepository, old: str, new: str) -> list[str]:
     return wrong
 
 
-def _kinds(release: ReleasePlan) -> dict[str, list[tuple[str, str]]]:
-    """The release's files by kind, in the order they are written: the notes, the changelog,
-    the policy."""
-    found: dict[str, list[tuple[str, str]]] = {"notes": [], "changelog": [], "policy": []}
+def _kinds(release: ReleasePlan) -> dict[str, list[tuple[str, str | bytes]]]:
+    """The release's files by kind, in the order they are written: the notes (and the archive
+    PDF), the changelog, the policy."""
+    found: dict[str, list[tuple[str, str | bytes]]] = {"notes": [], "changelog": [], "policy": []}
     for path, text in release.writes:
         kind = "policy" if path.startswith("policy/") else "changelog"
-        if path.endswith((f"/{release.version}.md", f"/{release.version}.html")):
+        if path.endswith(tuple(f"/{release.version}.{suffix}" for suffix in ("md", "html", "pdf"))):
             kind = "notes"
         found[kind].append((path, text))
     return found

@@ -19,7 +19,7 @@ when the whole repository is meant):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from schema.models import ApprovalRecord
@@ -73,6 +73,9 @@ class Facts:
     """(BASE, trust root, HEAD) commit ids the gate judged: where the evidence says it was."""
     records: Mapping[str, tuple[ApprovalRecord, str]] = field(default_factory=dict)
     """The verified records the gate read, by source, with their key fingerprints."""
+    archive: Callable[[str, dt.date], bytes] | None = None
+    """Makes the archive PDF of HEAD's text as (version, effective date), for a policy with
+    ``archive_pdf: true`` (a pure function the CLI gives: ``tools/documents``); None: none."""
 
 
 @dataclass(frozen=True)
@@ -85,8 +88,8 @@ class ReleasePlan:
     tag: str
     notes: ReleaseNotes
     markdown: str
-    writes: tuple[tuple[str, str], ...]
-    """(path, new text) for each file the release writes."""
+    writes: tuple[tuple[str, str | bytes], ...]
+    """(path, new text, or bytes: the archive PDF) for each file the release writes."""
     deletes: tuple[str, ...]
     """The change notes the release consumes."""
     message: str
@@ -118,6 +121,9 @@ def plan(facts: Facts) -> ReleasePlan:
     writes, write_problems = _writes(facts, notes, markdown)
     if evidence is not None:
         writes = tuple(sorted([*writes, (evidence_path(facts.policy, version), render(evidence))]))
+    if facts.head.meta.model.archive_pdf:
+        archived, archive_problems = _archive(facts, version, effective)
+        writes, blockers = tuple(sorted([*writes, *archived])), blockers + archive_problems
     # The changelog clash repeats, in a file's terms, what the version checks say (or, with
     # nothing changed, that the version is released already).
     unexplained = facts.since_release.changes and not version_problems
@@ -150,6 +156,27 @@ def plan(facts: Facts) -> ReleasePlan:
         blockers=tuple(sort_diagnostics(blockers)),
         verdict=facts.verdict,
     )
+
+
+def archive_path(policy: str, version: str) -> str:
+    """Where a release of a policy with ``archive_pdf: true`` archives its text as a PDF."""
+    return f"changelog/{policy}/{version}.pdf"
+
+
+def _archive(
+    facts: Facts, version: str, effective: dt.date
+) -> tuple[list[tuple[str, str | bytes]], list[Diagnostic]]:
+    if facts.archive is None:
+        problem = _blocker(
+            "no-archive-pdf",
+            "policy.yaml asks for an archive PDF (archive_pdf: true), but this run cannot make one",
+            "release with the 'policy release' command, which makes it",
+            facts.head.meta.path,
+        )
+        return [], [problem]
+    if facts.dirty:  # blocked anyway; the maker reads the working tree, which is not HEAD's
+        return [(archive_path(facts.policy, version), b"")], []
+    return [(archive_path(facts.policy, version), facts.archive(version, effective))], []
 
 
 def _evidence(facts: Facts, version: str) -> Evidence | None:
@@ -326,7 +353,7 @@ def _effective(facts: Facts, impact: Impact) -> tuple[dt.date, list[Diagnostic]]
 
 def _writes(
     facts: Facts, notes: ReleaseNotes, markdown: str
-) -> tuple[tuple[tuple[str, str], ...], list[Diagnostic]]:
+) -> tuple[tuple[tuple[str, str | bytes], ...], list[Diagnostic]]:
     problems = []
     meta_path = facts.head.meta.path
     values = {"version": notes.version, "effective": notes.effective.isoformat()}
@@ -343,7 +370,7 @@ def _writes(
     markdown_path, html_path = release_files(facts.policy, notes.version)
     lang = facts.head.meta.model.language
     page = notes_page(notes, lang=lang)
-    writes = [
+    writes: list[tuple[str, str | bytes]] = [
         (meta_path, policy_text),
         (markdown_path, markdown),
         (html_path, page),

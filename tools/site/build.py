@@ -143,8 +143,8 @@ def _gather_policy(
         later: tuple[Edition, ...] = ()
     else:
         in_force, coming = split_releases(history, today)
-        current = _release_edition(repo, cache, in_force, history) if in_force else None
-        later = tuple(_release_edition(repo, cache, release, history) for release in coming)
+        current = release_edition(repo, cache, in_force, history) if in_force else None
+        later = tuple(release_edition(repo, cache, release, history) for release in coming)
     shown = [e.page.policy.meta.model for e in (current, *later) if e is not None]
     meta = shown[0] if shown else _working_meta(snapshot, cache, policy_id)
     notes = {
@@ -202,7 +202,7 @@ def _working_page(
     return _page(snapshot, cache, policy, versions)
 
 
-def _release_edition(
+def release_edition(
     repo: GitRepository, cache: ParseCache, release: ReleaseRecord, history: Sequence[ReleaseRecord]
 ) -> Edition:
     """A release's text, read at its tag (never from a commit only its trailers name: anybody
