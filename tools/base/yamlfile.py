@@ -22,7 +22,7 @@ from ruamel.yaml.reader import ReaderError
 from tools.base.diagnostics import Diagnostic
 from tools.base.yamlloader import LOADER, child_node, position
 from tools.base.yamlscan import check_keys, scan_structure, too_many_values
-from tools.base.yamlsyntax import reader_error, syntax_problems
+from tools.base.yamlsyntax import reader_error, syntax_problems, unreadable
 
 MAX_BYTES = 1024 * 1024
 """Largest file accepted: a section of 100 long clauses is about 100 KiB."""
@@ -137,16 +137,7 @@ def parse_yaml(path: str, raw: bytes) -> tuple[YamlDocument | None, list[Diagnos
     except ReaderError as error:
         return None, [reader_error(path, text, error)]
     except (YAMLError, ValueError, TypeError) as error:
-        return None, [
-            Diagnostic.at(
-                path,
-                "yaml-syntax",
-                f"cannot read YAML: {error}",
-                "check the file with a YAML linter",
-                line=1,
-                column=1,
-            )
-        ]
+        return None, [unreadable(path, error)]
     return YamlDocument(path, data, root), []
 
 

@@ -27,7 +27,7 @@ from ruamel.yaml.reader import ReaderError
 
 from tools.base.diagnostics import Diagnostic
 from tools.base.yamlloader import LOADER
-from tools.base.yamlsyntax import reader_error, syntax_problems
+from tools.base.yamlsyntax import multiple_documents, reader_error, syntax_problems, unreadable
 
 MAX_DEPTH = 64
 """Deepest nesting accepted; a policy needs about 5 levels."""
@@ -112,16 +112,7 @@ def scan_structure(path: str, text: str) -> list[Diagnostic]:
     except ReaderError as error:
         return [reader_error(path, text, error)]
     except YAMLError as error:
-        return [
-            Diagnostic.at(
-                path,
-                "yaml-syntax",
-                f"cannot read YAML: {error}",
-                "check the file with a YAML linter",
-                line=1,
-                column=1,
-            )
-        ]
+        return [unreadable(path, error)]
 
 
 def _forbidden_features(path: str, text: str) -> Iterator[Diagnostic]:
@@ -135,14 +126,7 @@ def _forbidden_features(path: str, text: str) -> Iterator[Diagnostic]:
         if isinstance(event, DocumentStartEvent):
             documents += 1
             if documents > 1:
-                yield Diagnostic.at(
-                    path,
-                    "multiple-documents",
-                    "the file holds more than one YAML document",
-                    "keep one document per file and remove the '---' separator",
-                    line=line,
-                    column=column,
-                )
+                yield multiple_documents(path, line, column)
                 return
         if isinstance(event, AliasEvent):
             yield Diagnostic.at(

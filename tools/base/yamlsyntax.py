@@ -64,14 +64,7 @@ def _syntax_error(path: str, error: MarkedYAMLError) -> Diagnostic:
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     problem = error.problem or error.context or "invalid YAML"
     if "expected a single document" in str(error):
-        return Diagnostic.at(
-            path,
-            "multiple-documents",
-            "the file holds more than one YAML document",
-            "keep one document per file and remove the '---' separator",
-            line=line,
-            column=column,
-        )
+        return multiple_documents(path, line, column)
     if "special characters are not allowed" in problem:
         return Diagnostic.at(
             path,
@@ -100,4 +93,28 @@ def reader_error(path: str, text: str, error: ReaderError) -> Diagnostic:
         "remove the character; it is invisible in most editors",
         line=line,
         column=column,
+    )
+
+
+def multiple_documents(path: str, line: int, column: int) -> Diagnostic:
+    """A second YAML document in a file, at its ``---``."""
+    return Diagnostic.at(
+        path,
+        "multiple-documents",
+        "the file holds more than one YAML document",
+        "keep one document per file and remove the '---' separator",
+        line=line,
+        column=column,
+    )
+
+
+def unreadable(path: str, error: Exception) -> Diagnostic:
+    """YAML the reader gave up on without a place to point at."""
+    return Diagnostic.at(
+        path,
+        "yaml-syntax",
+        f"cannot read YAML: {error}",
+        "check the file with a YAML linter",
+        line=1,
+        column=1,
     )
