@@ -12,7 +12,9 @@ from tools.cli.output import EXIT_OK, EXIT_PROBLEMS, plural
 
 if TYPE_CHECKING:
     from tools.base.gitio import GitRepository
+    from tools.gate.prreport import Gate, PolicyReview
     from tools.gate.rules import Verdict
+    from tools.notes.gather import ChangeSet
 
 
 def approvals(repo: GitRepository, args: argparse.Namespace) -> int:
@@ -138,6 +140,7 @@ def report(repo: GitRepository, args: argparse.Namespace) -> int:
     ids = [args.policy] if args.policy else head_policies(repo, args.head)
     cache = ParseCache()  # the notes and the gate read the same files: parsed once
     reviews = []
+    changesets: list[ChangeSet | None] = []
     base_label, head_label = args.base or "the last release", args.head or "the working tree"
     for policy_id in ids:
         try:
@@ -146,7 +149,9 @@ def report(repo: GitRepository, args: argparse.Namespace) -> int:
             reviews.append(
                 prreport.PolicyReview(policy_id, None, load_problems=tuple(error.diagnostics))
             )
+            changesets.append(None)
             continue
+        changesets.append(found)
         reviews.append(
             prreport.PolicyReview(policy_id, found.review, tuple(problems), len(found.notes), ())
         )
@@ -158,9 +163,46 @@ def report(repo: GitRepository, args: argparse.Namespace) -> int:
         gate = prreport.Gate(judge(span, cache=cache))
     except UsageError as error:  # RevisionError, SshKeygenError among them
         gate = prreport.Gate(None, str(error))
-    text = prreport.render_markdown(reviews, gate, base_label, head_label)
+    summary = _report_summary(reviews, [found for found in changesets if found], gate)
+    text = prreport.render_markdown(reviews, gate, base_label, head_label, summary=summary)
     if args.output:
         write_atomic(args.output.resolve(), text)
     else:
         print(text, end="")
     return EXIT_OK
+
+
+def _report_summary(reviews: list[PolicyReview], changesets: list[ChangeSet], gate: Gate) -> str:
+    """The report's first screen, in the language of the (first) changed policy."""
+    from tools.compare.impact import Impact
+    from tools.gate import summary
+
+    parts: list[summary.PolicyPart] = []
+    language = "en"
+    for found in changesets:
+        if not found.review.changes:
+            continue
+        head, base = found.versions.head.meta.model, found.versions.base
+        chosen = base is None or base.meta.model.effective != head.effective
+        parts.append(
+            summary.PolicyPart(
+                policy=found.policy,
+                title=head.title,
+                diff=found.review,
+                impact=found.review.impact,
+                effective=head.effective if chosen else None,
+                acknowledgement=head.acknowledgement,
+            )
+        )
+        language = language if len(parts) > 1 else head.language
+    parts += [
+        summary.PolicyPart(r.policy, r.policy, None, Impact.NONE) for r in reviews if r.diff is None
+    ]
+    blockers = summary.change_blockers(
+        sum(1 for r in reviews if r.diff is None),
+        sum(len(r.note_problems) for r in reviews),
+        gate.verdict,
+        gate.error,
+    )
+    situation = summary.Situation(language, tuple(parts), gate.verdict, blockers)
+    return summary.render_markdown(summary.summarize(situation))

@@ -63,13 +63,20 @@ def render_markdown(
     head: str,
     *,
     limit: int = COMMENT_LIMIT,
+    summary: str = "",
 ) -> str:
     """The whole comment: marker, summary table, one part per policy, then the approvals.
-    Longer than ``limit`` characters, the redlines are left out (the tables stay)."""
+    Longer than ``limit`` characters, the redlines are left out (the tables stay). With a
+    ``summary`` (Markdown, ``tools/gate/summary.py``), it comes first and the rest folds
+    into a ``<details>`` block below it."""
     text = _render(reviews, gate, base, head, redlines=True)
-    if len(text) > limit:
+    if len(text) + len(summary) > limit:
         text = _render(reviews, gate, base, head, redlines=False)
-    return text
+    if not summary:
+        return text
+    marker, title, _, labels, _, details = text.split("\n", 5)
+    folded = ["<details>", "<summary>Details</summary>", "", details.rstrip("\n"), "", "</details>"]
+    return "\n".join([marker, title, "", labels, "", summary.rstrip("\n"), "", *folded, ""])
 
 
 def _render(
