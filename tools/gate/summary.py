@@ -309,8 +309,8 @@ def _blocker(kind: str, found: Sequence[Blocker], policy: str, words: Wording) -
     count = f" ({len(found)})" if len(found) > 1 else ""
     option = _option(found[0].hint)
     fix = words.fixes.get(kind, "")
-    if "{option}" in fix and not option:
-        fix = ""
+    if not fix or ("{option}" in fix and not option):
+        fix = words.fixes[""]  # the details say what to do
     fix = fix.format(policy=policy, option=option).replace("  ", " ")
     return f"{what}{count}" + (f" → {fix}" if fix else "")
 

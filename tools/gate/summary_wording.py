@@ -81,7 +81,7 @@ DUTCH = Wording(
     cannot_judge="Goedkeuringen: niet te beoordelen (zie hieronder)",
     members_or=" of ",
     nobody="niemand in het register",
-    more_people=" en {n} anderen",
+    more_people=" of nog {n}",
     groups={
         "policy": "beleidsgegevens",
         "notes": "wijzigingsnotities",
@@ -105,7 +105,7 @@ DUTCH = Wording(
         "tags-not-fetched": "de tags van eerdere releases ontbreken",
         "changelog-clash": "de changelog heeft deze versie al",
         "notice-period": "de ingangsdatum valt binnen de aankondigingstermijn",
-        "bad-effective-date": "de ingangsdatum kan niet",
+        "bad-effective-date": "de ingangsdatum klopt niet",
         "cannot-edit": "policy.yaml kan niet worden bijgewerkt",
     },
     fixes={
@@ -123,7 +123,7 @@ DUTCH = Wording(
         "notice-period": "policy release {policy} {option}",
         "bad-effective-date": "policy release {policy} {option}",
         "cannot-edit": "policy validate",
-        "": "policy release {policy} --dry-run --verbose",
+        "": "zie policy release {policy} --dry-run --verbose",
     },
 )
 
@@ -152,7 +152,7 @@ ENGLISH = Wording(
     cannot_judge="Approvals: cannot be judged (see below)",
     members_or=" or ",
     nobody="nobody in the registry",
-    more_people=" and {n} others",
+    more_people=" or {n} more",
     groups={
         "policy": "policy metadata",
         "notes": "change notes",
@@ -176,7 +176,7 @@ ENGLISH = Wording(
         "tags-not-fetched": "the tags of earlier releases are missing",
         "changelog-clash": "the changelog has this version already",
         "notice-period": "the effective date is inside the notice period",
-        "bad-effective-date": "the effective date is not possible",
+        "bad-effective-date": "the effective date is wrong",
         "cannot-edit": "policy.yaml cannot be updated",
     },
     fixes={**DUTCH.fixes, "not-approved": "the members above: policy approve"}
@@ -185,6 +185,7 @@ ENGLISH = Wording(
         "dirty-tree": "git commit (or git stash)",
         "nothing-to-release": "change the policy first",
         "tag-exists": "policy release {policy} --version (higher)",
+        "": "see policy release {policy} --dry-run --verbose",
     },
 )
 
