@@ -173,12 +173,12 @@ def report(repo: GitRepository, args: argparse.Namespace) -> int:
 
 
 def _report_summary(reviews: list[PolicyReview], changesets: list[ChangeSet], gate: Gate) -> str:
-    """The report's first screen, in the language of the (first) changed policy."""
+    """The report's first screen, in the language of the first policy."""
     from tools.compare.impact import Impact
     from tools.gate import summary
 
     parts: list[summary.PolicyPart] = []
-    language = "en"
+    language = changesets[0].versions.head.meta.model.language if changesets else "en"
     for found in changesets:
         if not found.review.changes:
             continue
@@ -194,7 +194,6 @@ def _report_summary(reviews: list[PolicyReview], changesets: list[ChangeSet], ga
                 acknowledgement=head.acknowledgement,
             )
         )
-        language = language if len(parts) > 1 else head.language
     parts += [
         summary.PolicyPart(r.policy, r.policy, None, Impact.NONE) for r in reviews if r.diff is None
     ]

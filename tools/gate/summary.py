@@ -230,7 +230,7 @@ def _department(requirement: Requirement, verdict: Verdict, words: Wording) -> s
 _SECTION = re.compile(r"policy/[^/]+/sections/[^/]+\.yaml")
 _META = re.compile(r"policy/[^/]+/policy\.yaml")
 _NOTES = re.compile(r"changelog/[^/]+/unreleased/.+")
-_RELEASED = re.compile(r"changelog/.+")
+_RELEASED = re.compile(r"changelog/[^/]+/.+")
 
 
 def group_paths(paths: Sequence[str], clauses: Sequence[str], words: Wording) -> list[str]:
