@@ -129,21 +129,20 @@ def _policy_lines(part: PolicyPart, words: Wording) -> list[Line]:
         return [*lines, Line(1, words.not_loading)]
     if not part.diff.changes:
         return [*lines, Line(1, words.no_changes)]
-    lines.append(Line(1, _counts(part, words)))
+    lines.append(Line(1, _counts(part.diff, part.impact, words)))
     top = max(part.diff.changes, key=lambda change: change.impact)
     reason = (dutch_reason(top.reason) if words is DUTCH else None) or top.reason
     lines.append(Line(1, words.top.format(what=top.clause or top.title, reason=reason)))
     return [*lines, Line(1, _employees(part, words))]
 
 
-def _counts(part: PolicyPart, words: Wording) -> str:
-    assert part.diff is not None
-    kinds = [change.kind for change in part.diff.changes]
+def _counts(diff: PolicyDiff, impact: Impact, words: Wording) -> str:
+    kinds = [change.kind for change in diff.changes]
     added, removed = kinds.count("added"), kinds.count("removed")
     other = kinds.count("metadata")
     changed = len(kinds) - added - removed - other
     text = words.counts.format(
-        new=added, changed=changed, removed=removed, impact=words.impact[part.impact]
+        new=added, changed=changed, removed=removed, impact=words.impact[impact]
     )
     return text + (words.other_changes.format(n=other) if other else "")
 
