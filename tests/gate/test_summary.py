@@ -180,7 +180,7 @@ def test_the_policy_lines_in_dutch() -> None:
         "Beleid: versie 2.0.0 (was 1.4.2)",
         "Regels: 1 nieuw, 1 gewijzigd, 1 vervallen; impact: wezenlijk (en 1 overige wijzigingen)",
         "Zwaarste wijziging: sm-049: de tekst van een verplichte regel is gewijzigd",
-        "Medewerkers: lezen en opnieuw bevestigen, geldt vanaf 1 maart 2027",
+        "Medewerkers: opnieuw lezen en bevestigen, geldt vanaf 1 maart 2027",
     ]
     english = [line.text for line in summarize(Situation("en-GB", (changed,), None))]
     assert english[2] == f"Most material change: sm-049: {reason}"

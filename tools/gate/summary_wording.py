@@ -69,7 +69,7 @@ DUTCH = Wording(
     top="Zwaarste wijziging: {what}: {reason}",
     employees="Medewerkers: {action}, {when}",
     actions={
-        "confirm": "lezen en opnieuw bevestigen",
+        "confirm": "opnieuw lezen en bevestigen",  # as the release notes say (ACKNOWLEDGE)
         "read": "lezen",
         "nothing": "niets te doen",
     },
