@@ -80,7 +80,7 @@ def archiving(tmp_path: Path, keys: dict[str, Path]) -> ShippedRepo:
 def test_a_release_archives_its_text_and_render_makes_the_same_bytes(
     archiving: ShippedRepo, tmp_path: Path
 ) -> None:
-    plan = archiving.release("--dry-run")
+    plan = archiving.release("--dry-run", "--verbose")
     assert plan.returncode == 0, plan.stderr
     assert f"    {ARCHIVE.format('1.0.0')}\n" in plan.stdout
     assert not (archiving.root / ARCHIVE.format("1.0.0")).exists()

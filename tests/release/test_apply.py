@@ -137,7 +137,7 @@ def test_a_release_parses_each_file_once_and_diffs_its_change_once(
 def test_first_minor_and_major_release_of_the_shipped_policy(shipped: ShippedRepo) -> None:
     """A newcomer's path: first release, a minor and a major change with notes and signed
     approvals, each released and tagged, with the history after each."""
-    plan = shipped.release("--dry-run")
+    plan = shipped.release("--dry-run", "--verbose")
     assert plan.returncode == 0, plan.stderr
     assert "release social-media 1.0.0 (previous: none (first release), impact: major)" in (
         plan.stdout
@@ -330,7 +330,7 @@ def test_default_effective_date_of_a_major_release_is_after_the_notice(
     """Without --effective-date, a material change takes effect after the notice period, and
     never before the release it follows."""
     major_change(released)
-    done = released.release("--dry-run", today=str(int(EPOCH) + 60 * 86400))
+    done = released.release("--dry-run", "--verbose", today=str(int(EPOCH) + 60 * 86400))
     assert done.returncode == 0, done.stderr
     assert "takes effect: 2027-02-23" in done.stdout  # 2027-01-24 + 30 days
 
@@ -417,7 +417,12 @@ def test_approval_by_the_releaser_does_not_count(released: ShippedRepo) -> None:
     when Eva releases."""
     minor_change(released)
     done = run_as(
-        "eva.visser", released.root, "release", "--dry-run", address="eva.visser@voorbeeld.nl"
+        "eva.visser",
+        released.root,
+        "release",
+        "--dry-run",
+        "--verbose",
+        address="eva.visser@voorbeeld.nl",
     )
     assert done.returncode == 1, done.stdout
     assert "error[not-approved]" in done.stderr and "hr (1 more)" in done.stderr
@@ -501,7 +506,7 @@ def test_the_first_release_needs_every_owner_whatever_the_trust_root(
     1.0.0 was "approved" by nobody. A first release is judged from nothing: every file needs
     its owners, read from the trust root."""
     for args in ((), ("--trust-root", "HEAD"), ("--base", "HEAD")):
-        done = unapproved.release("--dry-run", *args)
+        done = unapproved.release("--dry-run", "--verbose", *args)
         assert done.returncode == 1, done.stdout
         assert "error[not-approved]" in done.stderr
         for department in ("beleidsbeheer", "communicatie", "hr", "juridisch", "marketing"):
@@ -533,7 +538,7 @@ def test_an_edit_after_the_first_release_was_approved_makes_it_stale(
 ) -> None:
     unapproved.approve_first_release()
     unapproved.commit({PROFESSIONAL: unapproved.edit(PROFESSIONAL, SHOULD_BEFORE, SHOULD_AFTER)})
-    done = unapproved.release("--dry-run")
+    done = unapproved.release("--dry-run", "--verbose")
     assert done.returncode == 1
     assert "still to approve: hr (1 more)" in done.stderr
     report = run_as("anouk", unapproved.root, "approvals")
@@ -544,7 +549,7 @@ def test_the_first_release_is_judged_by_the_trust_roots_rules(unapproved: Shippe
     """Making yourself owner of everything after the trust root changes nothing."""
     unapproved.commit({"CODEOWNERS": "* @voorbeeld/marketing\n"}, author="lotte.bakker")
     unapproved.approve("lotte.bakker", department="marketing")
-    done = unapproved.release("--dry-run")
+    done = unapproved.release("--dry-run", "--verbose")
     assert done.returncode == 1
     assert "hr (1 more)" in done.stderr and "juridisch (1 more)" in done.stderr
 

@@ -307,6 +307,11 @@ def _add_release_parsers(commands: argparse._SubParsersAction[_Parser]) -> None:
     release.add_argument("--sign", action="store_true", help="sign the tag (git tag -s)")
     release.add_argument("--dry-run", action="store_true", help="print the plan, change nothing")
     release.add_argument(
+        "--verbose",
+        action="store_true",
+        help="with --dry-run: after the summary, the whole plan, approvals and release notes",
+    )
+    release.add_argument(
         "--if-changed",
         action="store_true",
         help="exit 0 without releasing when nothing changed since the last release (for CI)",

@@ -12,8 +12,9 @@ from tools.cli.output import EXIT_OK, EXIT_PROBLEMS, check_output, plural, write
 
 if TYPE_CHECKING:
     from tools.base.gitio import GitRepository
-    from tools.gate.prreport import PolicyReview
+    from tools.gate.prreport import Gate, PolicyReview
     from tools.gate.rules import Verdict
+    from tools.notes.gather import ChangeSet
 
 
 def approvals(repo: GitRepository, args: argparse.Namespace) -> int:
@@ -145,6 +146,7 @@ def report(repo: GitRepository, args: argparse.Namespace) -> int:
     ids = [args.policy] if args.policy else head_policies(repo, args.head)
     cache = ParseCache()  # the notes and the gate read the same files: parsed once
     reviews = []
+    changesets: list[ChangeSet | None] = []
     base_label, head_label = args.base or "the last release", args.head or "the working tree"
     for policy_id in ids:
         try:
@@ -153,7 +155,9 @@ def report(repo: GitRepository, args: argparse.Namespace) -> int:
             reviews.append(
                 prreport.PolicyReview(policy_id, None, load_problems=tuple(error.diagnostics))
             )
+            changesets.append(None)
             continue
+        changesets.append(found)
         reviews.append(
             prreport.PolicyReview(policy_id, found.review, tuple(problems), len(found.notes), ())
         )
@@ -169,7 +173,10 @@ def report(repo: GitRepository, args: argparse.Namespace) -> int:
         # The document first: the report never names a file that could not be written.
         _write_redline(repo, args, reviews, ids)
     docx = args.docx.name if args.docx is not None else ""
-    text = prreport.render_markdown(reviews, gate, base_label, head_label, docx=docx)
+    summary = _report_summary(reviews, [found for found in changesets if found], gate)
+    text = prreport.render_markdown(
+        reviews, gate, base_label, head_label, docx=docx, summary=summary
+    )
     if args.output:
         write_output(args.output, text)
     else:
@@ -188,3 +195,38 @@ def _write_redline(
     changed = [diff for diff in diffs if diff.changes] or diffs
     moment = redline_moment(repo, args.head, ids[0] if len(ids) == 1 else None)
     write_output(args.docx, build_redline(changed, moment=moment))
+
+
+def _report_summary(reviews: list[PolicyReview], changesets: list[ChangeSet], gate: Gate) -> str:
+    """The report's first screen, in the language of the first policy."""
+    from tools.compare.impact import Impact
+    from tools.gate import summary
+
+    parts: list[summary.PolicyPart] = []
+    language = changesets[0].versions.head.meta.model.language if changesets else "en"
+    for found in changesets:
+        if not found.review.changes:
+            continue
+        head, base = found.versions.head.meta.model, found.versions.base
+        chosen = base is None or base.meta.model.effective != head.effective
+        parts.append(
+            summary.PolicyPart(
+                policy=found.policy,
+                title=head.title,
+                diff=found.review,
+                impact=found.review.impact,
+                effective=head.effective if chosen else None,
+                acknowledgement=head.acknowledgement,
+            )
+        )
+    parts += [
+        summary.PolicyPart(r.policy, r.policy, None, Impact.NONE) for r in reviews if r.diff is None
+    ]
+    blockers = summary.change_blockers(
+        sum(1 for r in reviews if r.diff is None),
+        sum(len(r.note_problems) for r in reviews),
+        gate.verdict,
+        gate.error,
+    )
+    situation = summary.Situation(language, tuple(parts), gate.verdict, blockers)
+    return summary.render_markdown(summary.summarize(situation))

@@ -36,9 +36,11 @@ def release(repo: GitRepository, args: argparse.Namespace) -> int:
     )
     if args.sign:
         _check_signing(repo, trial=not args.dry_run)
+    facts = None
     try:
         if args.dry_run:
-            release, done = plan(gather_facts(repo, request)[0]), ""
+            facts = gather_facts(repo, request)[0]
+            release, done = plan(facts), ""
         else:
             with release_lock(repo):
                 finished, done = cut(repo, request)
@@ -54,6 +56,14 @@ def release(repo: GitRepository, args: argparse.Namespace) -> int:
     if args.if_changed and nothing:
         print(f"{done}{release.policy}: nothing to release since {release.previous}")
         return EXIT_OK
+    if facts is not None:
+        from tools.release.summary import render
+
+        print(render(facts, release), end="")
+        if not args.verbose:
+            print("(dry run: nothing was written; --verbose for the plan and the notes)")
+            return EXIT_OK if release.ready else EXIT_PROBLEMS
+        print()
     print(done + describe(release), end="")
     if release.verdict is not None and (args.dry_run or not release.ready):
         from tools.gate.report import render_summary

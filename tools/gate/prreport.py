@@ -64,14 +64,25 @@ def render_markdown(
     *,
     limit: int = COMMENT_LIMIT,
     docx: str = "",
+    summary: str = "",
 ) -> str:
     """The whole comment: marker, summary table, one part per policy, then the approvals.
     Longer than ``limit`` characters, the redlines are left out (the tables stay). ``docx``:
-    the file name of the Word redline beside the report (``DOCX_LINE``)."""
+    the file name of the Word redline beside the report (``DOCX_LINE``). With a ``summary``
+    (Markdown, ``tools/gate/summary.py``), it comes first, then the redline's line, and the
+    rest folds into a ``<details>`` block below them."""
     text = _render(reviews, gate, base, head, redlines=True, docx=docx)
-    if len(text) > limit:
+    if len(text) + len(summary) > limit:
         text = _render(reviews, gate, base, head, redlines=False, docx=docx)
-    return text
+    if not summary:
+        return text
+    marker, title, _, labels, _, details = text.split("\n", 5)
+    shown = [summary.rstrip("\n"), ""]
+    if docx:
+        line, _, details = details.split("\n", 2)
+        shown += [line, ""]
+    folded = ["<details>", "<summary>Details</summary>", "", details.rstrip("\n"), "", "</details>"]
+    return "\n".join([marker, title, "", labels, "", *shown, *folded, ""])
 
 
 DOCX_LINE = "Word redline for legal review (tracked changes, impact as comments): `{}`"

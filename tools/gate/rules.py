@@ -146,6 +146,8 @@ class Verdict:
     """E-mail address to name, for everyone named in the verdict."""
     counted: tuple[Counted, ...] = ()
     """The approvals that counted for some requirement, by source and department."""
+    registry: Registry | None = field(default=None, compare=False)
+    """The registry the rules were read from (BASE's): the departments' names and members."""
 
     @property
     def complete(self) -> bool:
@@ -238,6 +240,7 @@ def evaluate_approvals(
         tuple(sorted(set(problems))),
         names,
         _counted(valid, uses),
+        registry,
     )
 
 
