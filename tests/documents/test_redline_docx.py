@@ -17,6 +17,7 @@ from tools.base.loader import load_policy
 from tools.base.snapshot import DirSnapshot
 from tools.compare.diff import PolicyDiff, diff_policies
 from tools.documents.redline_docx import AUTHOR, CLAUSE_FACTS, CLAUSE_TEXT, build_redline
+from tools.gate.summary_wording import dutch_reason
 from tools.notes.gather import compare
 
 CASES = ROOT / "tests" / "compare" / "cases" / "diff"
@@ -145,8 +146,9 @@ def test_changes_and_comments_carry_author_date_and_unique_ids() -> None:
     said = "\n".join("".join(t.text or "" for t in p.iter(f"{W}t")) for p in comment.iter(f"{W}p"))
     assert said.splitlines() == [
         "Impact: wezenlijk: wat er van je verwacht wordt verandert",
-        f"Reden: {change.reason}",
+        f"Reden: {dutch_reason(change.reason)}",
     ]
+    assert dutch_reason(change.reason), "the reason is said in Dutch, not the classifier's English"
     heading = next(p for p in docxkit.paragraphs(docx) if docxkit.style(p) == "Heading2")
     anchors = {e.get(f"{W}id") for e in heading if e.tag.startswith(f"{W}comment")}
     assert anchors == {comment.get(f"{W}id")}

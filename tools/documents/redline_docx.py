@@ -24,6 +24,7 @@ from tools.compare.diff import Change, PolicyDiff
 from tools.compare.redline import Segment, redline
 from tools.documents.word import Change as Op
 from tools.documents.word import Text, WordDocument
+from tools.gate.summary_wording import dutch_reason
 from tools.notes.wording import IMPACT_DUTCH, dutch_date
 
 AUTHOR = "policy diff"
@@ -138,7 +139,8 @@ def _policy(document: WordDocument, diff: PolicyDiff) -> None:
 
 def _clause(document: WordDocument, change: Change) -> None:
     base, head = change.base, change.head
-    comment = f"Impact: {IMPACT_DUTCH[change.impact]}\nReden: {change.reason}"
+    reason = dutch_reason(change.reason) or change.reason  # the classifier says it in English
+    comment = f"Impact: {IMPACT_DUTCH[change.impact]}\nReden: {reason}"
     document.heading([*_title(change), Text(f" ({change.clause})")], 2, comment=comment)
     document.paragraph(_facts(change), style=CLAUSE_FACTS)
     for line in _lines(change):
