@@ -13,7 +13,7 @@ from tests.gatekit import MONITORING, make_keys, monitoring, new_gate_repo
 from tools.base.diagnostics import Diagnostic
 from tools.base.gitio import GitRepository
 from tools.compare.diff import PolicyDiff
-from tools.gate.prreport import MARKER, Gate, PolicyReview, render_markdown
+from tools.gate.prreport import DOCX_LINE, MARKER, Gate, PolicyReview, render_markdown
 from tools.gate.rules import Ignored, Requirement, Verdict
 from tools.notes.gather import compare
 
@@ -150,6 +150,20 @@ def test_too_long_leaves_out_the_redlines_not_the_tables() -> None:
     assert "| modified | mi-001 Wees beleefd | major |" in short
     assert "policy diff BASE HEAD --format markdown" in short
     assert "## Approvals: ❌ incomplete" in short
+
+
+@pytest.mark.parametrize("summary", ["", "**Beleid**\n- Regels: geen wijzigingen\n"])
+@pytest.mark.parametrize("name", ["no_policy_changes", "duty_changed_incomplete"])
+def test_the_redline_is_named_above_the_fold_whatever_changed(name: str, summary: str) -> None:
+    """A written Word redline is always named, under the summary and outside the details."""
+    reviews, gate = SCENARIOS[name]
+    text = render_markdown(reviews, gate, "base/", "head/", docx="policy-redline.docx")
+    shown = text.split("<details>", 1)[0]
+    assert DOCX_LINE.format("policy-redline.docx") + "\n" in shown
+    if summary:
+        folded = render_markdown(reviews, gate, "b", "h", docx="r.docx", summary=summary)
+        above = folded.split("<details>", 1)[0]
+        assert above.index(summary.splitlines()[0]) < above.index(DOCX_LINE.format("r.docx"))
 
 
 # --- the CLI on a real repository ----------------------------------------------------------------

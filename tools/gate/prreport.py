@@ -71,43 +71,29 @@ def render_markdown(
     the file name of the Word redline beside the report (``DOCX_LINE``). With a ``summary``
     (Markdown, ``tools/gate/summary.py``), it comes first, then the redline's line, and the
     rest folds into a ``<details>`` block below them."""
-    text = _render(reviews, gate, base, head, redlines=True, docx=docx)
-    if len(text) + len(summary) > limit:
-        text = _render(reviews, gate, base, head, redlines=False, docx=docx)
+    header = [MARKER, "# Policy report", "", f"{escape_markdown(base)} → {escape_markdown(head)}"]
+    named = ["", DOCX_LINE.format(docx.replace("`", ""))] if docx else []
+    body = _render(reviews, gate, redlines=True)
+    if len(_joined([*header, *named, "", *body])) + len(summary) > limit:
+        body = _render(reviews, gate, redlines=False)
     if not summary:
-        return text
-    marker, title, _, labels, _, details = text.split("\n", 5)
-    shown = [summary.rstrip("\n"), ""]
-    if docx:
-        line, _, details = details.split("\n", 2)
-        shown += [line, ""]
-    folded = ["<details>", "<summary>Details</summary>", "", details.rstrip("\n"), "", "</details>"]
-    return "\n".join([marker, title, "", labels, "", *shown, *folded, ""])
+        return _joined([*header, *named, "", *body])
+    folded = ["<details>", "<summary>Details</summary>", "", *body, "", "</details>"]
+    return _joined([*header, "", summary.rstrip("\n"), *named, "", *folded])
+
+
+def _joined(lines: Sequence[str]) -> str:
+    return "\n".join(lines).rstrip("\n") + "\n"
 
 
 DOCX_LINE = "Word redline for legal review (tracked changes, impact as comments): `{}`"
 """The line naming the Word redline; CI turns the backticked name into a link to the artifact."""
 
 
-def _render(
-    reviews: Sequence[PolicyReview],
-    gate: Gate,
-    base: str,
-    head: str,
-    *,
-    redlines: bool,
-    docx: str = "",
-) -> str:
+def _render(reviews: Sequence[PolicyReview], gate: Gate, *, redlines: bool) -> list[str]:
+    """The comment below its title: the table, one part per policy, the approvals."""
     shown = [r for r in reviews if _changed(r)]
-    lines = [
-        MARKER,
-        "# Policy report",
-        "",
-        f"{escape_markdown(base)} → {escape_markdown(head)}",
-        "",
-    ]
-    if docx and shown:
-        lines += [DOCX_LINE.format(docx.replace("`", "")), ""]
+    lines: list[str] = []
     if shown:
         lines += [
             "| Policy | Impact | Changes | Change notes | Still to approve |",
@@ -122,7 +108,7 @@ def _render(
     for review in shown:
         lines += ["", *_policy_part(review, gate, redlines)]
     lines += ["", *_gate_part(gate)]
-    return "\n".join(lines).rstrip("\n") + "\n"
+    return lines
 
 
 def _changed(review: PolicyReview) -> bool:
