@@ -19,7 +19,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import zipfile
 from collections.abc import Iterator, Sequence
 
 import docx
@@ -32,6 +31,7 @@ from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from tools.documents.edition import running_line
+from tools.documents.word import deterministic, drop_thumbnail
 from tools.notes.blocks import Block, Heading, Line, Outline, Paragraph, Span
 from tools.site.policypage import PolicyPage, page_blocks, policy_title
 
@@ -41,8 +41,6 @@ HEADING_STYLES = {1: "Title", 2: "Heading 1", 3: "Heading 2"}
 TOC_INSTRUCTION = r' TOC \o "1-2" \h \z \u '
 """Headings 1 to 2 (sections and clauses), as links, no page numbers on the web view."""
 TOC_STYLES = ("TOC 1", "TOC 2")
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-"""The zip format's earliest date: the same on every build (the core properties hold the date)."""
 
 
 def bookmark_names(blocks: Sequence[Block]) -> dict[str, str]:
@@ -217,6 +215,7 @@ def _prepare(document: Document, page: PolicyPage, moment: dt.datetime) -> None:
     core.revision = 1
     core.created = core.modified = moment.replace(tzinfo=None)
     _update_fields(document)
+    drop_thumbnail(document)
 
 
 _AFTER_UPDATE_FIELDS = {
@@ -240,18 +239,6 @@ def _update_fields(document: Document) -> None:
     settings.append(update)
 
 
-def _fixed_zip(data: bytes) -> bytes:
-    """The same zip with fixed timestamps and attributes, members in their order."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
-        for member in source.infolist():
-            info = zipfile.ZipInfo(member.filename, date_time=ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            target.writestr(info, source.read(member.filename))
-    return out.getvalue()
-
-
 def policy_docx(page: PolicyPage, moment: dt.datetime) -> bytes:
     """The policy page as a Word document; ``moment``: its creation date (the one clock)."""
     document = docx.Document()
@@ -259,4 +246,4 @@ def policy_docx(page: PolicyPage, moment: dt.datetime) -> bytes:
     _body(document, page_blocks(page))
     out = io.BytesIO()
     document.save(out)
-    return _fixed_zip(out.getvalue())
+    return deterministic(out.getvalue())

@@ -1,6 +1,7 @@
 """A Word document from plain data: python-docx, plus the raw OOXML it does not cover.
 
-The only module importing python-docx (and lxml for it). python-docx writes headings, styles,
+With ``policy_docx.py``, the only module importing python-docx (and lxml for it), and the one
+that makes a package deterministic for both. python-docx writes headings, styles,
 tables and the comments part; tracked changes are written here as raw WordprocessingML:
 ``w:ins`` and ``w:del`` around runs, and a tracked paragraph mark (``w:pPr/w:rPr/w:ins``) when
 a paragraph break itself was inserted or deleted, so Word's and LibreOffice's Accept and Reject
@@ -60,14 +61,8 @@ class WordDocument:
         core.created = core.modified = self._moment
         for lang in self._document.styles.element.iter(qn("w:lang")):
             lang.set(qn("w:val"), language)
-        # python-docx's template ships a preview picture of another document: left out.
-        package_relationships = self._document.part.package.rels
-        for key, relationship in list(package_relationships.items()):
-            if relationship.reltype == RELATIONSHIP_TYPE.THUMBNAIL:
-                del package_relationships[key]
+        drop_thumbnail(self._document)
         settings = self._document.settings.element
-        for preview in settings.findall(qn("w:savePreviewPicture")):
-            settings.remove(preview)
         # The reviewer's own edits are tracked too (trackRevisions precedes defaultTabStop).
         tab_stop = settings.find(qn("w:defaultTabStop"))
         if tab_stop is not None:
@@ -173,10 +168,21 @@ class WordDocument:
     def to_bytes(self) -> bytes:
         stream = io.BytesIO()
         self._document.save(stream)
-        return _deterministic(stream.getvalue())
+        return deterministic(stream.getvalue())
 
 
-def _deterministic(package: bytes) -> bytes:
+def drop_thumbnail(document: Any) -> None:
+    """python-docx's template ships a preview picture of another document: left out."""
+    package_relationships = document.part.package.rels
+    for key, relationship in list(package_relationships.items()):
+        if relationship.reltype == RELATIONSHIP_TYPE.THUMBNAIL:
+            del package_relationships[key]
+    settings = document.settings.element
+    for preview in settings.findall(qn("w:savePreviewPicture")):
+        settings.remove(preview)
+
+
+def deterministic(package: bytes) -> bytes:
     """The package again: [Content_Types].xml first, the rest by name, fixed timestamps and
     permissions."""
     with zipfile.ZipFile(io.BytesIO(package)) as source:
