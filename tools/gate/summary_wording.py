@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from schema.models import Level
+from schema.models import LEVEL_DUTCH, Level
 from tools.compare.impact import Impact
 
 
@@ -204,13 +204,6 @@ LEVEL_ADJECTIVE = {
 }
 """A level before ``regel``: een verplichte regel."""
 
-LEVEL_NOUN = {
-    Level.MUST: "verplicht",
-    Level.MUST_NOT: "verboden",
-    Level.SHOULD: "aanbevolen",
-    Level.MAY: "toegestaan",
-    Level.INFO: "informatief",
-}
 
 FIELDS = {
     "title": "de titel",
@@ -304,7 +297,7 @@ def _dutch_value(key: str, value: str) -> str:
     if key == "level":
         return LEVEL_ADJECTIVE[Level(value)]
     if key in ("base", "head"):
-        return LEVEL_NOUN[Level(value)]
+        return LEVEL_DUTCH[Level(value)]
     if key == "name":
         return FIELDS.get(value, value)
     return value
