@@ -48,18 +48,13 @@ def approvals(repo: GitRepository, args: argparse.Namespace) -> int:
 def _archived_verdict(repo: GitRepository, args: argparse.Namespace) -> Verdict:
     """``--release VERSION``: the release's archived evidence, verified again."""
     from tools.gate.gather import verify_release
-    from tools.versions.gather import releases
+    from tools.versions.gather import find_release
 
     if args.base or args.head or args.source != "git" or args.trust_root:
         raise UsageError("--release takes no BASE, HEAD, --trust-root or --source github")
-    version = args.release.removeprefix("v")
     policy = _only_policy(repo, args.policy, None)
-    released = [release.version_text for release in releases(repo, policy)]
-    if version not in released:
-        raise UsageError(
-            f"'{policy}' has no release {version} (releases: {', '.join(released) or 'none yet'})"
-        )
-    return verify_release(repo, policy, version)
+    release = find_release(repo, policy, args.release)
+    return verify_release(repo, policy, release.version_text)
 
 
 def _policy_for_versions(repo: GitRepository, args: argparse.Namespace) -> str | None:

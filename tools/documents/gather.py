@@ -24,7 +24,7 @@ from tools.documents.policy_pdf import policy_pdf
 from tools.release.gather_history import release_history
 from tools.site.build import gather_working_page, release_edition
 from tools.site.policypage import PolicyPage
-from tools.versions.gather import git_revision
+from tools.versions.gather import find_release, git_revision
 
 
 def redline_moment(repo: GitRepository, head: str | None, policy_id: str | None) -> dt.datetime:
@@ -49,11 +49,9 @@ def release_page(
     """The text of release ``version``, read at its tag, and the instant its archive PDF is
     dated; a ``RevisionError`` when the policy has no such release."""
     cache = ParseCache()
+    found = find_release(repo, policy_id, version)
     history = release_history(repo, policy_id, cache)
-    release = next((r for r in history if r.version == version.removeprefix("v")), None)
-    if release is None:
-        known = ", ".join(r.version for r in history) or "none yet"
-        raise RevisionError(f"'{policy_id}' has no release {version} (releases: {known})")
+    release = next(r for r in history if r.version == found.version_text)
     page = release_edition(repo, cache, release, history).page
     page = released_page(page, release.version, release.effective)
     return page, archive_moment(release.date)

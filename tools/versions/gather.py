@@ -69,6 +69,17 @@ def revision(repo: GitRepository, spec: str, policy_id: str | None) -> GitSnapsh
     return snapshot
 
 
+def find_release(repo: GitRepository, policy_id: str, version: str) -> Release:
+    """Release ``version`` of ``policy_id``; a ``RevisionError`` naming the releases there are
+    when it has none of that version."""
+    found = releases(repo, policy_id)
+    for release in found:
+        if release.version_text == version.removeprefix("v"):
+            return release
+    known = ", ".join(release.version_text for release in found) or "none yet"
+    raise RevisionError(f"'{policy_id}' has no release {version} (releases: {known})")
+
+
 def git_revision(repo: GitRepository, spec: str, policy_id: str | None) -> str:
     """What git should read for ``spec``: the release tag when ``spec`` is a released version
     of ``policy_id``, else ``spec`` itself (a commit, branch, tag, ``HEAD~3``)."""
