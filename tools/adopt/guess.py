@@ -20,7 +20,7 @@ _LEVEL_PATTERNS: tuple[tuple[Level, re.Pattern[str]], ...] = tuple(
         (Level.MUST, r"\b(?:must|shall)\b"),
         (Level.SHOULD, r"\bwij\s+adviseren\b|\bwe\s+adviseren\b|\bhet\s+is\s+verstandig\b"),
         (Level.SHOULD, r"\bshould\b|\bwe\s+recommend\b"),
-        (Level.MAY, r"\b(?:mag|mogen|kan|kunnen|may)\b"),
+        (Level.MAY, r"\b(?:mag|mogen|kan|kunt|kunnen|may)\b"),
     )
 )
 

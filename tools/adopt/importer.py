@@ -292,12 +292,16 @@ def _section_at(sections: list[DraftSection], place: int) -> str:
 
 def _unplaced_report(document: WordDocument, sections: list[DraftSection]) -> list[str]:
     return [
-        f"not imported: a {item.kind} at paragraph {item.paragraph}, in "
+        f"not imported: {_article(item.kind)} {item.kind} at paragraph {item.paragraph}, in "
         f"{_section_at(sections, item.paragraph)}"
         + (f" ({item.excerpt})" if item.excerpt else "")
         + "; copy what it says into a clause by hand"
         for item in document.unplaced
     ]
+
+
+def _article(noun: str) -> str:
+    return "an" if noun[0] in "aeiou" else "a"
 
 
 def _info_only_report(
