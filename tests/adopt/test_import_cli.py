@@ -191,3 +191,25 @@ def test_the_same_document_gives_the_same_bytes(mini_repo: Callable[..., Path]) 
 def test_the_shipped_policy_has_no_warnings(shipped_repo: Path) -> None:
     report = _validate(shipped_repo)
     assert (report["errors"], report["warnings"]) == ([], [])
+
+
+def test_a_failed_write_leaves_no_half_made_policy(
+    mini_repo: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tools.base import fileio
+    from tools.cli import commands_import
+
+    written: list[Path] = []
+
+    def fail_on_the_third(path: Path, text: str | bytes, mode: int | None = None) -> None:
+        if len(written) == 2:
+            raise OSError(28, "No space left on device")
+        written.append(path)
+        fileio.write_atomic(path, text, mode)
+
+    monkeypatch.setattr(commands_import, "write_atomic", fail_on_the_third)
+    repo = mini_repo()
+    code, out, err = _import(repo, wordkit.thuiswerk(), "thuiswerk")
+    assert code == 2 and out == ""
+    assert err == "policy: error: cannot write policy/thuiswerk/: No space left on device\n"
+    assert sorted(p.name for p in (repo / "policy").iterdir()) == ["departments.yaml", "mini"]
