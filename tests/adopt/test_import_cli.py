@@ -133,6 +133,15 @@ def _not_a_docx() -> bytes:
     return out.getvalue()
 
 
+def _no_rule() -> bytes:
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Over ons", level=1)
+    document.add_paragraph("Wij zijn een organisatie met veertig medewerkers.")
+    return wordkit.save(document)
+
+
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
 BAD_INPUT = {
     "old-doc": (OLE, "an old binary Word file (.doc)"),
@@ -140,6 +149,7 @@ BAD_INPUT = {
     "zip": (_not_a_docx(), "not a Word document (.docx), or it is damaged"),
     "truncated": (wordkit.thuiswerk()[:2000], "not a Word document (.docx), or it is damaged"),
     "empty": (wordkit.empty(), "the document is empty"),
+    "no-rule": (_no_rule(), "no paragraph reads as a rule"),
 }
 
 
