@@ -10,6 +10,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
 
 
 @dataclass(frozen=True, order=True)
@@ -22,17 +25,30 @@ class Diagnostic:
     code: str
     message: str
     hint: str = ""
+    severity: Severity = "error"
+    """``warning``: worth fixing, but it never fails a check (an import's review marker)."""
 
     @classmethod
     def at(
-        cls, file: str, code: str, message: str, hint: str = "", *, line: int = 0, column: int = 0
+        cls,
+        file: str,
+        code: str,
+        message: str,
+        hint: str = "",
+        *,
+        line: int = 0,
+        column: int = 0,
+        severity: Severity = "error",
     ) -> Diagnostic:
         """The one way to make a diagnostic: which file ('' for the repository as a whole),
         what is wrong and what to do; ``line`` and ``column`` when a place in it is meant."""
-        return cls(file, line, column, code, message, hint)
+        return cls(file, line, column, code, message, hint, severity)
 
     def to_json(self) -> dict[str, object]:
-        return asdict(self)
+        """The fields, without the severity: a JSON report lists errors and warnings apart."""
+        data = asdict(self)
+        del data["severity"]
+        return data
 
 
 def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
@@ -44,7 +60,7 @@ def render_text(diagnostic: Diagnostic) -> str:
     """``path:line:col: error[code]: message`` plus an indented hint, as compilers print them
     (no position for a problem of the whole repository)."""
     where = f"{diagnostic.file}:{diagnostic.line}:{diagnostic.column}: " if diagnostic.file else ""
-    out = f"{where}error[{diagnostic.code}]: {diagnostic.message}"
+    out = f"{where}{diagnostic.severity}[{diagnostic.code}]: {diagnostic.message}"
     if diagnostic.hint:
         out += f"\n  hint: {diagnostic.hint}"
     return out
@@ -66,7 +82,8 @@ def _escape_data(value: str) -> str:
 
 
 def render_github(diagnostic: Diagnostic) -> str:
-    """A GitHub Actions ``::error`` annotation, shown on the file's line in the pull request."""
+    """A GitHub Actions ``::error`` (or ``::warning``) annotation, shown on the file's line in
+    the pull request."""
     props = [f"file={_escape_property(diagnostic.file)}"]
     if diagnostic.line:
         props.append(f"line={diagnostic.line}")
@@ -74,7 +91,7 @@ def render_github(diagnostic: Diagnostic) -> str:
         props.append(f"col={diagnostic.column}")
     props.append(f"title={_escape_property(diagnostic.code)}")
     message = diagnostic.message + (f" ({diagnostic.hint})" if diagnostic.hint else "")
-    return f"::error {','.join(props)}::{_escape_data(message)}"
+    return f"::{diagnostic.severity} {','.join(props)}::{_escape_data(message)}"
 
 
 def to_code_quality(diagnostics: Iterable[Diagnostic]) -> list[dict[str, object]]:
@@ -87,7 +104,7 @@ def to_code_quality(diagnostics: Iterable[Diagnostic]) -> list[dict[str, object]
             "fingerprint": hashlib.sha256(
                 f"{d.file}:{d.line}:{d.column}:{d.code}:{d.message}".encode()
             ).hexdigest(),
-            "severity": "major",
+            "severity": "major" if d.severity == "error" else "minor",
             "location": {"path": d.file, "lines": {"begin": max(d.line, 1)}},
         }
         for d in diagnostics

@@ -17,6 +17,7 @@ so. The hierarchy (``tests/base/test_errors.py`` checks that it matches the clas
     + GitHubError
     + ReleaseError
     + SiteOutputError
+    + WordReadError
   x LoadError
     + InvalidRepositoryError
   x RefusalError
@@ -78,6 +79,10 @@ class ReleaseError(UsageError):
 
 class SiteOutputError(UsageError):
     """The output folder cannot take the site (it holds other files, or is not a folder)."""
+
+
+class WordReadError(UsageError):
+    """A Word file cannot be imported (old .doc, encrypted, damaged, empty, tracked changes)."""
 
 
 class LoadError(PolicyError):

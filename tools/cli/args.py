@@ -98,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_gate_parsers(commands)
     _add_site_parsers(commands)
     _add_release_parsers(commands)
+    _add_import_parser(commands)
     report = commands.add_parser(
         "report",
         help="one Markdown pull-request comment: changes, impact, change notes, approvals",
@@ -265,6 +266,25 @@ def _add_site_parsers(commands: argparse._SubParsersAction[_Parser]) -> None:
         type=argtypes.semver,
         metavar="X.Y.Z",
         help="the text of that release, read at its tag, instead of the working tree",
+    )
+
+
+def _add_import_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
+    imp = commands.add_parser(
+        "import",
+        help="turn a Word policy (.docx) into a draft policy folder",
+        description="Read FILE.docx and write policy/ID/: a section per heading, a clause per "
+        "paragraph or list item, each guessed level marked '# review:' (policy validate lists "
+        "the markers left as warnings). Reports what it could not place (tables, images, "
+        "footnotes, text boxes).",
+    )
+    imp.add_argument("file", metavar="FILE.docx", help="the Word document to import")
+    imp.add_argument("--policy", required=True, metavar="ID", help="the new policy's id")
+    imp.add_argument(
+        "--prefix", metavar="XX", help="the clause id prefix (default: the id's initials)"
+    )
+    imp.add_argument(
+        "--dry-run", action="store_true", help="print the files and the report, write nothing"
     )
 
 

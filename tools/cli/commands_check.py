@@ -80,6 +80,7 @@ def _render_report(report: Report, output: str) -> str:
             {
                 "valid": report.valid,
                 "errors": [d.to_json() for d in report.diagnostics],
+                "warnings": [d.to_json() for d in report.warnings],
                 "policies": [
                     {
                         "id": p.id,
@@ -93,11 +94,12 @@ def _render_report(report: Report, output: str) -> str:
             indent=2,
             ensure_ascii=False,
         )
+    every = [*report.diagnostics, *report.warnings]
     if output == "github":
-        return "\n".join(render_github(d) for d in report.diagnostics) or "policy: valid"
+        return "\n".join(render_github(d) for d in every) or "policy: valid"
     if output == "gitlab":
-        return json.dumps(to_code_quality(report.diagnostics), indent=2, ensure_ascii=False)
-    lines = [render_text(d) for d in report.diagnostics]
+        return json.dumps(to_code_quality(every), indent=2, ensure_ascii=False)
+    lines = [render_text(d) for d in every]
     for summary in report.policies:
         lines.append(
             f"{summary.id} {summary.version}: {summary.clauses} clauses, "
@@ -105,6 +107,8 @@ def _render_report(report: Report, output: str) -> str:
         )
     count = len(report.diagnostics)
     lines.append("valid" if report.valid else f"{count} error{'s' if count != 1 else ''} found")
+    if report.warnings:
+        lines[-1] += f", {plural(len(report.warnings), 'warning')} (review markers left)"
     return "\n".join(lines)
 
 

@@ -99,6 +99,11 @@ _EPILOGS: dict[str, tuple[str, str, str]] = {
         "policy report main HEAD --output report.md",
     ),
     "due": ("no review is overdue", "a review is overdue", "policy due --within 60"),
+    "import": (
+        "the draft was written (--dry-run: printed), with its report",
+        "(not used: a problem is exit 2)",
+        "policy import Privacybeleid.docx --policy privacy --dry-run",
+    ),
     "schema": (
         "the files are up to date, or were written",
         "--check: a file is stale",

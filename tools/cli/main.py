@@ -21,6 +21,7 @@ from tools.base.errors import LoadError, PolicyError, UsageError
 from tools.cli.args import build_parser
 from tools.cli.commands_check import diff, owners, schema, validate
 from tools.cli.commands_gate import approvals, approve, report
+from tools.cli.commands_import import import_
 from tools.cli.commands_notes import changelog
 from tools.cli.commands_release import due, history, release
 from tools.cli.commands_site import render, site
@@ -131,4 +132,5 @@ _COMMANDS: dict[str, Callable[[GitRepository, argparse.Namespace], int]] = {
     "schema": schema,
     "site": site,
     "render": render,
+    "import": import_,
 }

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from schema.models import Registry
 from tools.base.diagnostics import Diagnostic, sort_diagnostics
+from tools.base.errors import UsageError
 from tools.base.loader import (
     ParseCache,
     Policy,
@@ -18,6 +19,7 @@ from tools.base.loader import (
 )
 from tools.base.snapshot import Snapshot
 from tools.owners.codeowners import CODEOWNERS_PATH
+from tools.validate.markers import review_markers
 from tools.validate.policy import check_policy, covered_elements
 from tools.validate.registry import check_codeowners_handles, check_registry
 
@@ -39,6 +41,8 @@ class Report:
 
     diagnostics: tuple[Diagnostic, ...]
     policies: tuple[PolicySummary, ...]
+    warnings: tuple[Diagnostic, ...] = ()
+    """What is worth fixing but never makes the repository invalid (review markers)."""
 
     @property
     def valid(self) -> bool:
@@ -76,14 +80,31 @@ def _validate_policies(
             problems += check_registry(registry)
             problems += _codeowners_problems(snapshot, registry.model)
     summaries: list[PolicySummary] = []
+    warnings: list[Diagnostic] = []
     for policy_id in sorted(ids) if ids is not None else policy_ids(snapshot):
         policy, policy_problems = load_policy(snapshot, policy_id, cache)
         problems += policy_problems
+        warnings += _review_markers(snapshot, policy_id)
         if policy is None:
             continue
         problems += check_policy(policy, departments)
         summaries.append(summarise(policy))
-    return Report(tuple(sort_diagnostics(problems)), tuple(summaries))
+    return Report(
+        tuple(sort_diagnostics(problems)), tuple(summaries), tuple(sort_diagnostics(warnings))
+    )
+
+
+def _review_markers(snapshot: Snapshot, policy_id: str) -> list[Diagnostic]:
+    found = []
+    for path in snapshot.files(f"policy/{policy_id}/"):
+        if path.endswith(".yaml"):
+            try:
+                raw = snapshot.read(path)
+            except (KeyError, UsageError):  # unreadable: the loader reports it as an error
+                continue
+            if b"review:" in raw:
+                found += review_markers(path, raw.decode("utf-8", "replace"))
+    return found
 
 
 def _codeowners_problems(snapshot: Snapshot, registry: Registry) -> list[Diagnostic]:
