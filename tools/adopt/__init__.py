@@ -1,0 +1,1 @@
+"""Adopting the tool: a new policy repository, a new policy, a Word policy imported."""
