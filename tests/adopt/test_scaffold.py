@@ -97,7 +97,7 @@ def test_default_prefix(policy_id: str, prefix: str) -> None:
 
 
 def test_policy_files_validate_and_mark_the_text_to_replace() -> None:
-    new = NewPolicy("thuiswerken", "Thuiswerk: beleid", "tw", "hr", "@o/hr", dt.date(2028, 2, 29))
+    new = NewPolicy("thuiswerken", "Thuiswerk: beleid", "tw", "hr", "@o/hr", dt.date(2028, 1, 30))
     files = policy_files(new)
     meta = loaded(files["policy/thuiswerken/policy.yaml"], PolicyMeta)
     assert (meta.title, meta.clause_prefix, meta.contact) == ("Thuiswerk: beleid", "tw", "hr")

@@ -23,6 +23,9 @@ INIT_TRAILER = "Policy-Init"
 GOVERNANCE = "beleidsbeheer"
 """The department that owns everything no other line names (CODEOWNERS' catch-all)."""
 
+NOTICE_DAYS = 30
+"""A new policy's notice period: days between a material release and its effective date."""
+
 PLACEHOLDER = "VERVANG:"
 """Starts every text of a new policy that its authors must replace."""
 
@@ -161,6 +164,8 @@ def policy_files(new: NewPolicy) -> dict[str, str]:
     """The files of a new policy: its ``policy.yaml``, a first section and the change notes'
     folder. Valid as it stands; each text starts with ``VERVANG:`` (replace it)."""
     title = _scalar(new.title)
+    # The first release is material: it takes effect after the notice period, not before.
+    effective = new.today + dt.timedelta(days=NOTICE_DAYS)
     meta = f"""\
 # yaml-language-server: $schema=../../schema/policy.schema.json
 # A new policy: replace every text that starts with {PLACEHOLDER}
@@ -168,14 +173,14 @@ id: {new.id}
 title: {title}
 version: 1.0.0
 language: nl
-effective: {new.today.isoformat()}
-next_review: {_next_year(new.today).isoformat()}
+effective: {effective.isoformat()}
+next_review: {_next_year(effective).isoformat()}
 clause_prefix: {new.prefix}
 summary: >-
   {PLACEHOLDER} waarom dit beleid er is en wat het regelt, in een paar zinnen.
 audience: >-
   {PLACEHOLDER} voor wie dit beleid geldt.
-notice_days: 30
+notice_days: {NOTICE_DAYS}
 acknowledgement: true
 contact: {new.contact}
 min_clauses_per_element: 1

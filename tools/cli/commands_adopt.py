@@ -14,7 +14,6 @@ if TYPE_CHECKING:
 
 
 def init(repo: GitRepository, args: argparse.Namespace) -> int:
-    from tools import __version__
     from tools.adopt.scaffold import INIT_TRAILER, init_message, repository_files
     from tools.adopt.write import create_repository, made_by_init
     from tools.base.clock import now
@@ -32,12 +31,39 @@ def init(repo: GitRepository, args: argparse.Namespace) -> int:
             )
         print(f"{target}: already a policy repository (policy init, first commit {first[:12]})")
         return EXIT_OK
-    tool = args.tool or f"policy-as-code=={__version__}"
+    tool = args.tool or _tool_requirement()
     files = repository_files(args.org, tool)
     commit = create_repository(target, files, init_message(args.org), now())
     print(f"{target}: a policy repository for {args.org}, {len(files)} files, commit {commit[:12]}")
+    print(f"requirements-policy.txt installs this tool as: {tool}")
+    if "file:" in tool:
+        print("  (a folder on this machine: give CI an address it can reach, e.g. git+https://...)")
     print("next: fill in policy/departments.yaml and CODEOWNERS, then policy new ID --title TITLE")
     return EXIT_OK
+
+
+def _tool_requirement() -> str:
+    """How the new repository installs this tool: the git address and commit it was installed
+    from, else the source folder it runs from, else this version from a package index."""
+    import json
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    import tools
+
+    try:
+        origin = json.loads(distribution(_DISTRIBUTION).read_text("direct_url.json") or "{}")
+    except (PackageNotFoundError, ValueError):
+        origin = {}
+    vcs = origin.get("vcs_info", {})
+    if vcs.get("vcs") == "git" and vcs.get("commit_id"):
+        return f"{_DISTRIBUTION} @ git+{origin['url']}@{vcs['commit_id']}"
+    source = Path(tools.__file__).resolve().parents[1]
+    if (source / "pyproject.toml").is_file() and (source / "schema" / "models.py").is_file():
+        return f"{_DISTRIBUTION} @ {source.as_uri()}"
+    return f"{_DISTRIBUTION}=={tools.__version__}"
+
+
+_DISTRIBUTION = "policy-as-code"
 
 
 def new(repo: GitRepository, args: argparse.Namespace) -> int:
