@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import TypeVar
 
@@ -106,3 +107,13 @@ def test_policy_files_validate_and_mark_the_text_to_replace() -> None:
     assert [c.id for c in section.clauses] == ["tw-001"]
     assert section.clauses[0].text.startswith("VERVANG:")
     assert files["changelog/thuiswerken/unreleased/.gitkeep"] == ""
+
+
+def test_the_new_repositorys_ci_runs_its_own_nox_sessions() -> None:
+    """Every ``nox -s NAME`` in the new repository's CI names a session of its noxfile."""
+    files = repository_files("Naam B.V.", "x==1")
+    sessions = set(re.findall(r"^def (\w+)\(session", files["noxfile.py"], re.M))
+    assert {"check", "validate", "pr", "approvals", "due", "site"} <= sessions
+    ci = [path for path in files if path.startswith((".github/", ".gitlab"))]
+    used = {name for path in ci for name in re.findall(r"\bnox -s ([\w-]+)", files[path])}
+    assert used and used <= sessions, used - sessions
