@@ -112,7 +112,7 @@ def test_a_failed_init_leaves_nothing(tmp_path: Path, monkeypatch: pytest.Monkey
         raise subprocess.CalledProcessError(128, ["git", "commit"])
 
     monkeypatch.setattr(GitRepository, "create", fail)
-    done = run_policy("init", "beleid", "--org", "Naam B.V.", cwd=tmp_path)
+    done = run_policy("init", "nieuw/beleid", "--org", "Naam B.V.", cwd=tmp_path)
     assert done.returncode == 2
     assert done.stderr.startswith("policy: error: git could not make the first commit: ")
     assert list(tmp_path.iterdir()) == []

@@ -44,11 +44,14 @@ def create_repository(
     """Build the repository beside ``target`` and rename it into place; returns the first
     commit's id. ``target`` must not exist or be an empty folder."""
     target = target.absolute()
+    missing = [folder for folder in target.parents if not folder.exists()]
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         building = Path(tempfile.mkdtemp(prefix=f".{target.name}.init-", dir=target.parent))
     except OSError as error:
+        _remove_empty(missing)
         raise UsageError(f"cannot create {target}: {error.strerror or error}") from None
+    done = False
     try:
         os.chmod(building, 0o777 & ~_umask())
         _write_files(building, files)
@@ -60,11 +63,23 @@ def create_repository(
         if target.is_dir():
             target.rmdir()  # empty (checked by the caller): rename needs the name free
         os.rename(building, target)
+        done = True
     except OSError as error:
         raise UsageError(f"cannot create {target}: {error.strerror or error}") from None
     finally:
         shutil.rmtree(building, ignore_errors=True)
+        if not done:
+            _remove_empty(missing)
     return commit
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    """Remove the folders this run made (deepest first), so a failed run leaves nothing."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
 
 
 def _umask() -> int:
