@@ -117,3 +117,12 @@ def test_the_new_repositorys_ci_runs_its_own_nox_sessions() -> None:
     ci = [path for path in files if path.startswith((".github/", ".gitlab"))]
     used = {name for path in ci for name in re.findall(r"\bnox -s ([\w-]+)", files[path])}
     assert used and used <= sessions, used - sessions
+
+
+def test_every_template_is_package_data() -> None:
+    """pyproject.toml ships templates/* to three levels deep; a deeper file would be missing
+    from an installed tool (a wheel holds them all: checked by building one)."""
+    folder = ROOT / "tools" / "adopt" / "templates"
+    files = [path.relative_to(folder) for path in folder.rglob("*") if path.is_file()]
+    assert files and all(len(path.parts) <= 3 for path in files)
+    assert not any(part.startswith(".") for path in files for part in path.parts)
