@@ -72,9 +72,19 @@ def lint(session: nox.Session) -> None:
     session.run("mypy", "noxfile.py")
     session.run("mypy", "--strict", ".gitlab/ci/mr_note.py")
     session.run("mypy", "--strict", ".ci/release-trusted")
-    workflows = sorted(str(path) for path in Path(".github/workflows").glob("*.yml"))
+    # This repository's CI and the copies policy init gives a new repository.
+    templates = Path("tools/adopt/templates")
+    workflows = sorted(
+        str(path)
+        for folder in (Path(".github/workflows"), templates / "github/workflows")
+        for path in folder.glob("*.yml")
+    )
     session.run("check-jsonschema", "--builtin-schema", "vendor.github-workflows", *workflows)
-    gitlab = (".gitlab-ci.yml", ".gitlab/ci/policy.gitlab-ci.yml")
+    gitlab = (
+        ".gitlab-ci.yml",
+        ".gitlab/ci/policy.gitlab-ci.yml",
+        str(templates / "gitlab/ci/policy.gitlab-ci.yml"),
+    )
     session.run("check-jsonschema", "--builtin-schema", "vendor.gitlab-ci", *gitlab)
     session.run("mypy")
 

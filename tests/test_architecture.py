@@ -106,6 +106,7 @@ PACKAGES = [
 
 IO_MODULES = SEAM | {
     "tools/base/fileio.py",
+    "tools/adopt/write.py",
     "tools/versions/gather.py",
     "tools/notes/gather.py",
     "tools/gate/gather.py",

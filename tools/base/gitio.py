@@ -58,6 +58,23 @@ class GitRepository:
                 ) from None
         return self._opened
 
+    @classmethod
+    def create(cls, root: Path, message: str, moment: dt.datetime) -> GitRepository:
+        """A new repository in ``root`` (branch ``main``) whose first commit, dated ``moment``,
+        holds every file in ``root``; git's own identity settings name its author."""
+        repo = git.Repo.init(root, initial_branch="main")
+        repo.git.add("--all")
+        repo.git.commit("--quiet", "--no-verify", "-m", message, env=_dated(moment))
+        opened = cls(root)
+        opened._opened = repo
+        return opened
+
+    def top_level(self) -> Path | None:
+        """The working tree's top folder of the repository ``root`` is in; None outside one."""
+        if not self.is_open():
+            return None
+        return self._worktree().resolve()
+
     def is_open(self) -> bool:
         """Whether ``root`` is inside a git repository."""
         try:

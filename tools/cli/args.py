@@ -147,6 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="only check that the files are up to date (exit 1 when stale)",
     )
+    _add_adopt_parsers(commands)
     add_epilogs(parser)
     parser.epilog = (
         "exit codes:\n  0  ok\n  1  ran and found problems\n  2  " + CANNOT_RUN + "\n\n"
@@ -386,3 +387,45 @@ def _add_changelog_parser(commands: argparse._SubParsersAction[_Parser]) -> None
         "--policy", metavar="ID", help="the policy (needed when there are several)"
     )
     preview.add_argument("--format", choices=("markdown", "html", "changelog"), default="markdown")
+
+
+def _add_adopt_parsers(commands: argparse._SubParsersAction[_Parser]) -> None:
+    init = commands.add_parser(
+        "init",
+        help="start a new policy repository: registry, CODEOWNERS, CI, schema, README",
+        description="Create a new policy repository in DIR (default: the current folder): the "
+        "departments registry with examples to fill in, CODEOWNERS with a catch-all governance "
+        "owner, the CI workflows, the pre-commit config, the JSON Schema files, a noxfile and a "
+        "README; then git init and a first commit. DIR must be new or empty; a repository "
+        "policy init made is left as it is.",
+    )
+    init.add_argument("dir", nargs="?", type=Path, metavar="DIR", help="the new repository")
+    init.add_argument(
+        "--org", required=True, type=argtypes.one_line, help="the organisation's name"
+    )
+    init.add_argument(
+        "--tool",
+        metavar="REQUIREMENT",
+        help="the pip requirement that installs this tool in CI (requirements-policy.txt; "
+        "default: policy-as-code==<this version>)",
+    )
+    new = commands.add_parser(
+        "new",
+        help="start a new policy: policy.yaml, a first section, change notes, CODEOWNERS",
+        description="Add policy ID to this repository: policy/ID/policy.yaml and a first "
+        "section with text to replace (VERVANG:), changelog/ID/unreleased/, and CODEOWNERS "
+        "lines for both, owned by --owner (default: the owner of policy/ID/ now).",
+    )
+    new.add_argument("id", type=argtypes.policy_id, metavar="ID", help="the policy's id")
+    new.add_argument("--title", required=True, type=argtypes.one_line, help="its title")
+    new.add_argument(
+        "--prefix",
+        type=argtypes.clause_prefix,
+        help="the clause id prefix (default: the id's initials, e.g. tw for thuis-werken)",
+    )
+    new.add_argument(
+        "--owner",
+        type=argtypes.handle,
+        metavar="@ORG/TEAM",
+        help="the department that owns it, by its handle",
+    )

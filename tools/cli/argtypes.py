@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 
 
 def semver(text: str) -> str:
@@ -31,3 +32,36 @@ def pull_number(value: str) -> int:
     if not value.isdigit() or int(value) < 1:
         raise argparse.ArgumentTypeError(f"not a pull request number: {value!r}")
     return int(value)
+
+
+def policy_id(text: str) -> str:
+    if not re.fullmatch(r"[a-z][a-z0-9]*(-[a-z0-9]+)*", text) or not 2 <= len(text) <= 60:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a policy id (lower-case words joined by hyphens, e.g. thuiswerken)"
+        )
+    return text
+
+
+def clause_prefix(text: str) -> str:
+    if not re.fullmatch(r"[a-z][a-z0-9]{1,9}", text):
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a clause prefix (2 to 10 lower-case letters or digits, e.g. tw)"
+        )
+    return text
+
+
+def handle(text: str) -> str:
+    if not re.fullmatch(r"@[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9._-]+)?", text):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a handle (@user or @org/team)")
+    return text
+
+
+def one_line(text: str) -> str:
+    """A name or title: one line of visible text, at most 200 characters."""
+    from schema.models import HIDDEN_CHARACTERS
+
+    if not text.strip() or "\n" in text or len(text) > 200 or HIDDEN_CHARACTERS.search(text):
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: give one line of visible text, at most 200 characters"
+        )
+    return " ".join(text.split())

@@ -70,11 +70,11 @@ def validate(repo: GitRepository, args: argparse.Namespace) -> int:
         report = validate_policies(snapshot, ids, include_repository_files=repository_files)
     else:
         report = validate_policies(snapshot)
-    print(_render_report(report, args.format))
+    print(_render_report(report, args.format, bool(args.paths)))
     return EXIT_OK if report.valid else EXIT_PROBLEMS
 
 
-def _render_report(report: Report, output: str) -> str:
+def _render_report(report: Report, output: str, ids_given: bool = False) -> str:
     if output == "json":
         return json.dumps(
             {
@@ -109,6 +109,8 @@ def _render_report(report: Report, output: str) -> str:
     lines.append("valid" if report.valid else f"{count} error{'s' if count != 1 else ''} found")
     if report.warnings:
         lines[-1] += f", {plural(len(report.warnings), 'warning')} (review markers left)"
+    if report.valid and not report.policies and not ids_given:
+        lines[-1] += " (no policy yet: start one with policy new ID --title TITLE)"
     return "\n".join(lines)
 
 

@@ -99,6 +99,16 @@ _EPILOGS: dict[str, tuple[str, str, str]] = {
         "policy report main HEAD --output report.md",
     ),
     "due": ("no review is overdue", "a review is overdue", "policy due --within 60"),
+    "init": (
+        "the repository was made, or policy init made it before",
+        "(not used: a problem is exit 2)",
+        'policy init beleid --org "Naam B.V."',
+    ),
+    "new": (
+        "the policy was written",
+        "(not used: a problem is exit 2)",
+        'policy new thuiswerken --title "Thuiswerkbeleid" --owner @naam/hr',
+    ),
     "import": (
         "the draft was written (--dry-run: printed), with its report",
         "(not used: a problem is exit 2)",

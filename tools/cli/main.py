@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, TextIO
 from tools.base.diagnostics import render_text
 from tools.base.errors import LoadError, PolicyError, UsageError
 from tools.cli.args import build_parser
+from tools.cli.commands_adopt import init, new
 from tools.cli.commands_check import diff, owners, schema, validate
 from tools.cli.commands_gate import approvals, approve, report
 from tools.cli.commands_import import import_
@@ -99,7 +100,10 @@ def _run(argv: Sequence[str] | None) -> int:
         args = build_parser().parse_args(argv)
         start = (args.directory or Path.cwd()).resolve()
         both_dirs = args.command == "diff" and args.base_dir and args.head_dir
-        root = args.head_dir.resolve() if both_dirs else find_root(start)
+        if args.command == "init":
+            root = start  # the new repository is made, not found
+        else:
+            root = args.head_dir.resolve() if both_dirs else find_root(start)
         args.start = start
         from tools.base.gitio import GitRepository  # here: `policy --version` needs no git
 
@@ -133,4 +137,6 @@ _COMMANDS: dict[str, Callable[[GitRepository, argparse.Namespace], int]] = {
     "site": site,
     "render": render,
     "import": import_,
+    "init": init,
+    "new": new,
 }

@@ -31,7 +31,9 @@ def choose_policy(requested: str | None, *snapshots: Snapshot | None) -> str:
     if len(ids) == 1:
         return ids[0]
     if not ids:
-        raise RevisionError("no policy found under policy/")
+        raise RevisionError(
+            "no policy found under policy/; start one with: policy new ID --title TITLE"
+        )
     raise RevisionError(f"several policies ({', '.join(ids)}); choose one with --policy")
 
 
