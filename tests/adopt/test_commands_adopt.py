@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.adopt import wordkit
 from tests.conftest import day_epoch, git, run_policy
 from tools.adopt.scaffold import template
 from tools.base.gitio import GitRepository
@@ -210,21 +211,33 @@ def check_session_commands(policies: list[str]) -> list[list[str]]:
     return commands
 
 
-def readme_steps() -> list[str]:
-    """The shell lines of the README's "Starting your own repository"."""
+def readme_steps(start: str) -> list[str]:
+    """The shell lines of the README's "Starting your own repository", the policy started
+    with ``start`` (``import``, or ``new`` from the commented alternative)."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Starting your own repository\n", 1)[1].split("\n## ", 1)[0]
     block = section.split("```sh\n", 1)[1].split("```", 1)[0]
-    return [line.split("  #", 1)[0].strip() for line in block.splitlines() if line[:1] != "#"]
+    steps = []
+    for line in block.splitlines():
+        command = line.removeprefix("# ") if line.startswith(f"# policy {start} ") else line
+        if command[:1] != "#":
+            steps.append(command.split("  #", 1)[0].strip())
+    return [
+        s
+        for s in steps
+        if s.startswith(f"policy {start} ") or not s.startswith(("policy import", "policy new"))
+    ]
 
 
-def test_the_readme_steps_from_an_empty_folder(tmp_path: Path) -> None:
-    """Each step of the README succeeds. ``nox -s check`` installs the tool into a new venv
-    (23 s, and a package index): the test runs the commands its check session runs, through
-    the CLI, instead."""
-    steps = readme_steps()
+@pytest.mark.parametrize("start", ["import", "new"])
+def test_the_readme_steps_from_an_empty_folder(tmp_path: Path, start: str) -> None:
+    """Each step of the README succeeds, the policy imported from Word or started anew.
+    ``nox -s check`` installs the tool into a new venv (23 s, and a package index): the test
+    runs the commands its check session runs, through the CLI, instead."""
+    (tmp_path / "beleid.docx").write_bytes(wordkit.thuiswerk())
+    steps = readme_steps(start)
     assert steps[0] == 'policy init beleid --org "Naam B.V."'
-    assert any(s.startswith("policy new ") for s in steps) and "policy validate" in steps
+    assert any(s.startswith(f"policy {start} ") for s in steps) and "policy validate" in steps
     assert steps[-1].endswith("nox -s check")
     here = tmp_path
     for step in steps:

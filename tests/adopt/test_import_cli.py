@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from io import BytesIO
 from pathlib import Path
 
@@ -96,7 +96,10 @@ def test_clauses_titles_levels_and_legal_references(mini_repo: Callable[..., Pat
     assert 'law: Algemene verordening gegevensbescherming (AVG)\n        article: "6"' in security
     # The table is reported with its section and place, not imported.
     assert re.search(r"not imported: a table at paragraph \d+, in section 'Werkplek'", out)
-    assert "CODEOWNERS: not written" in out
+    # Its CODEOWNERS lines, as policy new writes them, and its change notes' folder.
+    owners = (repo / "CODEOWNERS").read_text(encoding="utf-8")
+    assert "/policy/thuiswerk/" in owners and "/changelog/thuiswerk/" in owners
+    assert (repo / "changelog/thuiswerk/unreleased/.gitkeep").is_file()
 
 
 def test_what_cannot_be_placed_is_reported_where_it_is(mini_repo: Callable[..., Path]) -> None:
@@ -206,20 +209,23 @@ def test_the_shipped_policy_has_no_warnings(shipped_repo: Path) -> None:
 def test_a_failed_write_leaves_no_half_made_policy(
     mini_repo: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tools.base import fileio
-    from tools.cli import commands_import
+    from tools.adopt import write
 
     written: list[Path] = []
+    keep = write._write_files
 
-    def fail_on_the_third(path: Path, text: str | bytes, mode: int | None = None) -> None:
-        if len(written) == 2:
+    def fail_on_the_second(folder: Path, files: Mapping[str, str]) -> None:
+        if written:
             raise OSError(28, "No space left on device")
-        written.append(path)
-        fileio.write_atomic(path, text, mode)
+        written.append(folder)
+        keep(folder, files)
 
-    monkeypatch.setattr(commands_import, "write_atomic", fail_on_the_third)
+    monkeypatch.setattr(write, "_write_files", fail_on_the_second)
     repo = mini_repo()
+    before = (repo / "CODEOWNERS").read_bytes()
     code, out, err = _import(repo, wordkit.thuiswerk(), "thuiswerk")
     assert code == 2 and out == ""
-    assert err == "policy: error: cannot write policy/thuiswerk/: No space left on device\n"
+    assert err == "policy: error: cannot write the policy: No space left on device\n"
     assert sorted(p.name for p in (repo / "policy").iterdir()) == ["departments.yaml", "mini"]
+    assert not (repo / "changelog").exists() or not list((repo / "changelog").iterdir())
+    assert (repo / "CODEOWNERS").read_bytes() == before

@@ -91,7 +91,6 @@ def import_policy(
         *notes,
         *_unplaced_report(document, sections),
         *_info_only_report(sections, ids, elements),
-        f"CODEOWNERS: not written; add a line that gives /policy/{policy_id}/ its owner",
         "next: check every '# review:' comment, then delete it; policy validate lists those left",
     ]
     return ImportResult(tuple(files), tuple(report))

@@ -48,12 +48,20 @@ def plan_policy(
         raise RefusalError(
             f"clause prefix '{chosen}' is used by policy '{users[0]}'; give another with --prefix"
         )
+    handle = owning_handle(registry, codeowners, policy_id, owner)
+    department = next(d.id for d in registry.departments if d.handle == handle)
+    new = NewPolicy(policy_id, title, chosen, department, handle, today)
+    return policy_files(new), add_policy(codeowners, policy_id, handle, title)
+
+
+def owning_handle(registry: Registry, codeowners: str, policy_id: str, owner: str | None) -> str:
+    """The handle that will own a new policy (``owner``, else ``default_owner``); a refusal
+    when it is no department's."""
     handle = owner or default_owner(registry, codeowners, policy_id)
-    departments = {department.handle: department.id for department in registry.departments}
+    departments = {department.handle for department in registry.departments}
     if handle not in departments:
         known = ", ".join(sorted(departments))
         raise RefusalError(
             f"owner {handle} is no department's handle in policy/departments.yaml; known: {known}"
         )
-    new = NewPolicy(policy_id, title, chosen, departments[handle], handle, today)
-    return policy_files(new), add_policy(codeowners, policy_id, handle, title)
+    return handle

@@ -285,6 +285,12 @@ def _add_import_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
         "--prefix", metavar="XX", help="the clause id prefix (default: the id's initials)"
     )
     imp.add_argument(
+        "--owner",
+        type=argtypes.handle,
+        metavar="@ORG/TEAM",
+        help="the department that owns it in CODEOWNERS (default: the owner of its folder now)",
+    )
+    imp.add_argument(
         "--dry-run", action="store_true", help="print the files and the report, write nothing"
     )
 

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import os
 import re
-import shutil
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tools.base import clock
-from tools.base.errors import RefusalError, UsageError
-from tools.base.fileio import write_atomic
+from tools.base.errors import LoadError, RefusalError, UsageError
 from tools.base.snapshot import DirSnapshot
 from tools.cli.output import EXIT_OK, plural
 
@@ -26,6 +22,7 @@ _PREFIX = re.compile(r"[a-z][a-z0-9]{1,9}")
 def import_(repo: GitRepository, args: argparse.Namespace) -> int:
     from tools.adopt.importer import default_prefix, import_policy
     from tools.adopt.word_read import read_word
+    from tools.adopt.write import add_policy
 
     root, policy_id = repo.root, args.policy
     if not _SLUG.fullmatch(policy_id) or not 2 <= len(policy_id) <= 60:
@@ -44,20 +41,26 @@ def import_(repo: GitRepository, args: argparse.Namespace) -> int:
         data = (args.start / source).read_bytes()
     except OSError as error:
         raise UsageError(f"cannot read {source}: {error.strerror or error}") from None
+    document = read_word(source.name, data)
     result = import_policy(
-        read_word(source.name, data),
+        document,
         policy_id=policy_id,
         prefix=prefix,
         contact=_first_department(snapshot),
         today=clock.today(),
         source=source.name,
     )
+    files = {**dict(result.files), f"changelog/{policy_id}/unreleased/.gitkeep": ""}
+    codeowners = _codeowners(snapshot, policy_id, args.owner, document.title or policy_id)
     if args.dry_run:
-        for path, text in result.files:
+        for path, text in files.items():
             print(f"--- {path} (would be written)\n{text}")
+        print(f"--- CODEOWNERS (would be written)\n{codeowners}")
     else:
-        _write_folder(root, policy_id, result.files)
-        print(f"wrote {plural(len(result.files), 'file')} to policy/{policy_id}/")
+        # As policy new writes a policy: each folder built beside its place, CODEOWNERS last.
+        add_policy(root, files, codeowners)
+        print(f"wrote {plural(len(result.files), 'file')} to policy/{policy_id}/, its change")
+        print(f"notes' folder changelog/{policy_id}/unreleased/ and its lines in CODEOWNERS")
     print("\n".join(result.report))
     return EXIT_OK
 
@@ -86,21 +89,17 @@ def _first_department(snapshot: DirSnapshot) -> str:
     return registry.model.departments[0].id
 
 
-def _write_folder(root: Path, policy_id: str, files: tuple[tuple[str, str], ...]) -> None:
-    """All or nothing: the files go to a hidden folder beside the new one, which is renamed
-    into place at the end; a failure leaves no half-made policy."""
-    parent = root / "policy"
-    target = parent / policy_id
-    staging = Path(tempfile.mkdtemp(prefix=f".import-{policy_id}-", dir=parent))
-    try:
-        for path, text in files:
-            relative = Path(path).relative_to(f"policy/{policy_id}")
-            write_atomic(staging / relative, text, mode=0o644)
-        os.chmod(staging, 0o755)  # mkdtemp makes it private to its owner
-        if target.exists():  # made while we read the document
-            raise RefusalError(f"policy {policy_id!r} exists already; give another --policy")
-        os.rename(staging, target)
-    except OSError as error:
-        raise UsageError(f"cannot write policy/{policy_id}/: {error.strerror or error}") from None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+def _codeowners(snapshot: DirSnapshot, policy_id: str, owner: str | None, title: str) -> str:
+    """CODEOWNERS with the new policy's lines, as ``policy new`` adds them: ``owner``, or
+    whoever owns its folder now."""
+    from tools.adopt.codeowners_edit import add_policy as with_policy
+    from tools.adopt.newpolicy import owning_handle
+    from tools.base.loader import load_registry
+    from tools.owners.codeowners import CODEOWNERS_PATH
+
+    registry, problems = load_registry(snapshot)
+    if registry is None:
+        raise LoadError("policy/departments.yaml does not load; fix it first", problems)
+    text = snapshot.read(CODEOWNERS_PATH).decode("utf-8")
+    handle = owning_handle(registry.model, text, policy_id, owner)
+    return with_policy(text, policy_id, handle, title)
