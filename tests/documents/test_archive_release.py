@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -67,6 +69,19 @@ def test_the_plan_writes_the_archive_pdf_only_when_the_policy_asks() -> None:
     assert quiet.ready and not [p for p, _ in quiet.writes if p.endswith(".pdf")]
 
 
+@contextmanager
+def _no_pdf_laid_out() -> Iterator[None]:
+    """WeasyPrint may not run (the CLI runs in this process: tests/conftest.py run_cli)."""
+    from tools.documents import gather
+
+    def refuse(*_: object) -> bytes:
+        raise AssertionError("a PDF was laid out")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(gather, "policy_pdf", refuse)
+        yield
+
+
 @pytest.fixture
 def archiving(tmp_path: Path, keys: dict[str, Path]) -> ShippedRepo:
     """The shipped policy asking for archive PDFs, its first release approved."""
@@ -80,7 +95,8 @@ def archiving(tmp_path: Path, keys: dict[str, Path]) -> ShippedRepo:
 def test_a_release_archives_its_text_and_render_makes_the_same_bytes(
     archiving: ShippedRepo, tmp_path: Path
 ) -> None:
-    plan = archiving.release("--dry-run", "--verbose")
+    with _no_pdf_laid_out():  # a dry run names the archive and writes nothing: no PDF made
+        plan = archiving.release("--dry-run", "--verbose")
     assert plan.returncode == 0, plan.stderr
     assert f"    {ARCHIVE.format('1.0.0')}\n" in plan.stdout
     assert not (archiving.root / ARCHIVE.format("1.0.0")).exists()

@@ -32,7 +32,7 @@ def release(repo: GitRepository, args: argparse.Namespace) -> int:
         effective=args.effective_date,
         trust_root=args.trust_root,
         sign=args.sign,
-        archive=archive_maker(repo, policy, moment.date()),
+        archive=archive_maker(repo, policy, moment.date(), dry_run=args.dry_run),
     )
     if args.sign:
         _check_signing(repo, trial=not args.dry_run)

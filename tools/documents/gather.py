@@ -58,12 +58,15 @@ def release_page(
 
 
 def archive_maker(
-    repo: GitRepository, policy_id: str, day: dt.date
+    repo: GitRepository, policy_id: str, day: dt.date, *, dry_run: bool = False
 ) -> Callable[[str, dt.date], bytes]:
     """For ``policy release``: the archive PDF of the working tree's text (the release's HEAD:
-    the release is refused otherwise) as a version and effective date, dated ``day``."""
+    the release is refused otherwise) as a version and effective date, dated ``day``. A dry
+    run writes nothing, so it names the file without laying out the PDF (seconds)."""
 
     def make(version: str, effective: dt.date) -> bytes:
+        if dry_run:
+            return b""
         page = released_page(working_page(repo, policy_id), version, effective)
         return policy_pdf(page, archive_moment(day))
 
