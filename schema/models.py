@@ -35,6 +35,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 __all__ = [
+    "CLAUSE_ID",
     "HIDDEN_CHARACTERS",
     "LEVEL_DUTCH",
     "NORMATIVE_LEVELS",
@@ -138,7 +139,10 @@ DepartmentRef = Annotated[
 against the registry (naming the known ids), so the model takes any text; the JSON Schema
 gives editors the id's form."""
 
-ClauseId = Annotated[StrictStr, Field(pattern=r"^[a-z][a-z0-9]{1,9}-[0-9]{3,4}$")]
+CLAUSE_ID = r"^[a-z][a-z0-9]{1,9}-[0-9]{3,4}$"
+"""The form of a clause id, for readers of text that names one."""
+
+ClauseId = Annotated[StrictStr, Field(pattern=CLAUSE_ID)]
 """A clause id: the policy's clause prefix, a hyphen and a number, e.g. ``sm-012``."""
 
 Version = Annotated[

@@ -25,6 +25,7 @@ from tools.compare.redline import Segment, redline
 from tools.documents.word import Change as Op
 from tools.documents.word import Text, WordDocument
 from tools.gate.summary_wording import dutch_reason
+from tools.notes.blocks import text_paragraphs
 from tools.notes.wording import IMPACT_DUTCH, dutch_date
 
 AUTHOR = "policy diff"
@@ -66,18 +67,13 @@ _FIELDS = {
 }
 
 
-def paragraphs(text: str) -> list[str]:
-    """A text as it is read: paragraphs split at blank lines, whitespace inside folded."""
-    return [" ".join(block.split()) for block in text.split("\n\n") if block.strip()]
-
-
-def text_paragraphs(base: str | None, head: str | None) -> list[tuple[list[Text], Op]]:
+def tracked_paragraphs(base: str | None, head: str | None) -> list[tuple[list[Text], Op]]:
     """The paragraphs of a clause text with their tracked runs, each with how its paragraph
     mark changed. ``base`` None: all inserted; ``head`` None: all deleted."""
     if base is None or head is None:
         op: Op = "insert" if base is None else "delete"
         text = head if base is None else base
-        segments = [Segment(op, PARAGRAPH_BREAK.join(paragraphs(text or "")))]
+        segments = [Segment(op, PARAGRAPH_BREAK.join(text_paragraphs(text or "")))]
     else:
         op = "equal"
         segments = redline(_joined(base), _joined(head))
@@ -95,7 +91,7 @@ def text_paragraphs(base: str | None, head: str | None) -> list[tuple[list[Text]
 
 
 def _joined(text: str) -> str:
-    return PARAGRAPH_BREAK.join(paragraphs(text))
+    return PARAGRAPH_BREAK.join(text_paragraphs(text))
 
 
 def build_redline(diffs: Sequence[PolicyDiff], *, moment: dt.datetime) -> bytes:
@@ -145,7 +141,7 @@ def _clause(document: WordDocument, change: Change) -> None:
     document.paragraph(_facts(change), style=CLAUSE_FACTS)
     for line in _lines(change):
         document.paragraph([Text(line)], style=CLAUSE_FACTS)
-    for runs, mark in text_paragraphs(base.text if base else None, head.text if head else None):
+    for runs, mark in tracked_paragraphs(base.text if base else None, head.text if head else None):
         document.paragraph(runs, style=CLAUSE_TEXT, mark=mark)
 
 

@@ -78,6 +78,13 @@ class Redline:
 
 Block = Heading | Paragraph | BulletList | Outline | Quote | Redline | Fragment
 
+
+def text_paragraphs(text: str) -> list[str]:
+    """A policy text as it is read: paragraphs split at blank lines, line breaks inside one
+    folded (they are the author's wraps)."""
+    return [" ".join(block.split()) for block in text.split("\n\n") if block.strip()]
+
+
 ClauseLink = Callable[[str], str | None]
 """Clause id -> the address that shows it, or None (no link)."""
 

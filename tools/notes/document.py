@@ -27,6 +27,7 @@ from tools.notes.blocks import (
     no_links,
     paragraph,
     text,
+    text_paragraphs,
 )
 from tools.notes.changenotes import escape_body
 from tools.notes.fragment import fragment
@@ -68,8 +69,7 @@ def _editorial(entry: Entry) -> str:
 
 def quote(policy_text: str) -> Quote:
     """Policy text paragraph by paragraph, each on one line (line breaks inside are wraps)."""
-    blocks = policy_text.split("\n\n")
-    return Quote(tuple(" ".join(block.split()) for block in blocks if block.strip()))
+    return Quote(tuple(text_paragraphs(policy_text)))
 
 
 def legend() -> Block:

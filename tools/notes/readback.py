@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from schema.models import LEVEL_DUTCH
+from schema.models import CLAUSE_ID, LEVEL_DUTCH
 from tools.compare.redline import Op, Segment
 from tools.notes import wording
 from tools.notes.blocks import Block, BulletList, Heading, Redline, Span, paragraph, text
@@ -31,7 +31,7 @@ from tools.notes.render_markdown import ENTITIES, block_markdown, render_markdow
 
 _UNESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])|&(lt|amp|#61|#124);")
 _NAMED = {entity: char for char, entity in ENTITIES.items()}
-_CLAUSE = re.compile(r"^### (?P<title>.+) \((?P<clause>[a-z][a-z0-9]{1,9}-[0-9]{3,4})\)$")
+_CLAUSE = re.compile(rf"^### (?P<title>.+) \((?P<clause>{CLAUSE_ID.strip('^$')})\)$")
 _LEVELS = "|".join(map(re.escape, LEVEL_DUTCH.values()))
 _ABOUT = re.compile(
     rf"^\*{re.escape(wording.SECTION)}(?P<section>.+?) · (?P<level>{_LEVELS})"

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from schema.models import LEVEL_DUTCH, AccountType, Clause, LegalRef, Section
 from tools.base.loader import Policy
-from tools.notes.blocks import Block, Heading, Line, Outline, Paragraph, Span
+from tools.notes.blocks import Block, Heading, Line, Outline, Paragraph, Span, text_paragraphs
 from tools.notes.render_html import render_html
 from tools.notes.render_markdown import render_markdown
 from tools.notes.wording import dutch_date
@@ -100,7 +100,7 @@ def _text(text: str) -> Span:
 
 def _paragraphs(text: str) -> list[Block]:
     """Policy text paragraph by paragraph (blank lines separate them)."""
-    return [Paragraph(((_text(block),),)) for block in text.split("\n\n") if block.strip()]
+    return [Paragraph(((Span(line),),)) for line in text_paragraphs(text)]
 
 
 def _facts(lines: list[Line]) -> list[Block]:
