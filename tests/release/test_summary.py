@@ -18,6 +18,7 @@ from tests.releasekit import (
     ShippedRepo,
     new_shipped_repo,
     note,
+    repository_state,
     run_as,
 )
 from tools.gate.summary import LIMIT
@@ -103,3 +104,16 @@ def test_the_report_starts_with_the_summary(released: ShippedRepo) -> None:
     assert "- Ondernemingsraad (Fatima Yilmaz of Joost Smit): 1 regel in 1 hoofdstuk" in top
     assert "sm-048: de tekst van een verplichte regel is gewijzigd" in top
     assert "## Approvals: ❌ incomplete" in details
+
+
+def test_verbose_without_dry_run_is_refused_and_changes_nothing(released: ShippedRepo) -> None:
+    """--verbose says how much a dry run prints; on a real release it is a mistake, said in one
+    line before anything is done."""
+    releasable(released)
+    before = repository_state(released.root)
+    done = released.release("--verbose")
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        "policy: error: --verbose is for --dry-run; a release prints its whole plan anyway\n"
+    )
+    assert repository_state(released.root) == before

@@ -23,6 +23,8 @@ def release(repo: GitRepository, args: argparse.Namespace) -> int:
     from tools.release.apply import Request, cut, gather_facts, release_lock
     from tools.release.plan import describe, plan
 
+    if args.verbose and not args.dry_run:
+        raise UsageError("--verbose is for --dry-run; a release prints its whole plan anyway")
     policy = choose_policy(args.policy, DirSnapshot(repo.root))
     moment = clock.now()
     request = Request(
