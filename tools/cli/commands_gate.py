@@ -12,7 +12,7 @@ from tools.cli.output import EXIT_OK, EXIT_PROBLEMS, check_output, plural, write
 
 if TYPE_CHECKING:
     from tools.base.gitio import GitRepository
-    from tools.gate.prreport import Gate, PolicyReview
+    from tools.gate.prreport import PolicyReview
     from tools.gate.rules import Verdict
     from tools.notes.gather import ChangeSet
 
@@ -168,7 +168,7 @@ def report(repo: GitRepository, args: argparse.Namespace) -> int:
         # The document first: the report never names a file that could not be written.
         _write_redline(repo, args, reviews, ids)
     docx = args.docx.name if args.docx is not None else ""
-    summary = _report_summary(reviews, [found for found in changesets if found], gate)
+    summary = prreport.report_summary(reviews, [found for found in changesets if found], gate)
     text = prreport.render_markdown(
         reviews, gate, base_label, head_label, docx=docx, summary=summary
     )
@@ -190,38 +190,3 @@ def _write_redline(
     changed = [diff for diff in diffs if diff.changes] or diffs
     moment = redline_moment(repo, args.head, ids[0] if len(ids) == 1 else None)
     write_output(args.docx, build_redline(changed, moment=moment))
-
-
-def _report_summary(reviews: list[PolicyReview], changesets: list[ChangeSet], gate: Gate) -> str:
-    """The report's first screen, in the language of the first policy."""
-    from tools.compare.impact import Impact
-    from tools.gate import summary
-
-    parts: list[summary.PolicyPart] = []
-    language = changesets[0].versions.head.meta.model.language if changesets else "en"
-    for found in changesets:
-        if not found.review.changes:
-            continue
-        head, base = found.versions.head.meta.model, found.versions.base
-        chosen = base is None or base.meta.model.effective != head.effective
-        parts.append(
-            summary.PolicyPart(
-                policy=found.policy,
-                title=head.title,
-                diff=found.review,
-                impact=found.review.impact,
-                effective=head.effective if chosen else None,
-                acknowledgement=head.acknowledgement,
-            )
-        )
-    parts += [
-        summary.PolicyPart(r.policy, r.policy, None, Impact.NONE) for r in reviews if r.diff is None
-    ]
-    blockers = summary.change_blockers(
-        sum(1 for r in reviews if r.diff is None),
-        sum(len(r.note_problems) for r in reviews),
-        gate.verdict,
-        gate.error,
-    )
-    situation = summary.Situation(language, tuple(parts), gate.verdict, blockers)
-    return summary.render_markdown(summary.summarize(situation))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from tools.base.diagnostics import Diagnostic
 from tools.compare import report as diffreport
@@ -19,7 +20,11 @@ from tools.compare.diff import PolicyDiff
 from tools.compare.impact import Impact
 from tools.compare.report import escape_markdown
 from tools.gate import report as approvalreport
+from tools.gate import summary
 from tools.gate.rules import Requirement, Verdict
+
+if TYPE_CHECKING:
+    from tools.notes.gather import ChangeSet
 
 MARKER = "<!-- policy-report -->"
 
@@ -237,3 +242,39 @@ def _diagnostic(diagnostic: Diagnostic) -> str:
     where = f"{diagnostic.file}:{diagnostic.line}:{diagnostic.column}"
     hint = f" ({diagnostic.hint})" if diagnostic.hint else ""
     return escape_markdown(f"{where}: {diagnostic.code}: {diagnostic.message}{hint}")
+
+
+def report_summary(
+    reviews: Sequence[PolicyReview], changesets: Sequence[ChangeSet], gate: Gate
+) -> str:
+    """The report's first screen (``tools/gate/summary.py``), in the language of the first
+    policy."""
+
+    parts: list[summary.PolicyPart] = []
+    language = changesets[0].versions.head.meta.model.language if changesets else "en"
+    for found in changesets:
+        if not found.review.changes:
+            continue
+        head, base = found.versions.head.meta.model, found.versions.base
+        chosen = base is None or base.meta.model.effective != head.effective
+        parts.append(
+            summary.PolicyPart(
+                policy=found.policy,
+                title=head.title,
+                diff=found.review,
+                impact=found.review.impact,
+                effective=head.effective if chosen else None,
+                acknowledgement=head.acknowledgement,
+            )
+        )
+    parts += [
+        summary.PolicyPart(r.policy, r.policy, None, Impact.NONE) for r in reviews if r.diff is None
+    ]
+    blockers = summary.change_blockers(
+        sum(1 for r in reviews if r.diff is None),
+        sum(len(r.note_problems) for r in reviews),
+        gate.verdict,
+        gate.error,
+    )
+    situation = summary.Situation(language, tuple(parts), gate.verdict, blockers)
+    return summary.render_markdown(summary.summarize(situation))
