@@ -114,6 +114,16 @@ _EPILOGS: dict[str, tuple[str, str, str]] = {
         "(not used: a problem is exit 2)",
         "policy import Privacybeleid.docx --policy privacy --dry-run",
     ),
+    "people": (
+        "see each ACTION's --help",
+        "see each ACTION's --help",
+        "policy people import hr.csv",
+    ),
+    "people import": (
+        "the export was applied (or changed nothing)",
+        "rows are wrong, each as file:line:col; nothing was changed",
+        "policy people import hr.csv --columns employee=Personeelsnummer,name=Naam",
+    ),
     "schema": (
         "the files are up to date, or were written",
         "--check: a file is stale",
