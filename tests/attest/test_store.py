@@ -156,3 +156,19 @@ def test_an_unreachable_database_is_one_line(shipped_repo: Path, tmp_path: Path)
     code, _, err = _import(shipped_repo, PEOPLE, url)
     assert code == 2 and "secret" not in err
     assert err.startswith("policy: error: database postgresql+psycopg://nobody:***@127.0.0.1:1/")
+
+
+def test_every_migration_file_is_package_data() -> None:
+    """pyproject.toml ships migrations/*.py, *.mako and versions/*.py: a file elsewhere would be
+    missing from an installed tool, which could then not upgrade a database."""
+    import tomllib
+
+    from tests.conftest import ROOT
+
+    folder = ROOT / "tools" / "attest"
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    globs = pyproject["tool"]["setuptools"]["package-data"]["tools.attest"]
+    files = {p for p in (folder / "migrations").rglob("*") if p.is_file()}
+    files = {p for p in files if "__pycache__" not in p.parts}
+    shipped = {p for pattern in globs for p in folder.glob(pattern)}
+    assert files and files <= shipped
