@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,14 +20,15 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy import Engine, create_engine, event, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session
 
+from tools.attest.chain import GENESIS, Link, first_break, link_hash
 from tools.attest.people_csv import PersonRow
 from tools.attest.people_diff import PeoplePlan
-from tools.attest.tables import Person
+from tools.attest.tables import Confirmation, Person
 from tools.base.errors import UsageError
 
 DB_FILE = "attest.db"
@@ -78,8 +81,10 @@ def transaction(url: str) -> Iterator[Session]:
 
 
 def _engine(url: str) -> Engine:
+    sqlite = url.startswith("sqlite")
     try:
-        engine = create_engine(url)
+        # SQLite: a writer waits for another's lock up to 30 s (5 s by default) before failing.
+        engine = create_engine(url, connect_args={"timeout": 30} if sqlite else {})
     except (ArgumentError, NoSuchModuleError) as error:
         raise UsageError(f"{shown(url)}: {error}") from None
     if engine.dialect.name == "sqlite":
@@ -149,6 +154,72 @@ def apply_people(session: Session, plan: PeoplePlan) -> None:
         person.name, person.email, person.department = row.name, row.email, row.department
         person.start_date, person.end_date = row.start, row.end
     session.flush()
+
+
+_CHAIN_LOCK = 18  # PostgreSQL advisory lock key of the chain head (the issue's number)
+
+
+def append_confirmation(session: Session, person_id: int | None, link: Link) -> bool:
+    """Append one confirmation at the chain's head; ``link.seq`` is ignored and assigned here.
+    False when this person already confirmed this version (nothing is written).
+
+    The head is read and extended under one lock, so two writers never fork the chain: SQLite's
+    transaction holds the write lock from its start (BEGIN IMMEDIATE), PostgreSQL takes a
+    transaction-scoped advisory lock. The unique constraint backs up the idempotence check."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK})
+    same = select(Confirmation.seq).where(
+        Confirmation.person_key == link.person_key,
+        Confirmation.policy == link.policy,
+        Confirmation.version == link.version,
+    )
+    if session.scalar(same) is not None:
+        return False
+    head = session.scalars(select(Confirmation).order_by(Confirmation.seq.desc()).limit(1)).first()
+    seq, previous = (head.seq + 1, head.row_hash) if head else (1, GENESIS)
+    link = replace(link, seq=seq)
+    session.add(
+        Confirmation(
+            seq=seq, person_id=person_id, person_key=link.person_key, policy=link.policy,
+            version=link.version, tag_object=link.tag_object, text_sha256=link.text_sha256,
+            confirmed_at=parse_moment(link.confirmed_at), channel=link.channel,
+            prev_hash=previous, row_hash=link_hash(link, previous),
+        )
+    )  # fmt: skip
+    session.flush()
+    return True
+
+
+def moment(value: datetime) -> str:
+    """A time as the chain spells it: UTC, whole seconds, ``Z`` (SQLite gives it back naive)."""
+    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_moment(value: str) -> datetime:
+    return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+
+def chain_links(session: Session) -> list[tuple[Link, str, str]]:
+    """Every confirmation in chain order, as (link, stored previous hash, stored hash)."""
+    return [
+        (
+            Link(
+                c.seq, c.person_key, c.policy, c.version, c.tag_object, c.text_sha256,
+                moment(c.confirmed_at), c.channel,
+            ),
+            c.prev_hash,
+            c.row_hash,
+        )
+        for c in session.scalars(select(Confirmation).order_by(Confirmation.seq))
+    ]  # fmt: skip
+
+
+def verify_chain(session: Session) -> int | None:
+    """The ``seq`` of the first confirmation where the chain breaks, None when it holds."""
+    links = chain_links(session)
+    broken = first_break(links)
+    return None if broken is None else links[broken][0].seq
 
 
 def environment() -> Mapping[str, str]:
