@@ -172,3 +172,9 @@ def test_every_migration_file_is_package_data() -> None:
     files = {p for p in files if "__pycache__" not in p.parts}
     shipped = {p for pattern in globs for p in folder.glob(pattern)}
     assert files and files <= shipped
+
+
+@pytest.mark.parametrize("url", ["nosuch://h/db", "mysql://h/db"], ids=["dialect", "driver"])
+def test_an_unusable_url_is_one_line(shipped_repo: Path, url: str) -> None:
+    code, _, err = _import(shipped_repo, PEOPLE, url)
+    assert code == 2 and err.startswith("policy: error: ") and len(err.splitlines()) == 1

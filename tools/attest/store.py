@@ -85,7 +85,7 @@ def _engine(url: str) -> Engine:
     try:
         # SQLite: a writer waits for another's lock up to 30 s (5 s by default) before failing.
         engine = create_engine(url, connect_args={"timeout": 30} if sqlite else {})
-    except (ArgumentError, NoSuchModuleError) as error:
+    except (ArgumentError, NoSuchModuleError, ImportError) as error:  # ImportError: no driver
         raise UsageError(f"{shown(url)}: {error}") from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_connect)
