@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, replace
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Connection
 
+from tests.conftest import run_policy
 from tools.attest.chain import Link, link_hash, person_key
 from tools.attest.store import append_confirmation, transaction, verify_chain
 
@@ -42,7 +44,7 @@ def test_an_intact_chain_verifies_and_confirming_twice_changes_nothing(db_url: s
     with transaction(db_url) as session:
         assert not append_confirmation(session, None, _link("2"))
         assert append_confirmation(session, None, _link("2", "2.0.0"))
-        assert verify_chain(session) is None
+        assert verify_chain(session)[0] is None
 
 
 def _edit(c: Connection) -> None:
@@ -84,12 +86,30 @@ def _insert(c: Connection) -> None:
     ids=["edited", "deleted", "reordered", "inserted"],
 )
 def test_plain_sql_tampering_breaks_the_chain(
-    db_url: str, tamper: Callable[[Connection], None], broken_at: int
+    db_url: str, tamper: Callable[[Connection], None], broken_at: int, shipped_repo: Path
 ) -> None:
     _four(db_url)
+    intact = run_policy("ack", "verify", "--db", db_url, cwd=shipped_repo)
+    with transaction(db_url) as session:
+        head = verify_chain(session)[2]
+    assert (intact.returncode, intact.stdout) == (
+        0,
+        f"the chain holds: 4 confirmations, head {head}\n",
+    )
     _sql(db_url, tamper)
     with transaction(db_url) as session:
-        assert verify_chain(session) == broken_at
+        assert verify_chain(session)[0] == broken_at
+    broken = run_policy("ack", "verify", "--db", db_url, cwd=shipped_repo)
+    assert broken.returncode == 1
+    assert broken.stdout.startswith(f"the chain is broken at confirmation {broken_at}: ")
+
+
+def test_an_empty_chain_holds(db_url: str, shipped_repo: Path) -> None:
+    done = run_policy("ack", "verify", "--db", db_url, cwd=shipped_repo)
+    assert (done.returncode, done.stdout) == (
+        0,
+        f"the chain holds: 0 confirmations, head {'0' * 64}\n",
+    )
 
 
 def test_concurrent_writers_keep_one_chain(db_url: str) -> None:
@@ -104,4 +124,4 @@ def test_concurrent_writers_keep_one_chain(db_url: str) -> None:
         done = list(pool.map(write, [str(n % 12) for n in range(24)]))
     assert done.count(True) == 12
     with transaction(db_url) as session:
-        assert verify_chain(session) is None
+        assert verify_chain(session)[0] is None

@@ -215,11 +215,13 @@ def chain_links(session: Session) -> list[tuple[Link, str, str]]:
     ]  # fmt: skip
 
 
-def verify_chain(session: Session) -> int | None:
-    """The ``seq`` of the first confirmation where the chain breaks, None when it holds."""
+def verify_chain(session: Session) -> tuple[int | None, int, str]:
+    """(the ``seq`` of the first confirmation where the chain breaks or None, the number of
+    confirmations, the head hash: the last row's, or the genesis for an empty chain)."""
     links = chain_links(session)
     broken = first_break(links)
-    return None if broken is None else links[broken][0].seq
+    head = links[-1][2] if links else GENESIS
+    return (None if broken is None else links[broken][0].seq), len(links), head
 
 
 def environment() -> Mapping[str, str]:

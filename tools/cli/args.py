@@ -462,7 +462,25 @@ def _add_attest_parsers(commands: argparse._SubParsersAction[_Parser]) -> None:
         "department=Afdeling,start=Indienst,end=Uitdienst (defaults: employee_number, name, "
         "email, department, start_date, end_date)",
     )
-    imp.add_argument(
+    _add_db(imp)
+    ack = commands.add_parser(
+        "ack",
+        help="attestation: who confirmed which version of a policy, and its evidence",
+        description="Attestation records (confirmations) and their evidence.",
+    )
+    ack_actions = ack.add_subparsers(dest="action", required=True, metavar="ACTION")
+    verify = ack_actions.add_parser(
+        "verify",
+        help="check the confirmations' hash chain: no row edited, inserted, deleted or moved",
+        description="Recompute the hash chain over every confirmation and print its length and "
+        "head hash; compare the head with one kept elsewhere (an earlier export) to also catch "
+        "rows appended or cut at the end.",
+    )
+    _add_db(verify)
+
+
+def _add_db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
         "--db",
         metavar="URL",
         help="the database: a SQLite file or a URL such as postgresql+psycopg://host/db "

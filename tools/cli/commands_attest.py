@@ -1,5 +1,6 @@
-"""Attestation commands: ``people import`` (the HR export). Personal data is never printed:
-diagnostics locate a problem by file, line and column, the summary gives counts."""
+"""Attestation commands: ``people import`` (the HR export), ``ack verify`` (the chain).
+Personal data is never printed: diagnostics locate a problem by file, line and column, the
+summaries give counts and hashes."""
 
 from __future__ import annotations
 
@@ -16,6 +17,24 @@ if TYPE_CHECKING:
 
 def people(repo: GitRepository, args: argparse.Namespace) -> int:
     return _people_import(repo, args)  # the only action so far
+
+
+def ack(repo: GitRepository, args: argparse.Namespace) -> int:
+    return _ack_verify(repo, args)  # the only action so far
+
+
+def _ack_verify(repo: GitRepository, args: argparse.Namespace) -> int:
+    from tools.attest.store import database_url, environment, transaction, verify_chain
+
+    url = database_url(args.db, environment(), repo.root)
+    with transaction(url) as session:
+        broken, count, head = verify_chain(session)
+    if broken is not None:
+        print(f"the chain is broken at confirmation {broken}: a row was edited, inserted, "
+              "deleted or moved; compare with the last export")  # fmt: skip
+        return EXIT_PROBLEMS
+    print(f"the chain holds: {plural(count, 'confirmation')}, head {head}")
+    return EXIT_OK
 
 
 def _people_import(repo: GitRepository, args: argparse.Namespace) -> int:

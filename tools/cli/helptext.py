@@ -124,6 +124,12 @@ _EPILOGS: dict[str, tuple[str, str, str]] = {
         "rows are wrong, each as file:line:col; nothing was changed",
         "policy people import hr.csv --columns employee=Personeelsnummer,name=Naam",
     ),
+    "ack": ("see each ACTION's --help", "see each ACTION's --help", "policy ack verify"),
+    "ack verify": (
+        "the chain holds (its length and head hash are printed)",
+        "the chain is broken: the first bad row is named",
+        "policy ack verify --db postgresql+psycopg://beleid@db.intern/attest",
+    ),
     "schema": (
         "the files are up to date, or were written",
         "--check: a file is stale",

@@ -20,7 +20,7 @@ from tools.base.diagnostics import render_text
 from tools.base.errors import LoadError, PolicyError, UsageError
 from tools.cli.args import build_parser
 from tools.cli.commands_adopt import init, new
-from tools.cli.commands_attest import people
+from tools.cli.commands_attest import ack, people
 from tools.cli.commands_check import diff, owners, schema, validate
 from tools.cli.commands_gate import approvals, approve, report
 from tools.cli.commands_import import import_
@@ -141,4 +141,5 @@ _COMMANDS: dict[str, Callable[[GitRepository, argparse.Namespace], int]] = {
     "init": init,
     "new": new,
     "people": people,
+    "ack": ack,
 }
