@@ -178,3 +178,14 @@ def test_every_migration_file_is_package_data() -> None:
 def test_an_unusable_url_is_one_line(shipped_repo: Path, url: str) -> None:
     code, _, err = _import(shipped_repo, PEOPLE, url)
     assert code == 2 and err.startswith("policy: error: ") and len(err.splitlines()) == 1
+
+
+def test_a_read_only_database_is_one_line_and_unchanged(shipped_repo: Path, tmp_path: Path) -> None:
+    path = tmp_path / "attest.db"
+    _import(shipped_repo, PEOPLE, str(path))
+    before = _rows(f"sqlite:///{path}")
+    later = PEOPLE + "4,Di Vos,di@example.org,hr,2026-11-01,\n"
+    code, out, err = _import(shipped_repo, later, f"sqlite:///file:{path}?mode=ro&uri=true")
+    assert (code, out) == (2, "")
+    assert len(err.splitlines()) == 1 and "readonly" in err.replace("-", "").replace(" ", "")
+    assert _rows(f"sqlite:///{path}") == before

@@ -49,8 +49,9 @@ def database_url(option: str | None, env: Mapping[str, str], repository: Path) -
         parsed = make_url(url)
     except ArgumentError:
         raise UsageError(f"{given}: not a database URL or file") from None
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        path = Path(parsed.database).resolve()
+    database = (parsed.database or "").removeprefix("file:")  # a URI: sqlite:///file:PATH?uri=true
+    if parsed.get_backend_name() == "sqlite" and database not in ("", ":memory:"):
+        path = Path(database).resolve()
         if path.is_relative_to(repository.resolve()):
             raise UsageError(
                 f"{path}: the database is inside the repository; personal data never goes "
