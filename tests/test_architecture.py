@@ -19,6 +19,11 @@ from tests.conftest import ROOT
 SEAM = {"tools/base/gitio.py", "tools/base/gitsnapshot.py"}
 """The git seam: the only modules that see GitPython."""
 
+MIGRATIONS = {
+    path.relative_to(ROOT).as_posix() for path in ROOT.glob("tools/attest/migrations/**/*.py")
+}
+"""Alembic's environment and the migration scripts, shipped as package data."""
+
 BOUNDARIES = {
     "git": SEAM,
     "gitdb": SEAM,
@@ -49,6 +54,13 @@ BOUNDARIES = {
     "http": {"tools/gate/github_api.py"},
     "socket": {"tools/gate/github_api.py"},
     "ssl": {"tools/gate/github_api.py"},
+    # The attestation store: the tables, the session (store.py, the only module that opens a
+    # database) and the migrations, which Alembic's form makes import both libraries.
+    "sqlalchemy": {"tools/attest/tables.py", "tools/attest/store.py", *MIGRATIONS},
+    "alembic": {"tools/attest/store.py", *MIGRATIONS},
+    # PostgreSQL's driver: SQLAlchemy loads it from the URL (postgresql+psycopg://); no module
+    # imports it.
+    "psycopg": set(),
 }
 
 
@@ -100,7 +112,7 @@ def test_schema_does_not_depend_on_tools() -> None:
 
 PACKAGES = [
     "base", "signing", "owners", "validate", "compare", "versions", "notes", "gate", "release",
-    "site", "documents", "adopt", "cli",
+    "site", "documents", "adopt", "attest", "cli",
 ]  # fmt: skip
 """Lowest first: a module may import only its own package and the packages before it."""
 
@@ -116,6 +128,7 @@ IO_MODULES = SEAM | {
     "tools/release/gather_history.py",
     "tools/site/build.py",
     "tools/documents/gather.py",
+    "tools/attest/store.py",
 }
 """The modules that read or write the world, with the CLI (``tools/cli/``): only these may
 import the seam; every other module is core and takes plain data."""

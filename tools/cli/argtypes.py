@@ -65,3 +65,12 @@ def one_line(text: str) -> str:
             f"{text!r}: give one line of visible text, at most 200 characters"
         )
     return " ".join(text.split())
+
+
+def people_columns(text: str) -> dict[str, str]:
+    from tools.attest.people_csv import parse_columns
+
+    try:
+        return parse_columns(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"--columns: {error}") from None

@@ -114,6 +114,22 @@ _EPILOGS: dict[str, tuple[str, str, str]] = {
         "(not used: a problem is exit 2)",
         "policy import Privacybeleid.docx --policy privacy --dry-run",
     ),
+    "people": (
+        "see each ACTION's --help",
+        "see each ACTION's --help",
+        "policy people import hr.csv",
+    ),
+    "people import": (
+        "the export was applied (or changed nothing)",
+        "rows are wrong, each as file:line:col; nothing was changed",
+        "policy people import hr.csv --columns employee=Personeelsnummer,name=Naam",
+    ),
+    "ack": ("see each ACTION's --help", "see each ACTION's --help", "policy ack verify"),
+    "ack verify": (
+        "the chain holds (its length and head hash are printed)",
+        "the chain is broken: the first bad row is named",
+        "policy ack verify --db postgresql+psycopg://beleid@db.intern/attest",
+    ),
     "schema": (
         "the files are up to date, or were written",
         "--check: a file is stale",

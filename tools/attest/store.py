@@ -1,0 +1,230 @@
+"""The attestation store's IO: where the database is, its migrations, one transaction per
+command. The only module that opens a database (SQLite on one machine, PostgreSQL for several).
+
+A command runs in ``transaction(url)``: the schema is brought up to date first (Alembic, the
+migrations shipped in ``migrations/``), then everything the command writes commits at once or
+not at all, so an error or a killed process leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from sqlalchemy.orm import Session
+
+from tools.attest.chain import GENESIS, Link, first_break, link_hash
+from tools.attest.people_csv import PersonRow
+from tools.attest.people_diff import PeoplePlan
+from tools.attest.tables import Confirmation, Person
+from tools.base.errors import UsageError
+
+DB_FILE = "attest.db"
+
+
+def default_database(env: Mapping[str, str]) -> Path:
+    """The SQLite file in the user's data folder (XDG_DATA_HOME, else ~/.local/share)."""
+    data = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data) / "policy" / DB_FILE
+
+
+def database_url(option: str | None, env: Mapping[str, str], repository: Path) -> str:
+    """``--db``, else ``POLICY_DB``, else the default file; a plain path is a SQLite file. A
+    SQLite file inside the repository is refused: personal data never goes into git."""
+    given = option or env.get("POLICY_DB") or str(default_database(env))
+    url = given if "://" in given else f"sqlite:///{Path(given).expanduser().resolve()}"
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise UsageError(f"{given}: not a database URL or file") from None
+    database = (parsed.database or "").removeprefix("file:")  # a URI: sqlite:///file:PATH?uri=true
+    if parsed.get_backend_name() == "sqlite" and database not in ("", ":memory:"):
+        path = Path(database).resolve()
+        if path.is_relative_to(repository.resolve()):
+            raise UsageError(
+                f"{path}: the database is inside the repository; personal data never goes "
+                "into git: keep it elsewhere (--db, POLICY_DB, default in the user's data folder)"
+            )
+        path.parent.mkdir(parents=True, exist_ok=True)
+    return url
+
+
+def shown(url: str) -> str:
+    """The URL as messages show it: never the password."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@contextmanager
+def transaction(url: str) -> Iterator[Session]:
+    """A session in one transaction on an up-to-date schema; commits when the block ends."""
+    engine = _engine(url)
+    try:
+        migrate(engine)
+        with Session(engine) as session, session.begin():
+            yield session
+    except DBAPIError as error:
+        first = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        raise UsageError(f"database {shown(url)}: {first}") from None
+    finally:
+        engine.dispose()
+
+
+def _engine(url: str) -> Engine:
+    sqlite = url.startswith("sqlite")
+    try:
+        # SQLite: a writer waits for another's lock up to 30 s (5 s by default) before failing.
+        engine = create_engine(url, connect_args={"timeout": 30} if sqlite else {})
+    except (ArgumentError, NoSuchModuleError, ImportError) as error:  # ImportError: no driver
+        raise UsageError(f"{shown(url)}: {error}") from None
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+def _sqlite_connect(connection: Any, _record: object) -> None:
+    # pysqlite's own BEGIN is deferred: take the write lock up front (BEGIN IMMEDIATE) instead,
+    # and WAL lets readers go on while one writer works.
+    connection.isolation_level = None
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA foreign_keys=ON")
+
+
+def _sqlite_begin(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _alembic() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    return config
+
+
+def migrate(engine: Engine) -> str:
+    """Upgrade the schema to the newest migration; a schema newer than this code is refused.
+    Returns the revision the database is at."""
+    config = _alembic()
+    script = ScriptDirectory.from_config(config)
+    head = script.get_current_head() or ""
+    with engine.begin() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+        known = {revision.revision for revision in script.walk_revisions()}
+        if current is not None and current not in known:
+            raise UsageError(
+                f"the database's schema ({current}) is newer than this policy tool knows "
+                f"(up to {head}); upgrade the tool"
+            )
+        if current != head:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    return head
+
+
+def stored_people(session: Session) -> list[PersonRow]:
+    """Everyone stored, as plain rows."""
+    return [
+        PersonRow(p.employee, p.name, p.email, p.department, p.start_date, p.end_date)
+        for p in session.scalars(select(Person).order_by(Person.employee))
+    ]
+
+
+def apply_people(session: Session, plan: PeoplePlan) -> None:
+    """Write an import's plan in the session's transaction (committed by ``transaction``)."""
+    by_employee = {p.employee: p for p in session.scalars(select(Person))}
+    for row in plan.added:
+        session.add(
+            Person(
+                employee=row.employee, name=row.name, email=row.email,
+                department=row.department, start_date=row.start, end_date=row.end,
+            )
+        )  # fmt: skip
+    for row in [*plan.updated, *plan.ended]:
+        person = by_employee[row.employee]
+        person.name, person.email, person.department = row.name, row.email, row.department
+        person.start_date, person.end_date = row.start, row.end
+    session.flush()
+
+
+_CHAIN_LOCK = 18  # PostgreSQL advisory lock key of the chain head (the issue's number)
+
+
+def append_confirmation(session: Session, person_id: int | None, link: Link) -> bool:
+    """Append one confirmation at the chain's head; ``link.seq`` is ignored and assigned here.
+    False when this person already confirmed this version (nothing is written).
+
+    The head is read and extended under one lock, so two writers never fork the chain: SQLite's
+    transaction holds the write lock from its start (BEGIN IMMEDIATE), PostgreSQL takes a
+    transaction-scoped advisory lock. The unique constraint backs up the idempotence check."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK})
+    same = select(Confirmation.seq).where(
+        Confirmation.person_key == link.person_key,
+        Confirmation.policy == link.policy,
+        Confirmation.version == link.version,
+    )
+    if session.scalar(same) is not None:
+        return False
+    head = session.scalars(select(Confirmation).order_by(Confirmation.seq.desc()).limit(1)).first()
+    seq, previous = (head.seq + 1, head.row_hash) if head else (1, GENESIS)
+    link = replace(link, seq=seq)
+    session.add(
+        Confirmation(
+            seq=seq, person_id=person_id, person_key=link.person_key, policy=link.policy,
+            version=link.version, tag_object=link.tag_object, text_sha256=link.text_sha256,
+            confirmed_at=parse_moment(link.confirmed_at), channel=link.channel,
+            prev_hash=previous, row_hash=link_hash(link, previous),
+        )
+    )  # fmt: skip
+    session.flush()
+    return True
+
+
+def moment(value: datetime) -> str:
+    """A time as the chain spells it: UTC, whole seconds, ``Z`` (SQLite gives it back naive)."""
+    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_moment(value: str) -> datetime:
+    return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+
+def chain_links(session: Session) -> list[tuple[Link, str, str]]:
+    """Every confirmation in chain order, as (link, stored previous hash, stored hash)."""
+    return [
+        (
+            Link(
+                c.seq, c.person_key, c.policy, c.version, c.tag_object, c.text_sha256,
+                moment(c.confirmed_at), c.channel,
+            ),
+            c.prev_hash,
+            c.row_hash,
+        )
+        for c in session.scalars(select(Confirmation).order_by(Confirmation.seq))
+    ]  # fmt: skip
+
+
+def verify_chain(session: Session) -> tuple[int | None, int, str]:
+    """(the ``seq`` of the first confirmation where the chain breaks or None, the number of
+    confirmations, the head hash: the last row's, or the genesis for an empty chain)."""
+    links = chain_links(session)
+    broken = first_break(links)
+    head = links[-1][2] if links else GENESIS
+    return (None if broken is None else links[broken][0].seq), len(links), head
+
+
+def environment() -> Mapping[str, str]:
+    """The process environment (``POLICY_DB``, ``XDG_DATA_HOME``)."""
+    return os.environ

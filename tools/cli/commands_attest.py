@@ -1,0 +1,85 @@
+"""Attestation commands: ``people import`` (the HR export), ``ack verify`` (the chain).
+Personal data is never printed: diagnostics locate a problem by file, line and column, the
+summaries give counts and hashes."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tools.base.errors import LoadError, UsageError
+from tools.cli.output import EXIT_OK, EXIT_PROBLEMS, plural, print_diagnostics
+
+if TYPE_CHECKING:
+    from tools.base.gitio import GitRepository
+
+
+def people(repo: GitRepository, args: argparse.Namespace) -> int:
+    return _people_import(repo, args)  # the only action so far
+
+
+def ack(repo: GitRepository, args: argparse.Namespace) -> int:
+    return _ack_verify(repo, args)  # the only action so far
+
+
+def _ack_verify(repo: GitRepository, args: argparse.Namespace) -> int:
+    from tools.attest.store import database_url, environment, transaction, verify_chain
+
+    url = database_url(args.db, environment(), repo.root)
+    with transaction(url) as session:
+        broken, count, head = verify_chain(session)
+    if broken is not None:
+        print(f"the chain is broken at confirmation {broken}: a row was edited, inserted, "
+              "deleted or moved; compare with the last export")  # fmt: skip
+        return EXIT_PROBLEMS
+    print(f"the chain holds: {plural(count, 'confirmation')}, head {head}")
+    return EXIT_OK
+
+
+def _people_import(repo: GitRepository, args: argparse.Namespace) -> int:
+    from tools.attest.people_csv import DEFAULT_COLUMNS, read_people
+    from tools.attest.people_diff import plan_import, summary
+    from tools.attest.store import (
+        apply_people,
+        database_url,
+        environment,
+        stored_people,
+        transaction,
+    )
+    from tools.base.clock import today
+
+    url = database_url(args.db, environment(), repo.root)
+    file: Path = args.file
+    rows, problems = read_people(
+        _read_text(args.start / file), str(file), _departments(repo.root),
+        args.columns or DEFAULT_COLUMNS,
+    )  # fmt: skip
+    if problems:
+        print_diagnostics(problems)
+        print(f"policy: {file}: {plural(len(problems), 'problem')}; nothing was changed")
+        return EXIT_PROBLEMS
+    with transaction(url) as session:
+        plan = plan_import(rows, stored_people(session), today())
+        apply_people(session, plan)
+    print(f"{file}: {summary(plan)}")
+    return EXIT_OK
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_bytes().decode("utf-8")
+    except OSError as error:
+        raise UsageError(f"cannot read {path}: {error.strerror or error}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{path}: not UTF-8 text; export the CSV as UTF-8") from None
+
+
+def _departments(root: Path) -> frozenset[str]:
+    from tools.base.loader import load_registry
+    from tools.base.snapshot import DirSnapshot
+
+    registry, problems = load_registry(DirSnapshot(root))
+    if registry is None:
+        raise LoadError("policy/departments.yaml does not load; fix it first", problems)
+    return frozenset(d.id for d in registry.model.departments)
