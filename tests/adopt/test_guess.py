@@ -8,7 +8,8 @@ from ruamel.yaml import YAML
 
 from schema.models import Level
 from tools.adopt.guess import LegalCitation, find_legal, guess_language, guess_level
-from tools.adopt.importer import default_prefix, slug
+from tools.adopt.importer import slug
+from tools.adopt.scaffold import default_prefix
 from tools.adopt.yamltext import folded, scalar
 
 

@@ -49,15 +49,6 @@ class ImportResult:
     report: tuple[str, ...]
 
 
-def default_prefix(policy_id: str) -> str:
-    """The clause prefix for a policy id: the initials of its words (``social-media``: ``sm``),
-    or the first two letters of a one-word id."""
-    words = [word for word in policy_id.split("-") if word]
-    prefix = "".join(word[0] for word in words) if len(words) > 1 else policy_id[:2]
-    prefix = re.sub(r"[^a-z0-9]", "", prefix)[:10]
-    return prefix if re.fullmatch(r"[a-z][a-z0-9]{1,9}", prefix) else "cl"
-
-
 def import_policy(
     document: WordDocument,
     *,

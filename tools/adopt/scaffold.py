@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 from tools.base.jsonschema import render_schemas
+from tools.notes.changenotes import notes_folder
 
 INIT_TRAILER = "Policy-Init"
 """The trailer of the first commit ``policy init`` makes: how it recognises its own repository."""
@@ -210,5 +211,5 @@ clauses:
     return {
         f"policy/{new.id}/policy.yaml": meta,
         f"policy/{new.id}/sections/algemeen.yaml": section,
-        f"changelog/{new.id}/unreleased/.gitkeep": "",
+        f"{notes_folder(new.id)}/.gitkeep": "",
     }

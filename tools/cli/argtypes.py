@@ -34,8 +34,18 @@ def pull_number(value: str) -> int:
     return int(value)
 
 
+POLICY_ID = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
+"""A policy id's form (2 to 60 characters): lower-case words joined by hyphens."""
+CLAUSE_PREFIX = re.compile(r"[a-z][a-z0-9]{1,9}")
+"""A clause prefix's form: 2 to 10 lower-case letters or digits, a letter first."""
+
+
+def is_policy_id(text: str) -> bool:
+    return bool(POLICY_ID.fullmatch(text)) and 2 <= len(text) <= 60
+
+
 def policy_id(text: str) -> str:
-    if not re.fullmatch(r"[a-z][a-z0-9]*(-[a-z0-9]+)*", text) or not 2 <= len(text) <= 60:
+    if not is_policy_id(text):
         raise argparse.ArgumentTypeError(
             f"'{text}' is not a policy id (lower-case words joined by hyphens, e.g. thuiswerken)"
         )
@@ -43,7 +53,7 @@ def policy_id(text: str) -> str:
 
 
 def clause_prefix(text: str) -> str:
-    if not re.fullmatch(r"[a-z][a-z0-9]{1,9}", text):
+    if not CLAUSE_PREFIX.fullmatch(text):
         raise argparse.ArgumentTypeError(
             f"'{text}' is not a clause prefix (2 to 10 lower-case letters or digits, e.g. tw)"
         )

@@ -3,36 +3,35 @@
 from __future__ import annotations
 
 import argparse
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tools.base import clock
 from tools.base.errors import LoadError, RefusalError, UsageError
 from tools.base.snapshot import DirSnapshot
+from tools.cli import argtypes
 from tools.cli.output import EXIT_OK, plural
 
 if TYPE_CHECKING:
     from tools.base.gitio import GitRepository
 
-_SLUG = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
-_PREFIX = re.compile(r"[a-z][a-z0-9]{1,9}")
-
 
 def import_(repo: GitRepository, args: argparse.Namespace) -> int:
-    from tools.adopt.importer import default_prefix, import_policy
+    from tools.adopt.importer import import_policy
+    from tools.adopt.scaffold import default_prefix
     from tools.adopt.word_read import read_word
     from tools.adopt.write import add_policy
+    from tools.notes.changenotes import notes_folder
 
     root, policy_id = repo.root, args.policy
-    if not _SLUG.fullmatch(policy_id) or not 2 <= len(policy_id) <= 60:
+    if not argtypes.is_policy_id(policy_id):
         raise UsageError(
             f"--policy {policy_id!r}: lower-case words joined by hyphens, e.g. privacy"
         )
     if (root / "policy" / policy_id).exists():
         raise RefusalError(f"policy {policy_id!r} exists already; give another --policy")
     prefix = args.prefix or default_prefix(policy_id)
-    if not _PREFIX.fullmatch(prefix):
+    if not argtypes.CLAUSE_PREFIX.fullmatch(prefix):
         raise UsageError(f"--prefix {prefix!r}: 2 to 10 lower-case letters and digits, e.g. pr")
     snapshot = DirSnapshot(root)
     _check_prefix_free(snapshot, prefix)
@@ -50,7 +49,7 @@ def import_(repo: GitRepository, args: argparse.Namespace) -> int:
         today=clock.today(),
         source=source.name,
     )
-    files = {**dict(result.files), f"changelog/{policy_id}/unreleased/.gitkeep": ""}
+    files = {**dict(result.files), f"{notes_folder(policy_id)}/.gitkeep": ""}
     codeowners = _codeowners(snapshot, policy_id, args.owner, document.title or policy_id)
     if args.dry_run:
         for path, text in files.items():
