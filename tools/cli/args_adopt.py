@@ -1,6 +1,6 @@
 """The arguments of the commands that bring an organisation in: ``init`` and ``new`` (a
-repository, a policy), ``import`` (a Word policy), and the attestation store's ``people`` and
-``ack``. ``tools/cli/args.py`` adds them to the parser."""
+repository, a policy) and ``import`` (a Word policy). ``tools/cli/args.py`` adds them to
+the parser."""
 
 from __future__ import annotations
 
@@ -79,54 +79,4 @@ def add_adopt_parsers(commands: Commands) -> None:
         type=argtypes.handle,
         metavar="@ORG/TEAM",
         help="the department that owns it, by its handle",
-    )
-
-
-def add_attest_parsers(commands: Commands) -> None:
-    people = commands.add_parser(
-        "people",
-        help="the people who attest policies (personal data, kept in a database, never in git)",
-        description="Keep the people who must attest policies, from the HR system's export.",
-    )
-    actions = people.add_subparsers(dest="action", required=True, metavar="ACTION")
-    imp = actions.add_parser(
-        "import",
-        help="apply an HR export (CSV): new hires added, leavers ended, changes updated",
-        description="Check every row of FILE.csv first (file:line:col), then apply all of it or "
-        "nothing: people new in the export are added, people missing from it are ended today, "
-        "changed people are updated. Prints counts, never names.",
-    )
-    imp.add_argument("file", type=Path, metavar="FILE.csv", help="the HR export")
-    imp.add_argument(
-        "--columns",
-        type=argtypes.people_columns,
-        default=None,
-        metavar="MAP",
-        help="the export's column names, e.g. employee=Personeelsnummer,name=Naam,email=Email,"
-        "department=Afdeling,start=Indienst,end=Uitdienst (defaults: employee_number, name, "
-        "email, department, start_date, end_date)",
-    )
-    _add_db(imp)
-    ack = commands.add_parser(
-        "ack",
-        help="attestation: who confirmed which version of a policy, and its evidence",
-        description="Attestation records (confirmations) and their evidence.",
-    )
-    ack_actions = ack.add_subparsers(dest="action", required=True, metavar="ACTION")
-    verify = ack_actions.add_parser(
-        "verify",
-        help="check the confirmations' hash chain: no row edited, inserted, deleted or moved",
-        description="Recompute the hash chain over every confirmation and print its length and "
-        "head hash; compare the head with one kept elsewhere (an earlier export) to also catch "
-        "rows appended or cut at the end.",
-    )
-    _add_db(verify)
-
-
-def _add_db(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--db",
-        metavar="URL",
-        help="the database: a SQLite file or a URL such as postgresql+psycopg://host/db "
-        "(default: $POLICY_DB, else policy/attest.db in the user's data folder)",
     )

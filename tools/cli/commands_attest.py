@@ -20,7 +20,8 @@ def people(repo: GitRepository, args: argparse.Namespace) -> int:
 
 
 def ack(repo: GitRepository, args: argparse.Namespace) -> int:
-    return _ack_verify(repo, args)  # the only action so far
+    actions = {"verify": _ack_verify}
+    return actions[args.action](repo, args)
 
 
 def _ack_verify(repo: GitRepository, args: argparse.Namespace) -> int:
