@@ -56,7 +56,12 @@ BOUNDARIES = {
     "ssl": {"tools/gate/github_api.py"},
     # The attestation store: the tables, the session (store.py, the only module that opens a
     # database) and the migrations, which Alembic's form makes import both libraries.
-    "sqlalchemy": {"tools/attest/tables.py", "tools/attest/store.py", *MIGRATIONS},
+    "sqlalchemy": {
+        "tools/attest/tables.py",
+        "tools/attest/store.py",
+        "tools/attest/store_acks.py",
+        *MIGRATIONS,
+    },
     "alembic": {"tools/attest/store.py", *MIGRATIONS},
     # PostgreSQL's driver: SQLAlchemy loads it from the URL (postgresql+psycopg://); no module
     # imports it.
@@ -129,6 +134,7 @@ IO_MODULES = SEAM | {
     "tools/site/build.py",
     "tools/documents/gather.py",
     "tools/attest/store.py",
+    "tools/attest/gather_rounds.py",
 }
 """The modules that read or write the world, with the CLI (``tools/cli/``): only these may
 import the seam; every other module is core and takes plain data."""
