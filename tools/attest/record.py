@@ -76,7 +76,10 @@ def _person_refusal(
             "import the HR export first (policy people import)",
         )  # fmt: skip
     if not employed(person.start, person.end, today):
-        return Refusal("ack-leaver", "the person is not employed today (left, or not started)")
+        return Refusal(
+            "ack-leaver", "the person is not employed on the day of the confirmation",
+            "a leaver, or someone not yet started, confirms nothing",
+        )  # fmt: skip
     if policy is None or not policy.releases:
         return Refusal("ack-policy", f"no released policy '{request.policy}'")
     if not in_audience(policy, person.department):
