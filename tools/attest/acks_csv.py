@@ -57,7 +57,8 @@ def parse_columns(spec: str) -> dict[str, str]:
 def read_acks(
     text: str, file: str, columns: Mapping[str, str]
 ) -> tuple[list[AckRow], list[Diagnostic]]:
-    """The export's rows in file order, or (with any error) the diagnostics of every bad row."""
+    """The rows whose form is right, in file order, and the diagnostics of the others (the
+    caller checks the rules on the good rows too, so one round shows every problem)."""
     records = csv_records(text)
     if not records:
         return [], [Diagnostic.at(file, "ack-empty", "no header row", line=1, column=1)]
@@ -83,7 +84,7 @@ def read_acks(
         problems += found
         if row is not None:
             rows.append(row)
-    return (rows, []) if not problems else ([], problems)
+    return rows, problems
 
 
 def _row(

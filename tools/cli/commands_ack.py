@@ -72,21 +72,25 @@ def ack_import(repo: GitRepository, args: argparse.Namespace) -> int:
     file: Path = args.file
     rows, problems = read_acks(read_text(args.start / file), str(file),
                                args.columns or DEFAULT_COLUMNS)  # fmt: skip
-    if problems:
+    if not rows and problems:
         return _invalid(file, problems)
     policies = _policies_of(repo, rows)
     at = now()
     with transaction(url) as session:
         people = people_ids(session, {row.employee for row in rows})
-        checked, problems = _checked_rows(rows, people, policies, str(file), at)
-        if problems:
-            return _invalid(file, problems)
+        checked, refused = _checked_rows(rows, people, policies, str(file), at)
+        if problems or refused:
+            return _invalid(file, sorted([*problems, *refused], key=_position))
         written = sum(
             record(session, person, secret, request, release, when)
             for person, request, release, when in checked
         )
     print(f"{file}: {plural(written, 'confirmation')} recorded, {len(rows) - written} already")
     return EXIT_OK
+
+
+def _position(problem: Diagnostic) -> tuple[int, int]:
+    return problem.line, problem.column
 
 
 def _invalid(file: Path, problems: list[Diagnostic]) -> int:
