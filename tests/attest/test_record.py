@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -71,6 +72,10 @@ def test_every_refusal() -> None:
     assert _code(_check("1.1.0")) == "ack-no-round"  # superseded by round 2.0.0
     assert _code(_check("3.0.0")) == "ack-version"
     assert _code(_check("2.0.0", digest="f" * 64)) == "ack-stale-text"
+    later = replace(RELEASES[3], released=date(2027, 2, 2))  # released the day after
+    dated = replace(POLICY, releases=(*RELEASES[:3], later))
+    assert _code(_check("2.1.0", policy=dated)) == "ack-before-release"
+    assert _check("2.0.0", policy=dated) == RELEASES[2]
     assert _code(_check(signed_in="1002")) == "ack-other-person"
     assert _code(_check(policy=None)) == "ack-policy"
     silent = PolicyFacts("social-media", "S", (), None, 30, RELEASES)  # acknowledgement: false
