@@ -63,7 +63,7 @@ def _refuse(outcome: object) -> None:
 def ack_import(repo: GitRepository, args: argparse.Namespace) -> int:
     from tools.attest.acks_csv import DEFAULT_COLUMNS, read_acks
     from tools.attest.store import database_url, environment, transaction
-    from tools.attest.store_acks import people_ids, record
+    from tools.attest.store_acks import people_ids, record_all
     from tools.base.clock import now
     from tools.cli.commands_attest import read_text
 
@@ -81,10 +81,7 @@ def ack_import(repo: GitRepository, args: argparse.Namespace) -> int:
         checked, refused = _checked_rows(rows, people, policies, str(file), at)
         if problems or refused:
             return _invalid(file, sorted([*problems, *refused], key=_position))
-        written = sum(
-            record(session, person, secret, request, release, when)
-            for person, request, release, when in checked
-        )
+        written = record_all(session, secret, checked)
     print(f"{file}: {plural(written, 'confirmation')} recorded, {len(rows) - written} already")
     return EXIT_OK
 
