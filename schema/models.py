@@ -238,6 +238,10 @@ class LegalRef(Strict):
     """The article, e.g. ``7:611`` or ``6 lid 1 sub f``; leave out for a law as a whole."""
     note: Text | None = Field(default=None, max_length=1000)
     """Why the reference matters here, in one sentence."""
+    kind: Literal["law", "self-regulation"] | None = None
+    """``law`` (a law or treaty: *Wettelijke basis*) or ``self-regulation`` (a code a sector
+    keeps itself, such as the Reclamecode: not a law). Leave out: a name ending in ``code``
+    (``Reclamecode``, ``Nederlandse Reclame Code``) is self-regulation, any other a law."""
 
 
 class Clause(Strict):
@@ -267,6 +271,8 @@ class Clause(Strict):
     """True when the clause is about monitoring employees (needs the works council's consent)."""
     next_review: Date | None = None
     """A review date for this clause alone, when it must be reviewed earlier than the policy."""
+    note: Text | None = Field(default=None, max_length=2000)
+    """A non-binding explanation for the reader (why the rule is there), shown as *Toelichting*."""
 
 
 class Section(Strict):
@@ -295,6 +301,15 @@ class Element(Strict):
     """The element's name."""
     description: Text | None = Field(default=None, max_length=2000)
     """What covering this element means."""
+
+
+class WorksCouncil(Strict):
+    """Whether the policy needs the works council's consent (WOR art. 27), and when it gave it."""
+
+    consent_required: StrictBool
+    """True when the policy is a regulation that needs the works council's consent."""
+    consented: Date | None = None
+    """The day the works council consented; leave out while it has not."""
 
 
 class PolicyMeta(Strict):
@@ -335,6 +350,8 @@ class PolicyMeta(Strict):
     archive_pdf: StrictBool = False
     """True when ``policy release`` also archives the released text as a PDF/A file beside its
     release notes: ``changelog/<policy>/<version>.pdf``."""
+    works_council: WorksCouncil | None = None
+    """The works council's consent, which the release notes report when it is required."""
 
 
 class Member(Strict):
@@ -375,6 +392,10 @@ class Registry(Strict):
     """All departments that own or are named in policies."""
 
 
+KeyPoint = Annotated[StrictStr, Field(pattern=r"^\S(.*\S)?$", min_length=3, max_length=160)]
+"""One line of plain text (shown as written, not as Markdown), at most 160 characters."""
+
+
 class ChangeNote(Strict):
     """The YAML front matter of a change note, ``changelog/<policy-id>/unreleased/<name>.md``.
 
@@ -387,6 +408,9 @@ class ChangeNote(Strict):
     """The impact the authors ask for. Lower than the computed impact only with a justification."""
     justification: Text | None = Field(default=None, max_length=2000)
     """Why the change is less material than the rules compute; read by the approvers."""
+    key_point: KeyPoint | None = None
+    """The change in one short sentence, listed under *Belangrijkste punten* at the top of the
+    release notes; leave out for a change that is not among the most important."""
 
 
 FileState = Annotated[
