@@ -25,13 +25,19 @@ def test_changelog_page_is_plain_dutch_and_links_clause_lines() -> None:
     blocks = read_changelog(text)
     assert sum(isinstance(block, BulletList) for block in blocks) == 4
     html = render_html(blocks, _link)
-    assert '<li>Nieuw: <a href="index.html#mi-004">Deel nieuws' in html
-    assert "<li>Vervallen: Geen klantgegevens (mi-002)</li>" in html
+    assert '<h3>Nieuw</h3>\n<ul>\n<li><a href="index.html#mi-004">Deel nieuws' in html
+    assert "<h3>Vervallen</h3>\n<ul>\n<li>Geen klantgegevens (mi-002)</li>" in html
+    assert "<p>Alle versies van dit beleid, de nieuwste bovenaan: wanneer" in html
+    assert (
+        "Soort wijziging: wezenlijk (opnieuw lezen en bevestigen). "
+        '<a href="2.0.0.html">Lees wat er verandert</a></p>' in html
+    )
     assert "<h2>Nog niet uitgebracht</h2>\n<ul>\n<li>eigen <em>lijst</em></li>" in html
     assert "<h2>Versie 2.0.0</h2>" in html
     assert "<h3>Nieuw</h3>" in html and "<h3>Vervallen</h3>" in html
     assert "Geldt vanaf 1 maart 2027." in html
-    for jargon in ("Impact", "policy diff", "[2.0.0]", "Added", "Unreleased", "2027-03-01"):
+    words = ("Impact", "policy diff", "[2.0.0]", "Added", "Unreleased", "2027-03-01", "Keep a")
+    for jargon in words:
         assert jargon not in html
 
 

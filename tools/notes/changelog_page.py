@@ -29,8 +29,19 @@ _OLD_IMPACT = re.compile(r"^Impact: (?P<impact>major|minor|patch|none) \(.*?\)\.
 _LABEL_GROUPS = {label: group for group, label in wording.GROUPS.items()}
 _ITEM = re.compile(rf"^(?P<title>.+) \((?P<clause>{CLAUSE_ID.strip('^$')})\)$")
 
+_LINKS = re.compile(
+    r"^(?P<facts>Geldt vanaf [^\n\[\]]*?\. )\[Releasenotes\]\((?P<version>[0-9.]+)\.md\) · "
+    r"\[webpagina\]\((?P=version)\.html\)$"
+)
+
 RELEASED = "Uitgebracht op "
 UNRELEASED = "Nog niet uitgebracht"
+INTRO = (
+    "Alle versies van dit beleid, de nieuwste bovenaan: wanneer elke versie is uitgebracht, "
+    "vanaf wanneer ze geldt en welke regels nieuw zijn, gewijzigd of vervallen."
+)
+"""The page's opening, instead of the file's (which names the file's format)."""
+READ_NOTES = "Lees wat er verandert"
 
 
 def read_changelog(markdown: str) -> tuple[Block, ...]:
@@ -53,6 +64,12 @@ def read_changelog(markdown: str) -> tuple[Block, ...]:
 
 def _read(chunk: str, before: str, after: str) -> list[Block] | None:
     """What the page shows for ``chunk``; None: Markdown as written."""
+    if chunk.startswith(wording.CHANGELOG_INTRO):
+        return [paragraph(Span(INTRO))]
+    links = _LINKS.match(chunk)
+    if links is not None:
+        page = Span(READ_NOTES, href=f"{links['version']}.html")
+        return [paragraph(Span(links["facts"]), page)]
     if _UNRELEASED.match(chunk):
         return [] if not after or after.startswith("## ") else [Heading(2, text(UNRELEASED))]
     release = _RELEASE.match(chunk)
@@ -65,7 +82,7 @@ def _read(chunk: str, before: str, after: str) -> list[Block] | None:
     if (before in _CATEGORIES or _OLD_IMPACT.match(before)) and not after.startswith(
         ("-", " ", "\t")
     ):
-        clauses = _clause_list(chunk)
+        clauses = _clause_list(chunk, plain=before in _CATEGORIES)
         return None if clauses is None else [clauses]
     return None
 
@@ -96,9 +113,11 @@ def _markdown(chunks: list[str], refs: References) -> list[Block]:
     return [fragment("\n\n".join(chunks), refs)] if chunks else []
 
 
-def _clause_list(chunk: str) -> Block | None:
-    """``- Nieuw: Titel (sm-012)`` lines, exactly as the changelog writes them."""
+def _clause_list(chunk: str, *, plain: bool) -> Block | None:
+    """``- Nieuw: Titel (sm-012)`` lines, exactly as the changelog writes them; on the page
+    without ``Nieuw:`` (the heading above says it) but in the older format."""
     items = []
+    labelled = []
     for line in chunk.split("\n"):
         label, _, rest = line[2:].partition(": ")
         group = _LABEL_GROUPS.get(label)
@@ -106,6 +125,9 @@ def _clause_list(chunk: str) -> Block | None:
         if not line.startswith("- ") or group is None or match is None:
             return None
         title, clause = unescape(match["title"]), match["clause"]
-        items.append((Span(f"{label}: "), *clause_line(title, clause, linkable=group != "removed")))
-    written = BulletList(tuple(items))
-    return written if block_markdown(written) == chunk else None
+        item = clause_line(title, clause, linkable=group != "removed")
+        items.append(item)
+        labelled.append((Span(f"{label}: "), *item))
+    if block_markdown(BulletList(tuple(labelled))) != chunk:
+        return None
+    return BulletList(tuple(items if plain else labelled))

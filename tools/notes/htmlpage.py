@@ -40,7 +40,6 @@ th, td { border: 1px solid #d0d7de; padding: 0.25rem 0.5rem; text-align: left; }
 .id { white-space: nowrap; }
 details { margin: 0.25rem 0 0.5rem; }
 summary { cursor: pointer; padding: 0.125rem 0; color: #1a4f8b; }
-.back { display: inline-block; margin-top: 0.5rem; }
 @media print { h2 { border: 0; } blockquote { background: none; } }
 """
 _BANNER_STYLE = """\

@@ -162,8 +162,22 @@ def _joined(spans: Sequence[Span], separator: str) -> tuple[Span, ...]:
     return tuple(joined)
 
 
+def _see(clause: Clause | None, ref: str, *, web: bool) -> Line:
+    """A link to another clause, by its title and id (its id alone if it is not there)."""
+    if clause is None:
+        return (_link(ref, f"#{ref}"),)
+    return clause_title_line(clause, web=web, href=f"#{ref}")
+
+
+def _joined_lines(lines: Sequence[Line], separator: str) -> Line:
+    joined: list[Span] = []
+    for line in lines:
+        joined += [Span(separator), *line] if joined else list(line)
+    return tuple(joined)
+
+
 def _clause_blocks(
-    page: PolicyPage, clause: Clause, titles: Mapping[str, str], *, web: bool
+    page: PolicyPage, clause: Clause, titles: Mapping[str, Clause], *, web: bool
 ) -> list[Block]:
     version = page.clause_versions.get(clause.id)
     changed = f"Laatst gewijzigd in versie {version}" if version else NOT_RELEASED.capitalize()
@@ -191,8 +205,8 @@ def _clause_blocks(
     if codes:
         facts.append(_fact(SELF_REGULATION, Span("; ".join(codes))))
     if clause.see:
-        seen = [_link(titles.get(ref, ref), f"#{ref}") for ref in clause.see]
-        facts.append(_fact("Zie ook:", *_joined(seen, ", ")))
+        seen = [_see(titles.get(ref), ref, web=web) for ref in clause.see]
+        facts.append(_fact("Zie ook:", *_joined_lines(seen, ", ")))
     if clause.contact:
         facts.append(_fact("Vragen over deze regel:", _department(page, clause.contact)))
     if clause.next_review:
@@ -202,7 +216,7 @@ def _clause_blocks(
 
 
 def _section_blocks(
-    page: PolicyPage, section: Section, titles: Mapping[str, str], *, web: bool
+    page: PolicyPage, section: Section, titles: Mapping[str, Clause], *, web: bool
 ) -> list[Block]:
     blocks: list[Block] = [Heading(2, (_text(section.title),), section_anchor(section.id))]
     facts: list[Line] = []
@@ -264,7 +278,7 @@ def page_blocks(page: PolicyPage, *, web: bool = False) -> list[Block]:
     if page.links:
         links = [_link(text, href) for text, href in page.links]
         blocks.append(Paragraph((_joined(links, " · "),)))
-    titles = {clause.id: _clause_title(clause) for _, _, clause in page.policy.clauses()}
+    titles = {clause.id: clause for _, _, clause in page.policy.clauses()}
     anchor = CONTENTS_ANCHOR if web else ""
     blocks += [Heading(2, (Span(CONTENTS),), anchor), _contents(page.policy, web=web)]
     for section in page.policy.sections:
