@@ -26,7 +26,7 @@ def test_changelog_page_is_plain_dutch_and_links_clause_lines() -> None:
     assert sum(isinstance(block, BulletList) for block in blocks) == 4
     html = render_html(blocks, _link)
     assert '<h3>Nieuw</h3>\n<ul>\n<li><a href="index.html#mi-004">Deel nieuws' in html
-    assert "<h3>Vervallen</h3>\n<ul>\n<li>Geen klantgegevens (mi-002)</li>" in html
+    assert '<h3>Vervallen</h3>\n<ul>\n<li>Geen klantgegevens <span class="id">(mi-002)' in html
     assert "<p>Alle versies van dit beleid, de nieuwste bovenaan: wanneer" in html
     assert (
         "Soort wijziging: wezenlijk (opnieuw lezen en bevestigen). "

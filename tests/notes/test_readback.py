@@ -68,8 +68,8 @@ def test_hand_edited_notes_keep_their_text_and_clause_links() -> None:
     ]
     assert render_markdown(blocks) == committed
     html = render_html(blocks, _link)
-    assert '<h3><a href="index.html#mi-003">Uitleg *x* (mi-003)</a></h3>' in html
-    assert "<h3>Oud (mi-009)</h3>" in html
+    assert '<h3><a href="index.html#mi-003">Uitleg *x* <span class="id">(mi-003)</span></a>' in html
+    assert '<h3>Oud <span class="id">(mi-009)</span></h3>' in html
     assert "<p><em>met de hand</em></p>" in html
 
 
@@ -96,6 +96,6 @@ def test_clause_heading_spans_name_their_clause() -> None:
     assert blocks is not None
     headings = [b for b in blocks if isinstance(b, Heading) and b.level == 3]
     assert headings[0].line == (
-        Span("Wees beleefd", clause="mi-001"),
-        Span(" (mi-001)", clause="mi-001"),
+        Span("Wees beleefd ", clause="mi-001"),
+        Span("(mi-001)", clause="mi-001", css="id"),
     )

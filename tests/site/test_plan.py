@@ -391,8 +391,8 @@ def test_clause_links_only_where_the_target_knows_the_clause() -> None:
         "## Nieuw\n\n### [A (mi-001)](p.html#mi-001)\n\n### B (mi-002)\n\n### C (mi-001)\n"
     )
     assert render_html(blocks, link) == (
-        '<h2>Nieuw</h2>\n<h3><a href="p.html#mi-001">A (mi-001)</a></h3>\n'
-        "<h3>B (mi-002)</h3>\n<h3>C (mi-001)</h3>\n"
+        '<h2>Nieuw</h2>\n<h3><a href="p.html#mi-001">A <span class="id">(mi-001)</span></a></h3>\n'
+        '<h3>B <span class="id">(mi-002)</span></h3>\n<h3>C <span class="id">(mi-001)</span></h3>\n'
     )
     assert render_html((Heading(3, (Span("x", clause="mi-001"),)),)) == "<h3>x</h3>\n"
 

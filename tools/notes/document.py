@@ -50,7 +50,11 @@ def clause_heading(title: str, clause: str, *, linkable: bool = True) -> Heading
 def clause_line(title: str, clause: str, *, linkable: bool = True) -> Line:
     """``Titel (sm-012)``, one link where the page says the clause is shown."""
     named = clause if linkable else ""
-    return (Span(" ".join(title.split()), clause=named), Span(f" ({clause})", clause=named))
+    # The id never breaks across lines (a class for the page's style sheet).
+    return (
+        Span(f"{' '.join(title.split())} ", clause=named),
+        Span(f"({clause})", clause=named, css="id"),
+    )
 
 
 def about(section: str, level: str, previous_id: str | None, moved_from: str | None) -> Block:
