@@ -239,9 +239,8 @@ class LegalRef(Strict):
     note: Text | None = Field(default=None, max_length=1000)
     """Why the reference matters here, in one sentence."""
     kind: Literal["law", "self-regulation"] | None = None
-    """``law`` (a law or treaty: *Wettelijke basis*) or ``self-regulation`` (a code a sector
-    keeps itself, such as the Reclamecode: not a law). Leave out: a name ending in ``code``
-    (``Reclamecode``, ``Nederlandse Reclame Code``) is self-regulation, any other a law."""
+    """``law`` or ``self-regulation`` (a sector's own code, not a law). Leave out: a name
+    ending in ``code`` (``Reclamecode``) is self-regulation, any other a law."""
 
 
 class Clause(Strict):
@@ -307,7 +306,6 @@ class WorksCouncil(Strict):
     """Whether the policy needs the works council's consent (WOR art. 27), and when it gave it."""
 
     consent_required: StrictBool
-    """True when the policy is a regulation that needs the works council's consent."""
     consented: Date | None = None
     """The day the works council consented; leave out while it has not."""
 
@@ -392,10 +390,6 @@ class Registry(Strict):
     """All departments that own or are named in policies."""
 
 
-KeyPoint = Annotated[StrictStr, Field(pattern=r"^\S(.*\S)?$", min_length=3, max_length=160)]
-"""One line of plain text (shown as written, not as Markdown), at most 160 characters."""
-
-
 class ChangeNote(Strict):
     """The YAML front matter of a change note, ``changelog/<policy-id>/unreleased/<name>.md``.
 
@@ -408,9 +402,10 @@ class ChangeNote(Strict):
     """The impact the authors ask for. Lower than the computed impact only with a justification."""
     justification: Text | None = Field(default=None, max_length=2000)
     """Why the change is less material than the rules compute; read by the approvers."""
-    key_point: KeyPoint | None = None
-    """The change in one short sentence, listed under *Belangrijkste punten* at the top of the
-    release notes; leave out for a change that is not among the most important."""
+    key_point: (
+        Annotated[StrictStr, Field(pattern=r"^\S(.*\S)?$", min_length=3, max_length=160)] | None
+    ) = None
+    """The change in one line of plain text for *Belangrijkste punten*, atop the release notes."""
 
 
 FileState = Annotated[
