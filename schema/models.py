@@ -238,6 +238,9 @@ class LegalRef(Strict):
     """The article, e.g. ``7:611`` or ``6 lid 1 sub f``; leave out for a law as a whole."""
     note: Text | None = Field(default=None, max_length=1000)
     """Why the reference matters here, in one sentence."""
+    kind: Literal["law", "self-regulation"] | None = None
+    """``law`` or ``self-regulation`` (a sector's own code, not a law). Leave out: a name
+    ending in ``code`` (``Reclamecode``) is self-regulation, any other a law."""
 
 
 class Clause(Strict):
@@ -267,6 +270,8 @@ class Clause(Strict):
     """True when the clause is about monitoring employees (needs the works council's consent)."""
     next_review: Date | None = None
     """A review date for this clause alone, when it must be reviewed earlier than the policy."""
+    note: Text | None = Field(default=None, max_length=2000)
+    """A non-binding explanation for the reader (why the rule is there), shown as *Toelichting*."""
 
 
 class Section(Strict):
@@ -295,6 +300,14 @@ class Element(Strict):
     """The element's name."""
     description: Text | None = Field(default=None, max_length=2000)
     """What covering this element means."""
+
+
+class WorksCouncil(Strict):
+    """Whether the policy needs the works council's consent (WOR art. 27), and when it gave it."""
+
+    consent_required: StrictBool
+    consented: Date | None = None
+    """The day the works council consented; leave out while it has not."""
 
 
 class PolicyMeta(Strict):
@@ -340,6 +353,8 @@ class PolicyMeta(Strict):
     archive_pdf: StrictBool = False
     """True when ``policy release`` also archives the released text as a PDF/A file beside its
     release notes: ``changelog/<policy>/<version>.pdf``."""
+    works_council: WorksCouncil | None = None
+    """The works council's consent, which the release notes report when it is required."""
 
 
 class Member(Strict):
@@ -392,6 +407,10 @@ class ChangeNote(Strict):
     """The impact the authors ask for. Lower than the computed impact only with a justification."""
     justification: Text | None = Field(default=None, max_length=2000)
     """Why the change is less material than the rules compute; read by the approvers."""
+    key_point: (
+        Annotated[StrictStr, Field(pattern=r"^\S(.*\S)?$", min_length=3, max_length=160)] | None
+    ) = None
+    """The change in one line of plain text for *Belangrijkste punten*, atop the release notes."""
 
 
 FileState = Annotated[

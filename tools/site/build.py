@@ -117,7 +117,7 @@ def gather_site(
         _gather_policy(repo, snapshot, cache, policy_id, today)
         for policy_id in ([only] if only is not None else ids)
     )
-    return SiteSource(registry.model.organisation, sources, base_url, draft)
+    return SiteSource(registry.model.organisation, sources, base_url, draft, clock.today())
 
 
 def gather_working_page(repo: GitRepository, policy_id: str) -> PolicyPage:
