@@ -2,10 +2,11 @@
 
 What a clause's score covers: its ``text`` only (the binding words an employee reads), not its
 title, summary or legal notes. The text is read as the pages show it (``text_paragraphs``:
-paragraphs split at blank lines). A paragraph that starts with ``- `` is a list item and counts
-as a sentence of its own, with a full stop added when it has no end mark; other paragraphs are
-split into sentences after ``.``, ``?`` and ``!``. The score is textstat's Flesch reading ease
-in Dutch (the Flesch-Douma formula) over those sentences; every sentence has at most 25 words.
+paragraphs split at blank lines). Paragraphs are split into sentences after ``.``, ``?`` and
+``!``. A paragraph that starts with ``- `` is a list item: it ends a sentence, with a full stop
+added when it has no end mark, so that a list does not count as one long sentence. The score
+is textstat's Flesch reading ease in Dutch (the Flesch-Douma formula) over those sentences;
+every sentence has at most 25 words.
 """
 
 from __future__ import annotations
@@ -34,11 +35,11 @@ def sentences(text: str) -> list[str]:
     """The sentences of a clause text; each list item is one, ending in a full stop."""
     found: list[str] = []
     for block in text_paragraphs(text):
-        if block.startswith("- "):
-            item = block[2:].strip().rstrip(";,")
-            found.append(item if item.endswith((".", "?", "!")) else f"{item}.")
-        else:
-            found += [part for part in _SENTENCE_END.split(block) if part.strip()]
+        item = block.startswith("- ")
+        parts = [part for part in _SENTENCE_END.split(block.removeprefix("- ")) if part.strip()]
+        if item and not parts[-1].endswith((".", "?", "!")):
+            parts[-1] = parts[-1].rstrip(";,") + "."
+        found += parts
     return found
 
 
@@ -56,8 +57,11 @@ def _clause_texts() -> dict[str, str]:
 
 def test_list_items_are_sentences() -> None:
     """A list item is a sentence: without it, one long list would count as one long sentence."""
-    text = "Denk aan:\n\n- je naam\n\n- je adres;\n\n- je bank.\n\nDat is alles. Of niet?"
-    assert sentences(text) == ["Denk aan:", "je naam.", "je adres.", "je bank.", "Dat is alles.", "Of niet?"]
+    text = "Denk aan:\n\n- je naam\n\n- je adres;\n\n- je bank. En je pas\n\nKlaar. Of niet?"
+    assert sentences(text) == [
+        *("Denk aan:", "je naam.", "je adres.", "je bank.", "En je pas."),
+        *("Klaar.", "Of niet?"),
+    ]
 
 
 def test_the_score_tells_hard_from_plain() -> None:

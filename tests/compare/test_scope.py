@@ -14,7 +14,7 @@ def test_the_default_scope_leaves_private_use_alone() -> None:
     """Left out, the scope is zakelijk and persoonlijk-zakelijk; written, it is what it says."""
     assert _clause(Level.MUST).scope() == DEFAULT_SCOPE
     assert AccountType.PRIVATE not in DEFAULT_SCOPE
-    assert DEFAULT_SCOPE == {AccountType.COMPANY, AccountType.PERSONAL_PROFESSIONAL}
+    assert {AccountType.COMPANY, AccountType.PERSONAL_PROFESSIONAL} == DEFAULT_SCOPE
     private = _clause(Level.MUST, [AccountType.PRIVATE])
     assert private.scope() == {AccountType.PRIVATE}
 

@@ -7,7 +7,16 @@ import itertools
 
 import pytest
 
-from schema.models import DEFAULT_SCOPE, AccountType, Clause, Department, Level, Member, PolicyMeta, Registry
+from schema.models import (
+    DEFAULT_SCOPE,
+    AccountType,
+    Clause,
+    Department,
+    Level,
+    Member,
+    PolicyMeta,
+    Registry,
+)
 from tools.compare import impact
 from tools.compare.diff import Change, PolicyDiff
 from tools.compare.impact import Impact
