@@ -36,6 +36,7 @@ from pydantic_core import PydanticCustomError
 
 __all__ = [
     "CLAUSE_ID",
+    "DEFAULT_SCOPE",
     "HIDDEN_CHARACTERS",
     "LEVEL_DUTCH",
     "NORMATIVE_LEVELS",
@@ -218,6 +219,11 @@ class AccountType(StrEnum):
     """Purely private use that does not mention the employer."""
 
 
+DEFAULT_SCOPE = frozenset({AccountType.COMPANY, AccountType.PERSONAL_PROFESSIONAL})
+"""The use a clause without ``applies_to`` covers: business and work-related, never private use
+(an employer's instruction reaches private life only where a clause says so)."""
+
+
 class Strict(BaseModel):
     """Base of every model: unknown fields are errors, values are immutable once loaded."""
 
@@ -257,7 +263,8 @@ class Clause(Strict):
     summary: Text | None = Field(default=None, max_length=500)
     """A one-line, non-binding summary in plain language."""
     applies_to: list[AccountType] | None = Field(default=None, min_length=1)
-    """The account types the clause applies to; leave out when it applies to all use."""
+    """The account types the clause applies to; left out, business and work-related use
+    (``zakelijk`` and ``persoonlijk-zakelijk``), never ``prive``."""
     elements: list[Slug] = Field(default_factory=list)
     """Extra required elements this clause covers, besides those of its section."""
     legal: list[LegalRef] = Field(default_factory=list)
@@ -272,6 +279,10 @@ class Clause(Strict):
     """A review date for this clause alone, when it must be reviewed earlier than the policy."""
     note: Text | None = Field(default=None, max_length=2000)
     """A non-binding explanation for the reader (why the rule is there), shown as *Toelichting*."""
+
+    def scope(self) -> frozenset[AccountType]:
+        """The account types the clause covers: ``applies_to``, or else DEFAULT_SCOPE."""
+        return frozenset(self.applies_to) if self.applies_to else DEFAULT_SCOPE
 
 
 class Section(Strict):

@@ -7,7 +7,16 @@ import itertools
 
 import pytest
 
-from schema.models import AccountType, Clause, Department, Level, Member, PolicyMeta, Registry
+from schema.models import (
+    DEFAULT_SCOPE,
+    AccountType,
+    Clause,
+    Department,
+    Level,
+    Member,
+    PolicyMeta,
+    Registry,
+)
 from tools.compare import impact
 from tools.compare.diff import Change, PolicyDiff
 from tools.compare.impact import Impact
@@ -220,7 +229,7 @@ def _every_reason() -> set[str]:
             narrowed = clause(base, applies_to=[AccountType.COMPANY])
             reasons.add(impact.classify_modified(narrowed, widened, ["applies_to"])[1])
             reasons.add(impact.classify_modified(widened, narrowed, ["applies_to"])[1])
-    same = clause(Level.MUST, applies_to=list(AccountType))
+    same = clause(Level.MUST, applies_to=sorted(DEFAULT_SCOPE))
     reasons.add(impact.classify_modified(clause(Level.MUST), same, ["applies_to"])[1])
     for name in ("monitoring", "elements", "next_review", "title", "summary"):
         reasons.add(impact._classify_field(name, clause(Level.MUST), clause(Level.MUST))[1])
