@@ -20,22 +20,10 @@ def people(repo: GitRepository, args: argparse.Namespace) -> int:
 
 
 def ack(repo: GitRepository, args: argparse.Namespace) -> int:
-    actions = {"verify": _ack_verify}
+    from tools.cli.commands_evidence import ack_export, ack_purge, ack_verify
+
+    actions = {"verify": ack_verify, "export": ack_export, "purge": ack_purge}
     return actions[args.action](repo, args)
-
-
-def _ack_verify(repo: GitRepository, args: argparse.Namespace) -> int:
-    from tools.attest.store import database_url, environment, transaction, verify_chain
-
-    url = database_url(args.db, environment(), repo.root)
-    with transaction(url) as session:
-        broken, count, head = verify_chain(session)
-    if broken is not None:
-        print(f"the chain is broken at confirmation {broken}: a row was edited, inserted, "
-              "deleted or moved; compare with the last export")  # fmt: skip
-        return EXIT_PROBLEMS
-    print(f"the chain holds: {plural(count, 'confirmation')}, head {head}")
-    return EXIT_OK
 
 
 def _people_import(repo: GitRepository, args: argparse.Namespace) -> int:

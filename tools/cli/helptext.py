@@ -30,6 +30,7 @@ FORMATS = {
     "changelog": "the entry the release adds to CHANGELOG.md",
     "docx": "a Word document, to --output FILE (diff: tracked changes; render: headings, contents)",
     "pdf": "an archival PDF (PDF/A-3b, tagged), to --output FILE",
+    "csv": "for a spreadsheet: a header line, then one row per record",
 }
 
 CANNOT_RUN = "could not run as asked (the message says why and what to do)"
@@ -127,8 +128,18 @@ _EPILOGS: dict[str, tuple[str, str, str]] = {
     "ack": ("see each ACTION's --help", "see each ACTION's --help", "policy ack verify"),
     "ack verify": (
         "the chain holds (its length and head hash are printed)",
-        "the chain is broken: the first bad row is named",
+        "the chain is broken (the first bad row is named), or --head differs",
         "policy ack verify --db postgresql+psycopg://beleid@db.intern/attest",
+    ),
+    "ack export": (
+        "the file was written (or printed)",
+        "--person: nothing is stored about that person; nothing was written",
+        "policy ack export --format json --output /veilig/audit-2026.json",
+    ),
+    "ack purge": (
+        "the people past the retention period were erased (or counted: --dry-run)",
+        "(not used: a problem is exit 2)",
+        "policy ack purge --dry-run",
     ),
     "schema": (
         "the files are up to date, or were written",
