@@ -58,9 +58,12 @@ BOUNDARIES = {
     # database) and the migrations, which Alembic's form makes import both libraries.
     # keystore.py and evidence_store.py query in the session store.py opens.
     "sqlalchemy": {
-        "tools/attest/tables.py", "tools/attest/store.py", "tools/attest/keystore.py",
-        "tools/attest/evidence_store.py", *MIGRATIONS,
-    },  # fmt: skip
+        "tools/attest/tables.py",
+        "tools/attest/store.py",
+        "tools/attest/keystore.py",
+        "tools/attest/evidence_store.py",
+        *MIGRATIONS,
+    },
     "alembic": {"tools/attest/store.py", *MIGRATIONS},
     # PostgreSQL's driver: SQLAlchemy loads it from the URL (postgresql+psycopg://); no module
     # imports it.
