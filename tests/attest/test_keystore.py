@@ -30,14 +30,14 @@ def test_a_sqlite_store_gets_a_private_key_file_beside_it(tmp_path: Path) -> Non
                         None, {}) == key  # fmt: skip
     assert chain_secret(url, None, {"POLICY_ACK_KEY": OTHER.decode()}) == OTHER
     os.chmod(path, 0o644)
-    with pytest.raises(UsageError, match="can be read by others; .*chmod 600"):
+    with pytest.raises(UsageError, match=r"can be read by others; .*chmod 600"):
         chain_secret(url, None, {})
 
 
 def test_a_postgresql_store_needs_the_key_given(tmp_path: Path) -> None:
     url = "postgresql+psycopg://h/db"
     assert key_path(url) is None
-    with pytest.raises(UsageError, match="needs the chain's key.*--key-file FILE or POLICY_ACK"):
+    with pytest.raises(UsageError, match=r"needs the chain's key.*--key-file FILE or POLICY_ACK"):
         chain_secret(url, None, {})
     given = tmp_path / "ack.key"
     given.write_text(SECRET.decode() + "\n")
