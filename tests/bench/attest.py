@@ -1,0 +1,188 @@
+"""The attestation store's benchmark (issue #18), run by ``nox -s bench`` after the main one:
+10,000 invented people imported (target < 3 s), ``ack verify`` of 200,000 confirmations (10,000
+people x 20 policies, < 5 s), and ``ack status`` for all policies (< 1 s), on SQLite and on a
+throwaway PostgreSQL cluster (``tests/attest/pgcluster.py``). Each measurement is a fresh
+``policy`` process (interpreter start and imports included), timed by wall clock; the median
+of ``--repeat`` runs. Prints a table with each target met or not; writes ``.bench/attest.json``.
+
+``python -m tests.bench.attest [--repeat 3] [--people 10000] [--policies 20]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import psycopg
+from sqlalchemy import create_engine, insert, select
+
+from tests.attest.pgcluster import start_cluster
+from tools.attest.chain import GENESIS, Link, link_hash, person_key
+from tools.attest.store import parse_moment, transaction
+from tools.attest.tables import Confirmation, Person
+
+ROOT = Path(__file__).resolve().parents[2]
+TARGETS = {"people import": 3.0, "ack verify": 5.0, "ack status": 1.0}
+SECRET = b"bench key, not a secret: 32 chars+"
+STATUS_ARGV: tuple[str, ...] | None = None
+"""Hook for ``ack status`` (issue #18's other half, branch ack-rounds): set to the arguments,
+e.g. ``("ack", "status", "--format", "json")``, once the command exists; until then its row
+reads n/a."""
+
+
+def policy() -> list[str]:
+    script = shutil.which("policy", path=str(Path(sys.executable).parent))
+    return [script] if script else [sys.executable, "-m", "tools"]
+
+
+def people_csv(count: int, departments: Sequence[str]) -> str:
+    """Invented people: numbered, spread over the departments, one in ten has left."""
+    lines = ["employee_number,name,email,department,start_date,end_date"]
+    for n in range(1, count + 1):
+        end = "2025-06-30" if n % 10 == 0 else ""
+        lines.append(
+            f"{n:06d},Persoon {n},p{n}@example.org,{departments[n % len(departments)]},"
+            f"20{10 + n % 15:02d}-01-01,{end}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def fill_confirmations(url: str, policies: int) -> int:
+    """Every stored person confirms version 5.0.0 of each policy: one chain, bulk inserted."""
+    with transaction(url) as session:
+        people = list(session.execute(select(Person.id, Person.employee).order_by(Person.id)))
+        rows, previous, seq = [], GENESIS, 0
+        for number in range(1, policies + 1):
+            for person_id, employee in people:
+                seq += 1
+                link = Link(
+                    seq, person_key(SECRET, employee), f"beleid-{number:02d}", "5.0.0",
+                    "a" * 40, "b" * 64, "2026-12-01T09:30:00Z", "import",
+                )  # fmt: skip
+                row_hash = link_hash(link, previous)
+                rows.append({
+                    "seq": seq, "person_id": person_id, "person_key": link.person_key,
+                    "policy": link.policy, "version": link.version, "tag_object": link.tag_object,
+                    "text_sha256": link.text_sha256, "channel": link.channel,
+                    "confirmed_at": parse_moment(link.confirmed_at), "prev_hash": previous,
+                    "row_hash": row_hash,
+                })  # fmt: skip
+                previous = row_hash
+        for start in range(0, len(rows), 20_000):
+            session.execute(insert(Confirmation), rows[start : start + 20_000])
+    return seq
+
+
+def timed(argv: Sequence[str], cwd: Path, repeat: int, before: Callable[[], None]) -> float:
+    """The median wall time of ``repeat`` fresh runs; ``before`` resets the state each time."""
+    runs = []
+    for _ in range(repeat):
+        before()
+        start = time.perf_counter()
+        done = subprocess.run([*policy(), *argv], cwd=cwd, capture_output=True, text=True)
+        runs.append(time.perf_counter() - start)
+        if done.returncode != 0:
+            raise RuntimeError(f"policy {' '.join(argv)}: exit {done.returncode}: {done.stderr}")
+    return statistics.median(runs)
+
+
+def measure(url: str, reset: Callable[[], None], repo: Path, args: argparse.Namespace) -> dict:
+    db = ["--db", url]
+    result: dict[str, float | None] = {}
+    imp = ["people", "import", "../people.csv", *db]
+    result["people import"] = timed(imp, repo, args.repeat, reset)
+    timed(imp, repo, 1, reset)  # the people the confirmations link to
+    count = fill_confirmations(url, args.policies)
+    result["ack verify"] = timed(["ack", "verify", *db], repo, args.repeat, lambda: None)
+    result["ack status"] = (
+        timed([*STATUS_ARGV, *db], repo, args.repeat, lambda: None) if STATUS_ARGV else None
+    )
+    print(f"bench attest: {url.split(':')[0]}: {count} confirmations", file=sys.stderr)
+    return result
+
+
+def sqlite_run(work: Path, repo: Path, args: argparse.Namespace) -> dict:
+    path = work / "data" / "attest.db"
+
+    def reset() -> None:
+        for leftover in path.parent.glob("attest.db*"):
+            leftover.unlink()
+
+    return measure(f"sqlite:///{path}", reset, repo, args)
+
+
+def postgresql_run(repo: Path, args: argparse.Namespace) -> dict | str:
+    cluster = start_cluster()
+    if cluster is None:
+        return "PostgreSQL is not installed"
+    plain = cluster.url.replace("+psycopg", "")
+    try:
+        with psycopg.connect(plain, autocommit=True) as connection:
+            connection.execute("CREATE DATABASE bench")
+        bench = plain.rsplit("/", 1)[0] + "/bench"
+
+        def reset() -> None:
+            with psycopg.connect(bench, autocommit=True) as connection:
+                connection.execute("DROP SCHEMA public CASCADE")
+                connection.execute("CREATE SCHEMA public")
+
+        return measure(cluster.database_url("bench"), reset, repo, args)
+    finally:
+        cluster.stop()
+
+
+def table(results: dict[str, dict | str], people: int, confirmations: int) -> str:
+    lines = [
+        f"attestation: {people:,} people, {confirmations:,} confirmations",
+        f"{'measurement':<16} {'database':<11} {'median':>9} {'target':>8}  met",
+    ]
+    for database, found in results.items():
+        for name, target in TARGETS.items():
+            value = found.get(name) if isinstance(found, dict) else None
+            why = found if isinstance(found, str) else "command not built yet (STATUS_ARGV)"
+            shown = f"{value:.2f} s" if value is not None else "n/a"
+            met = ("yes" if value <= target else "NO") if value is not None else f"n/a: {why}"
+            lines.append(f"{name:<16} {database:<11} {shown:>9} {f'< {target:g} s':>8}  {met}")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bench-attest", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--people", type=int, default=10_000)
+    parser.add_argument("--policies", type=int, default=20)
+    parser.add_argument("--output", default=str(ROOT / ".bench" / "attest.json"))
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="bench-attest-") as folder:
+        work = Path(folder)
+        repo = work / "repo"
+        shutil.copytree(ROOT / "policy", repo / "policy")
+        shutil.copy(ROOT / "CODEOWNERS", repo / "CODEOWNERS")
+        departments = ["communicatie", "marketing", "hr", "juridisch"]
+        (work / "people.csv").write_text(people_csv(args.people, departments), encoding="utf-8")
+        results = {"SQLite": sqlite_run(work, repo, args), "PostgreSQL": postgresql_run(repo, args)}
+    output = Path(args.output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps({"targets_s": TARGETS, "results": results}, indent=2) + "\n")
+    print(table(results, args.people, args.people * args.policies))
+    print(f"wrote {output}")
+    missed = [
+        value
+        for found in results.values()
+        if isinstance(found, dict)
+        for name, value in found.items()
+        if value is not None and value > TARGETS[name]
+    ]
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
