@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import shutil
 import statistics
 import subprocess
@@ -22,7 +23,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import psycopg
-from sqlalchemy import create_engine, insert, select
+from sqlalchemy import insert, select
 
 from tests.attest.pgcluster import start_cluster
 from tools.attest.chain import GENESIS, Link, link_hash, person_key
@@ -30,6 +31,8 @@ from tools.attest.store import parse_moment, transaction
 from tools.attest.tables import Confirmation, Person
 
 ROOT = Path(__file__).resolve().parents[2]
+Timing = dict[str, float]
+Results = dict[str, Timing | None]
 TARGETS = {"people import": 3.0, "ack verify": 5.0, "ack status": 1.0}
 SECRET = b"bench key, not a secret: 32 chars+"
 STATUS_ARGV: tuple[str, ...] | None = None
@@ -81,22 +84,33 @@ def fill_confirmations(url: str, policies: int) -> int:
     return seq
 
 
-def timed(argv: Sequence[str], cwd: Path, repeat: int, before: Callable[[], None]) -> float:
-    """The median wall time of ``repeat`` fresh runs; ``before`` resets the state each time."""
-    runs = []
+def timed(argv: Sequence[str], cwd: Path, repeat: int, before: Callable[[], None]) -> Timing:
+    """The median wall and CPU time (the process's user + system, children included: the wall
+    time on a shared machine waits for other work) of ``repeat`` fresh runs; ``before`` resets
+    the state each time."""
+    walls, cpus = [], []
     for _ in range(repeat):
         before()
+        used = _cpu()
         start = time.perf_counter()
-        done = subprocess.run([*policy(), *argv], cwd=cwd, capture_output=True, text=True)
-        runs.append(time.perf_counter() - start)
+        done = subprocess.run(
+            [*policy(), *argv], cwd=cwd, capture_output=True, text=True, check=False
+        )
+        walls.append(time.perf_counter() - start)
+        cpus.append(_cpu() - used)
         if done.returncode != 0:
             raise RuntimeError(f"policy {' '.join(argv)}: exit {done.returncode}: {done.stderr}")
-    return statistics.median(runs)
+    return {"wall_s": statistics.median(walls), "cpu_s": statistics.median(cpus)}
 
 
-def measure(url: str, reset: Callable[[], None], repo: Path, args: argparse.Namespace) -> dict:
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def measure(url: str, reset: Callable[[], None], repo: Path, args: argparse.Namespace) -> Results:
     db = ["--db", url]
-    result: dict[str, float | None] = {}
+    result: Results = {}
     imp = ["people", "import", "../people.csv", *db]
     result["people import"] = timed(imp, repo, args.repeat, reset)
     timed(imp, repo, 1, reset)  # the people the confirmations link to
@@ -105,11 +119,11 @@ def measure(url: str, reset: Callable[[], None], repo: Path, args: argparse.Name
     result["ack status"] = (
         timed([*STATUS_ARGV, *db], repo, args.repeat, lambda: None) if STATUS_ARGV else None
     )
-    print(f"bench attest: {url.split(':')[0]}: {count} confirmations", file=sys.stderr)
+    print(f"bench attest: {count} confirmations stored", file=sys.stderr)
     return result
 
 
-def sqlite_run(work: Path, repo: Path, args: argparse.Namespace) -> dict:
+def sqlite_run(work: Path, repo: Path, args: argparse.Namespace) -> Results:
     path = work / "data" / "attest.db"
 
     def reset() -> None:
@@ -119,7 +133,7 @@ def sqlite_run(work: Path, repo: Path, args: argparse.Namespace) -> dict:
     return measure(f"sqlite:///{path}", reset, repo, args)
 
 
-def postgresql_run(repo: Path, args: argparse.Namespace) -> dict | str:
+def postgresql_run(repo: Path, args: argparse.Namespace) -> Results | str:
     cluster = start_cluster()
     if cluster is None:
         return "PostgreSQL is not installed"
@@ -139,18 +153,24 @@ def postgresql_run(repo: Path, args: argparse.Namespace) -> dict | str:
         cluster.stop()
 
 
-def table(results: dict[str, dict | str], people: int, confirmations: int) -> str:
+def table(results: dict[str, Results | str], people: int, confirmations: int) -> str:
     lines = [
-        f"attestation: {people:,} people, {confirmations:,} confirmations",
-        f"{'measurement':<16} {'database':<11} {'median':>9} {'target':>8}  met",
+        f"attestation: {people:,} people, {confirmations:,} confirmations (median wall time; "
+        "CPU time of the process beside it)",
+        f"{'measurement':<16} {'database':<11} {'wall':>8} {'cpu':>8} {'target':>8}  met",
     ]
     for database, found in results.items():
         for name, target in TARGETS.items():
             value = found.get(name) if isinstance(found, dict) else None
             why = found if isinstance(found, str) else "command not built yet (STATUS_ARGV)"
-            shown = f"{value:.2f} s" if value is not None else "n/a"
-            met = ("yes" if value <= target else "NO") if value is not None else f"n/a: {why}"
-            lines.append(f"{name:<16} {database:<11} {shown:>9} {f'< {target:g} s':>8}  {met}")
+            if value is None:
+                wall = cpu = "n/a"
+                met = f"n/a: {why}"
+            else:
+                wall, cpu = f"{value['wall_s']:.2f} s", f"{value['cpu_s']:.2f} s"
+                met = "yes" if value["wall_s"] < target else "NO"
+            limit = f"< {target:g} s"
+            lines.append(f"{name:<16} {database:<11} {wall:>8} {cpu:>8} {limit:>8}  {met}")
     return "\n".join(lines)
 
 
@@ -179,7 +199,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for found in results.values()
         if isinstance(found, dict)
         for name, value in found.items()
-        if value is not None and value > TARGETS[name]
+        if value is not None and value["wall_s"] >= TARGETS[name]
     ]
     return 1 if missed else 0
 
