@@ -56,10 +56,11 @@ BOUNDARIES = {
     "ssl": {"tools/gate/github_api.py"},
     # The attestation store: the tables, the session (store.py, the only module that opens a
     # database) and the migrations, which Alembic's form makes import both libraries.
-    # keystore.py and evidence_store.py query in the session store.py opens.
+    # keystore.py, evidence_store.py and store_acks.py query in the session store.py opens.
     "sqlalchemy": {
         "tools/attest/tables.py",
         "tools/attest/store.py",
+        "tools/attest/store_acks.py",
         "tools/attest/keystore.py",
         "tools/attest/evidence_store.py",
         *MIGRATIONS,
@@ -136,6 +137,7 @@ IO_MODULES = SEAM | {
     "tools/site/build.py",
     "tools/documents/gather.py",
     "tools/attest/store.py",
+    "tools/attest/gather_rounds.py",
 }
 """The modules that read or write the world, with the CLI (``tools/cli/``): only these may
 import the seam; every other module is core and takes plain data."""

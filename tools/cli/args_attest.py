@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tools.cli import argtypes
+from tools.cli.args_ack import add_round_parsers
 
 if TYPE_CHECKING:
     Commands = argparse._SubParsersAction[Any]
@@ -54,6 +55,7 @@ def add_attest_parsers(commands: Commands) -> None:
         "rows appended or cut at the end.",
     )
     _add_db(verify)
+    add_round_parsers(ack_actions, _add_db)
     add_evidence_parsers(ack_actions)
 
 
@@ -74,7 +76,8 @@ def add_evidence_parsers(ack_actions: Commands) -> None:
         metavar="HASH",
         help="the head hash kept elsewhere (an earlier export): fail unless the chain ends there",
     )
-    add_key_file(verify)
+    for name in ("verify", "confirm", "import"):  # the commands that use the chain's key
+        add_key_file(ack_actions.choices[name])
     export = ack_actions.add_parser(
         "export",
         help="the auditor's file: every confirmation and the chain's head hash",

@@ -20,9 +20,18 @@ def people(repo: GitRepository, args: argparse.Namespace) -> int:
 
 
 def ack(repo: GitRepository, args: argparse.Namespace) -> int:
+    from tools.cli.commands_ack import ack_confirm, ack_import, ack_overdue, ack_status
     from tools.cli.commands_evidence import ack_export, ack_purge, ack_verify
 
-    actions = {"verify": ack_verify, "export": ack_export, "purge": ack_purge}
+    actions = {
+        "verify": ack_verify,
+        "confirm": ack_confirm,
+        "import": ack_import,
+        "status": ack_status,
+        "overdue": ack_overdue,
+        "export": ack_export,
+        "purge": ack_purge,
+    }
     return actions[args.action](repo, args)
 
 
@@ -41,7 +50,7 @@ def _people_import(repo: GitRepository, args: argparse.Namespace) -> int:
     url = database_url(args.db, environment(), repo.root)
     file: Path = args.file
     rows, problems = read_people(
-        _read_text(args.start / file), str(file), _departments(repo.root),
+        read_text(args.start / file), str(file), departments(repo.root),
         args.columns or DEFAULT_COLUMNS,
     )  # fmt: skip
     if problems:
@@ -55,7 +64,8 @@ def _people_import(repo: GitRepository, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _read_text(path: Path) -> str:
+def read_text(path: Path) -> str:
+    """A UTF-8 file (a CSV export); unreadable or not UTF-8: one line, exit 2."""
     try:
         return path.read_bytes().decode("utf-8")
     except OSError as error:
@@ -64,7 +74,8 @@ def _read_text(path: Path) -> str:
         raise UsageError(f"{path}: not UTF-8 text; export the CSV as UTF-8") from None
 
 
-def _departments(root: Path) -> frozenset[str]:
+def departments(root: Path) -> frozenset[str]:
+    """The department ids of ``policy/departments.yaml`` in the working tree."""
     from tools.base.loader import load_registry
     from tools.base.snapshot import DirSnapshot
 
