@@ -1,17 +1,23 @@
 """The attestation store's benchmark (issue #18), run by ``nox -s bench`` after the main one:
-10,000 invented people imported (target < 3 s), ``ack verify`` of 200,000 confirmations (10,000
-people x 20 policies, < 5 s), and ``ack status`` for all policies (< 1 s), on SQLite and on a
-throwaway PostgreSQL cluster (``tests/attest/pgcluster.py``). Each measurement is a fresh
-``policy`` process (interpreter start and imports included), timed by wall clock; the median
-of ``--repeat`` runs. Prints a table with each target met or not; writes ``.bench/attest.json``.
+10,000 invented people imported (target < 3 s), ``ack verify`` of 200,000 confirmations
+(< 5 s) and ``ack status`` for all policies (< 1 s), on SQLite and on a throwaway PostgreSQL
+cluster (``tests/attest/pgcluster.py``).
 
-``python -m tests.bench.attest [--repeat 3] [--people 10000] [--policies 20]``
+The repository is the main benchmark's synthetic one of 1,000 clauses and 100 releases
+(``generate.py``: 5 policies, about 20 releases each, every first release and some later ones
+major); each person confirms the last 4 released versions of each policy, 200,000
+confirmations in one chain, bulk-inserted. Each measurement is a fresh ``policy`` process
+(interpreter start and imports included); the median of ``--repeat`` runs, wall time and the
+process's CPU time. Prints a table with each target met or not; writes ``.bench/attest.json``.
+
+``python -m tests.bench.attest [--repeat 3] [--people 10000]``
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import resource
 import shutil
 import statistics
@@ -26,6 +32,7 @@ import psycopg
 from sqlalchemy import insert, select
 
 from tests.attest.pgcluster import start_cluster
+from tests.bench import generate
 from tools.attest.chain import GENESIS, Link, link_hash, person_key
 from tools.attest.store import parse_moment, transaction
 from tools.attest.tables import Confirmation, Person
@@ -35,10 +42,9 @@ Timing = dict[str, float]
 Results = dict[str, Timing | None]
 TARGETS = {"people import": 3.0, "ack verify": 5.0, "ack status": 1.0}
 SECRET = b"bench key, not a secret: 32 chars+"
-STATUS_ARGV: tuple[str, ...] | None = None
-"""Hook for ``ack status`` (issue #18's other half, branch ack-rounds): set to the arguments,
-e.g. ``("ack", "status", "--format", "json")``, once the command exists; until then its row
-reads n/a."""
+STATUS_ARGV: tuple[str, ...] | None = ("ack", "status")
+"""``ack status`` of every policy (None: the row reads n/a)."""
+VERSIONS_PER_POLICY = 4
 
 
 def policy() -> list[str]:
@@ -58,17 +64,37 @@ def people_csv(count: int, departments: Sequence[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def fill_confirmations(url: str, policies: int) -> int:
-    """Every stored person confirms version 5.0.0 of each policy: one chain, bulk inserted."""
+def released(repo: Path) -> list[tuple[str, str, str]]:
+    """(policy, version, tag object id) of the last ``VERSIONS_PER_POLICY`` releases of each
+    policy, from the repository's tags."""
+    found = subprocess.run(
+        ["git", "for-each-ref", "refs/tags", "--format=%(refname:short) %(objectname)"],
+        cwd=repo, capture_output=True, text=True, check=True,
+    ).stdout.split("\n")  # fmt: skip
+    by_policy: dict[str, list[tuple[tuple[int, ...], str, str]]] = {}
+    for line in filter(None, found):
+        tag, objectname = line.split()
+        name, version = tag.split("/v", 1)
+        key = tuple(int(part) for part in version.split("."))
+        by_policy.setdefault(name, []).append((key, version, objectname))
+    return [
+        (name, version, objectname)
+        for name, tags in sorted(by_policy.items())
+        for _, version, objectname in sorted(tags)[-VERSIONS_PER_POLICY:]
+    ]
+
+
+def fill_confirmations(url: str, versions: Sequence[tuple[str, str, str]]) -> int:
+    """Every stored person confirms each of ``versions``: one chain, bulk-inserted."""
     with transaction(url) as session:
         people = list(session.execute(select(Person.id, Person.employee).order_by(Person.id)))
         rows, previous, seq = [], GENESIS, 0
-        for number in range(1, policies + 1):
+        for policy_id, version, tag_object in versions:
             for person_id, employee in people:
                 seq += 1
                 link = Link(
-                    seq, person_key(SECRET, employee), f"beleid-{number:02d}", "5.0.0",
-                    "a" * 40, "b" * 64, "2026-12-01T09:30:00Z", "import",
+                    seq, person_key(SECRET, employee), policy_id, version, tag_object,
+                    "b" * 64, "2026-12-01T09:30:00Z", "import",
                 )  # fmt: skip
                 row_hash = link_hash(link, previous)
                 rows.append({
@@ -111,10 +137,10 @@ def _cpu() -> float:
 def measure(url: str, reset: Callable[[], None], repo: Path, args: argparse.Namespace) -> Results:
     db = ["--db", url]
     result: Results = {}
-    imp = ["people", "import", "../people.csv", *db]
+    imp = ["people", "import", str(args.people_csv), *db]
     result["people import"] = timed(imp, repo, args.repeat, reset)
     timed(imp, repo, 1, reset)  # the people the confirmations link to
-    count = fill_confirmations(url, args.policies)
+    count = fill_confirmations(url, released(repo))
     result["ack verify"] = timed(["ack", "verify", *db], repo, args.repeat, lambda: None)
     result["ack status"] = (
         timed([*STATUS_ARGV, *db], repo, args.repeat, lambda: None) if STATUS_ARGV else None
@@ -162,7 +188,7 @@ def table(results: dict[str, Results | str], people: int, confirmations: int) ->
     for database, found in results.items():
         for name, target in TARGETS.items():
             value = found.get(name) if isinstance(found, dict) else None
-            why = found if isinstance(found, str) else "command not built yet (STATUS_ARGV)"
+            why = found if isinstance(found, str) else "not measured (STATUS_ARGV)"
             if value is None:
                 wall = cpu = "n/a"
                 met = f"n/a: {why}"
@@ -178,21 +204,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench-attest", description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--people", type=int, default=10_000)
-    parser.add_argument("--policies", type=int, default=20)
+    parser.add_argument("--cache", default=str(ROOT / ".bench"))
     parser.add_argument("--output", default=str(ROOT / ".bench" / "attest.json"))
     args = parser.parse_args(argv)
+    repo = generate.ensure(generate.Spec(clauses=1_000, releases=100), Path(args.cache))
+    registry = (repo / "policy" / "departments.yaml").read_text(encoding="utf-8")
+    departments = re.findall(r"^\s*- id: (\S+)", registry, re.MULTILINE)
     with tempfile.TemporaryDirectory(prefix="bench-attest-") as folder:
         work = Path(folder)
-        repo = work / "repo"
-        shutil.copytree(ROOT / "policy", repo / "policy")
-        shutil.copy(ROOT / "CODEOWNERS", repo / "CODEOWNERS")
-        departments = ["communicatie", "marketing", "hr", "juridisch"]
-        (work / "people.csv").write_text(people_csv(args.people, departments), encoding="utf-8")
+        args.people_csv = work / "people.csv"
+        args.people_csv.write_text(people_csv(args.people, departments), encoding="utf-8")
         results = {"SQLite": sqlite_run(work, repo, args), "PostgreSQL": postgresql_run(repo, args)}
     output = Path(args.output)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps({"targets_s": TARGETS, "results": results}, indent=2) + "\n")
-    print(table(results, args.people, args.people * args.policies))
+    count = args.people * len(released(repo))
+    print(table(results, args.people, count))
     print(f"wrote {output}")
     missed = [
         value
