@@ -1,4 +1,5 @@
-"""Attestation commands: ``people import`` (the HR export), ``ack verify`` (the chain).
+"""Attestation commands: ``people import`` (the HR export), and ``ack``, which dispatches to
+its actions (``commands_ack.py``: rounds; ``commands_evidence.py``: verify, export, purge).
 Personal data is never printed: diagnostics locate a problem by file, line and column, the
 summaries give counts and hashes."""
 

@@ -78,7 +78,8 @@ def ack_verify(repo: GitRepository, args: argparse.Namespace) -> int:
 
     env = environment()
     url = database_url(args.db, env, repo.root)
-    known = args.key_file is not None or env.get("POLICY_ACK_KEY") or _exists(key_path(url))
+    given = args.key_file is not None or env.get("POLICY_ACK_KEY", "").strip()
+    known = given or _exists(key_path(url))  # never makes a key file: only checks one
     with transaction(url) as session:
         if known:  # a key this tool would use: refuse it now if it is not the chain's
             check_key(session, chain_secret(url, args.key_file, env), remember=False)
