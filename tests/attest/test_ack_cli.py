@@ -141,6 +141,7 @@ def test_import_checks_every_row_first_then_records_all_or_nothing(
         "1003,social-media,1.0.0,2026-12-02\n"  # after today
         "1003,social-media,1.0,gisteren\n"  # neither a version nor a time
         "1003,thuiswerken,1.0.0,2026-11-29\n"  # no such policy
+        "1003,social-media,1.0.0,2026-11-24\n"  # before the release (2026-11-25)
     )
     done = _import(root, db_url, bad)
     assert done.returncode == 1
@@ -153,8 +154,10 @@ def test_import_checks_every_row_first_then_records_all_or_nothing(
         "../lms.csv:8:19: error[ack-version]: not a version",
         "../lms.csv:8:23: error[ack-time]: not a date or time",
         "../lms.csv:9:6: error[ack-policy]: no released policy 'thuiswerken'",
+        "../lms.csv:10:19: error[ack-before-release]: confirmed before social-media 1.0.0 was "
+        "released",
     ]
-    assert done.stdout == "policy: ../lms.csv: 7 problems; nothing was recorded\n"
+    assert done.stdout == "policy: ../lms.csv: 8 problems; nothing was recorded\n"
     assert not _private(done.stderr) and _confirmations(db_url) == []
     done = _import(root, db_url, LMS)
     assert (done.returncode, done.stdout) == (

@@ -37,6 +37,8 @@ class ReleasedText:
     opens_round: bool
     tag_object: str | None = None
     digest: str | None = None
+    released: dt.date | None = None
+    """The release commit's date (UTC): nobody confirms a text before it existed."""
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,10 @@ from tools.cli.output import EXIT_OK, EXIT_PROBLEMS, plural, print_diagnostics
 
 if TYPE_CHECKING:
     from tools.attest.acks_csv import AckRow
-    from tools.attest.obligations import Confirmed, PolicyFacts, ReleasedText
+    from tools.attest.obligations import Confirmed, PolicyFacts
     from tools.attest.people_csv import PersonRow
-    from tools.attest.record import Refusal, Request
+    from tools.attest.record import Refusal
+    from tools.attest.store_acks import Accepted
     from tools.base.gitio import GitRepository
 
 
@@ -40,10 +41,10 @@ def ack_confirm(repo: GitRepository, args: argparse.Namespace) -> int:
         check_key(session, secret)  # the key the chain was made with, or exit 2
         found = find_person(session, args.person)
         outcome = check(request, found[1] if found else None, policy, at.date())
-        if isinstance(outcome, Refusal) or found is None:  # check refuses an unknown person
+        if isinstance(outcome, Refusal):
             _refuse(outcome)
             return EXIT_PROBLEMS
-        written = record(session, found[0], secret, request, outcome, at)
+        written = record(session, found[0] if found else None, secret, request, outcome, at)
     what = f"{policy.id} {outcome.version}"
     if not written:
         print(f"{what}: this person had already confirmed it; nothing changed")
@@ -52,19 +53,16 @@ def ack_confirm(repo: GitRepository, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _refuse(outcome: object) -> None:
-    from tools.attest.record import Refusal
-
-    if isinstance(outcome, Refusal):
-        hint = f"; {outcome.hint}" if outcome.hint else ""
-        print(f"policy: error[{outcome.code}]: {outcome.message}{hint}", file=sys.stderr)
+def _refuse(refusal: Refusal) -> None:
+    hint = f"; {refusal.hint}" if refusal.hint else ""
+    print(f"policy: error[{refusal.code}]: {refusal.message}{hint}", file=sys.stderr)
 
 
 def ack_import(repo: GitRepository, args: argparse.Namespace) -> int:
     from tools.attest.acks_csv import DEFAULT_COLUMNS, read_acks
     from tools.attest.keystore import check_key
     from tools.attest.store import database_url, environment, transaction
-    from tools.attest.store_acks import people_ids, record
+    from tools.attest.store_acks import people_ids, record_all
     from tools.base.clock import now
     from tools.cli.commands_attest import read_text
 
@@ -83,10 +81,7 @@ def ack_import(repo: GitRepository, args: argparse.Namespace) -> int:
         checked, refused = _checked_rows(rows, people, policies, str(file), at)
         if problems or refused:
             return _invalid(file, sorted([*problems, *refused], key=_position))
-        written = sum(
-            record(session, person, secret, request, release, when)
-            for person, request, release, when in checked
-        )
+        written = record_all(session, secret, checked)
     print(f"{file}: {plural(written, 'confirmation')} recorded, {len(rows) - written} already")
     return EXIT_OK
 
@@ -120,7 +115,7 @@ _FIELD_OF = {
 def _checked_rows(
     rows: list[AckRow], people: Mapping[str, tuple[int, PersonRow]],
     policies: Mapping[str, PolicyFacts], file: str, now: dt.datetime,
-) -> tuple[list[tuple[int, Request, ReleasedText, dt.datetime]], list[Diagnostic]]:  # fmt: skip
+) -> tuple[list[Accepted], list[Diagnostic]]:  # fmt: skip
     """(person id, request, release, time) per row, or every row's refusal, located."""
     from tools.attest.record import Refusal, Request, check
 
@@ -133,8 +128,8 @@ def _checked_rows(
             outcome = Refusal("ack-future", "confirmed after today", "check the export's times")
         if isinstance(outcome, Refusal):
             problems.append(_located(file, row, outcome))
-        elif found is not None:  # check refuses an unknown person
-            checked.append((found[0], request, outcome, row.at))
+        else:
+            checked.append((found[0] if found else None, request, outcome, row.at))
     return checked, problems
 
 
