@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.orm import Session
@@ -14,21 +15,27 @@ from tools.attest.evidence import ExportRow, PersonRecord
 from tools.attest.store import moment
 from tools.attest.tables import Confirmation, Person
 
+_C = Confirmation
+_COLUMNS = (
+    _C.seq, Person.employee, _C.person_key, _C.policy, _C.version, _C.tag_object,
+    _C.text_sha256, _C.confirmed_at, _C.channel, _C.prev_hash, _C.row_hash,
+)  # fmt: skip
+"""The export's columns, in ``ExportRow``'s order: plain rows, not ORM objects (200,000)."""
 
-def _rows(query: Select[tuple[Confirmation, str]], session: Session) -> list[ExportRow]:
+
+def _rows(query: Select[Any], session: Session) -> list[ExportRow]:
     return [
-        ExportRow(
-            c.seq, employee or "", c.person_key, c.policy, c.version, c.tag_object,
-            c.text_sha256, moment(c.confirmed_at), c.channel, c.prev_hash, c.row_hash,
-        )
-        for c, employee in session.execute(query)
+        ExportRow(seq, employee or "", key, policy, version, tag, text, moment(at), channel,
+                  previous, row_hash)
+        for seq, employee, key, policy, version, tag, text, at, channel, previous, row_hash
+        in session.execute(query)
     ]  # fmt: skip
 
 
 def export_rows(session: Session) -> list[ExportRow]:
     """Every confirmation in chain order, with its person's employee number if still known."""
     query = (
-        select(Confirmation, Person.employee)
+        select(*_COLUMNS)
         .outerjoin(Person, Confirmation.person_id == Person.id)
         .order_by(Confirmation.seq)
     )
@@ -42,7 +49,7 @@ def person_record(session: Session, employee: str) -> PersonRecord | None:
     if person is None:
         return None
     query = (
-        select(Confirmation, Person.employee)
+        select(*_COLUMNS)
         .join(Person, Confirmation.person_id == Person.id)
         .where(Person.id == person.id)
         .order_by(Confirmation.seq)
