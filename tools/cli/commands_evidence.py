@@ -18,29 +18,38 @@ if TYPE_CHECKING:
 
 
 def ack_export(repo: GitRepository, args: argparse.Namespace) -> int:
-    from tools.attest.evidence import head, render_csv, render_json, render_person
-    from tools.attest.evidence_store import export_rows, person_record
+    from tools.attest.evidence import head, render_csv, render_json
+    from tools.attest.evidence_store import export_rows
     from tools.attest.store import database_url, environment, transaction
 
     url = database_url(args.db, environment(), repo.root)
     if args.output is not None:
         _outside(args.output, repo.root)
-    with transaction(url) as session:
-        if args.person is not None:
-            record = person_record(session, args.person)
-        else:
-            rows = export_rows(session)
     if args.person is not None:
-        if record is None:
-            print(_NOTHING, file=sys.stderr)
-            return EXIT_PROBLEMS
-        _write(args.output, render_person(record))
-        what = f"{plural(len(record.confirmations), 'confirmation')} and the person's row"
-    else:
-        _write(args.output, render_json(rows) if args.format == "json" else render_csv(rows))
-        what = f"{plural(len(rows), 'confirmation')}, head {head(rows)}"
+        return _export_person(url, args)
+    with transaction(url) as session:
+        rows = export_rows(session)
+    _write(args.output, render_json(rows) if args.format == "json" else render_csv(rows))
     if args.output is not None:
-        print(f"wrote {args.output}: {what}")
+        print(f"wrote {args.output}: {plural(len(rows), 'confirmation')}, head {head(rows)}")
+    return EXIT_OK
+
+
+def _export_person(url: str, args: argparse.Namespace) -> int:
+    """A request for access (AVG art. 15): the person's row and confirmations, as JSON."""
+    from tools.attest.evidence import render_person
+    from tools.attest.evidence_store import person_record
+    from tools.attest.store import transaction
+
+    with transaction(url) as session:
+        record = person_record(session, args.person)
+    if record is None:
+        print(_NOTHING, file=sys.stderr)
+        return EXIT_PROBLEMS
+    _write(args.output, render_person(record))
+    if args.output is not None:
+        count = plural(len(record.confirmations), "confirmation")
+        print(f"wrote {args.output}: the person's row and {count}")
     return EXIT_OK
 
 
