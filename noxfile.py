@@ -112,11 +112,13 @@ def site(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """The benchmark: synthetic repositories of 1,000 and 10,000 clauses with 100 releases,
     timed against the YAML floor and Doorstop (pass runner options after --, e.g. --repeat 3);
-    writes .bench/bench.json."""
+    writes .bench/bench.json. Then the attestation store's (tests/bench/attest.py, attest.json)."""
     session.install("-e", ".")
     # The peer to compare with; when it cannot be installed the bench says so (ratio n/a).
     session.run("python", "-m", "pip", "install", "doorstop", success_codes=[0, 1])
     session.run("python", "-m", "tests.bench.run", *session.posargs)
+    # The attestation store (issue #18) on SQLite and a throwaway PostgreSQL cluster.
+    session.run("python", "-m", "tests.bench.attest")
 
 
 @nox.session(default=False)
