@@ -226,6 +226,7 @@ class Strict(BaseModel):
         frozen=True,
         use_attribute_docstrings=True,
         validate_default=False,
+        defer_build=True,
     )
 
 
