@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,10 +29,17 @@ def site(repo: GitRepository, args: argparse.Namespace) -> int:
     if problem:
         raise UsageError(f"--base-url {base_url!r}: {problem}")
     out = (args.out if args.out is not None else repo.root / "_site").resolve()
-    source = gather_site(repo, base_url, draft=args.draft, previous=previous_site(out))
+    # The loaded policies and the pages' blocks hold no reference cycles: reference counting
+    # frees them, and the cyclic collector's passes over them were a fifth of the build.
+    gc.disable()
+    try:
+        source = gather_site(repo, base_url, draft=args.draft, previous=previous_site(out))
+        files = plan_site(source)
+    finally:
+        gc.enable()
     inputs = {p.policy_id: p.inputs for p in source.policies if p.inputs is not None}
     try:
-        result = write_site(out, plan_site(source), inputs=inputs)
+        result = write_site(out, files, inputs=inputs)
     except OSError as error:  # a SiteOutputError goes to the CLI as it is
         raise UsageError(str(error)) from None
     for relative in result.kept:
