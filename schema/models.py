@@ -230,8 +230,11 @@ class Strict(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
         frozen=True,
-        use_attribute_docstrings=True,
+        # The field docstrings are the JSON Schema's descriptions; tools/base/jsonschema.py
+        # reads them when it writes the schema, not every command at import.
+        use_attribute_docstrings=False,
         validate_default=False,
+        defer_build=True,
     )
 
 

@@ -11,12 +11,14 @@ does not have yet is reported as ``n/a (command missing)``.
 Ratios (``bench.json`` key ``ratios``), measured in the same run so that they hold on any
 machine: validate / the floor (load the same files with ruamel's C loader, fresh process),
 diff of one clause at the largest size / the same at the smallest, validate / ``doorstop -F``
-on the same items, and site build / validate.
+on the same items, and site build / validate; and those of ``tests/bench/startupsite.py``
+(start-up CPU over an empty interpreter's, a site rebuild over the first build).
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import platform
@@ -32,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.bench import doorstoptree, generate
+from tests.bench import doorstoptree, generate, startupsite
 
 ROOT = Path(__file__).resolve().parents[2]
 FLOOR_SCRIPT = Path(__file__).with_name("floor.py")
@@ -43,7 +45,7 @@ TARGETS = {
     "validate_vs_c_load": 1.5,
     "diff_10k_vs_1k": 1.5,
     "validate_vs_doorstop": 0.15,
-    "site_vs_validate": 4.0,
+    "site_vs_validate": 1.2,
 }
 SITE_MEMORY_TARGET_MIB = 250
 STARTUP_TARGET_S = 0.3
@@ -67,6 +69,7 @@ class Result:
     name: str
     size: int | None
     seconds: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
     peak_kib: int = 0
     missing: str | None = None
 
@@ -80,6 +83,7 @@ class Result:
             "clauses": self.size,
             "median_s": None if self.median is None else round(self.median, 4),
             "runs_s": [round(s, 4) for s in self.seconds],
+            "cpu_median_s": round(statistics.median(self.cpu), 4) if self.cpu else None,
             "peak_mib": round(self.peak_kib / 1024, 1) if self.seconds else None,
             "missing": self.missing,
         }
@@ -102,8 +106,8 @@ class Launcher:
             env=env,
         )
 
-    def run_once(self, command: Command) -> tuple[float, int]:
-        """Wall time and peak memory (KiB) of one fresh run of ``command``."""
+    def run_once(self, command: Command) -> tuple[float, int, float]:
+        """Wall time, peak memory (KiB) and CPU time of one fresh run of ``command``."""
         assert self.process.stdin is not None and self.process.stdout is not None
         request = {"argv": list(command.argv), "cwd": str(command.cwd)}
         self.process.stdin.write(json.dumps(request) + "\n")
@@ -114,7 +118,7 @@ class Launcher:
                 f"{command.name}: {' '.join(command.argv)} exited {answer['code']}\n"
                 f"{answer['stderr']}"
             )
-        return float(answer["seconds"]), int(answer["peak_kib"])
+        return float(answer["seconds"]), int(answer["peak_kib"]), float(answer["cpu"])
 
     def close(self) -> None:
         assert self.process.stdin is not None
@@ -148,8 +152,9 @@ def measure(
         for (command, _), result in zip(commands, results, strict=True):
             if round_number >= (command.repeat or repeat) or result.missing:
                 continue
-            seconds, peak = launcher.run_once(command)
+            seconds, peak, cpu = launcher.run_once(command)
             result.seconds.append(seconds)
+            result.cpu.append(cpu)
             result.peak_kib = max(result.peak_kib, peak)
     return results
 
@@ -183,7 +188,12 @@ def size_commands(
             repo,
             frozenset({0, 1}),
         ),
-        Command("changelog preview", (policy, "changelog", "preview", "--policy", first), repo),
+        Command(
+            "changelog preview",
+            (policy, "changelog", "preview", "--policy", first),
+            repo,
+            frozenset({0, 1}),  # 1: nothing to release (main is the last release)
+        ),
     ]
     missing: list[Result] = []
     if "history" in available:
@@ -197,6 +207,8 @@ def size_commands(
         out = shlex.quote(str(site_out))
         script = f"rm -rf {out} && {shlex.quote(policy)} site --out {out}"
         commands.append(Command("site", ("sh", "-c", script), repo))
+        rebuild = startupsite.rebuild_argv(policy, repo, site_out)
+        commands.append(Command(startupsite.REBUILD, rebuild, repo))
     else:
         missing.append(Result("site", None, missing="command missing"))
     return commands, missing
@@ -226,7 +238,12 @@ def _run(launcher: Launcher, args: argparse.Namespace) -> dict[str, Any]:
     available = {name for name in ("history", "site", "release") if has_command(policy, name)}
     cache = Path(args.cache).resolve()
     notes: dict[str, str] = {}
+    # Measure the tool as installed, from bytecode: with PYTHONDONTWRITEBYTECODE set, an
+    # editable install would otherwise compile its modules again in every measured process.
+    for folder in ("tools", "schema"):
+        compileall.compile_dir(ROOT / folder, quiet=2)
     commands: list[tuple[Command, int | None]] = [
+        (Command(startupsite.EMPTY, startupsite.empty_argv(), ROOT), None),
         (Command("policy --version", (policy, "--version"), ROOT), None),
         (Command("validate (shipped policy)", (policy, "validate"), ROOT), None),
     ]
@@ -255,6 +272,14 @@ def _run(launcher: Launcher, args: argparse.Namespace) -> dict[str, Any]:
     results += missing
     results.sort(key=lambda r: r.size or 0)
     ratios = compute_ratios(results, min(args.sizes), max(args.sizes))
+    ratios.update(
+        startupsite.ratios(
+            lambda name, size: _median(results, name, size, cpu=True),
+            lambda name, size: _median(results, name, size),
+            sorted(args.sizes),
+            _ratio,
+        )
+    )
     startup = {
         name: {
             "median_s": round(seconds, 3),
@@ -279,10 +304,12 @@ def _run(launcher: Launcher, args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def _median(results: list[Result], name: str, size: int | None) -> float | None:
+def _median(
+    results: list[Result], name: str, size: int | None, *, cpu: bool = False
+) -> float | None:
     for result in results:
         if result.name == name and result.size == size:
-            return result.median
+            return statistics.median(result.cpu) if cpu and result.cpu else result.median
     return None
 
 

@@ -95,6 +95,12 @@ class PolicySource:
     """Version -> the committed release notes (Markdown); a release may lack them."""
     changelog: str | None
     """The committed ``CHANGELOG.md``; None before the first release."""
+    inputs: str | None = None
+    """The key of what the policy's pages are made of (``tools/site/inputs.py``); None: a
+    draft, never kept."""
+    kept: Mapping[str, str] | None = None
+    """The policy's files as the previous build wrote them from the same ``inputs``, kept
+    instead of made again; its editions then hold only ``policy.yaml`` (for the index)."""
 
 
 @dataclass(frozen=True)
@@ -410,5 +416,5 @@ def plan_site(site: SiteSource) -> dict[str, str]:
         FEED: _feed(site),
     }
     for source in site.policies:
-        files.update(_policy_files(site, source))
+        files.update(source.kept if source.kept is not None else _policy_files(site, source))
     return dict(sorted(files.items()))
