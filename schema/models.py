@@ -139,7 +139,7 @@ DepartmentRef = Annotated[
 against the registry (naming the known ids), so the model takes any text; the JSON Schema
 gives editors the id's form."""
 
-CLAUSE_ID = r"^[a-z][a-z0-9]{1,9}-[0-9]{3,4}$"
+CLAUSE_ID = r"^[a-z][a-z0-9]{1,9}-[0-9]{3,5}$"
 """The form of a clause id, for readers of text that names one."""
 
 ClauseId = Annotated[StrictStr, Field(pattern=CLAUSE_ID)]

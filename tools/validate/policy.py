@@ -78,7 +78,9 @@ def _check_clause_ids(policy: Policy) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
     prefix = policy.meta.model.clause_prefix + "-"
     retired = set(policy.meta.model.retired)
-    first: dict[str, str] = {}
+    # Where each id is first used, located only for a duplicate: locating needs the file's
+    # node tree, which a valid file does not keep.
+    first: dict[str, tuple[LoadedFile[Any], int]] = {}
     for section, index, clause in policy.clauses():
         loc = ("clauses", index, "id")
         if not clause.id.startswith(prefix):
@@ -102,18 +104,19 @@ def _check_clause_ids(policy: Policy) -> list[Diagnostic]:
                 )
             )
         if clause.id in first:
+            earlier, earlier_index = first[clause.id]
+            line, _ = earlier.doc.locate(("clauses", earlier_index, "id"))
             problems.append(
                 diagnostic_at(
                     section,
                     loc,
                     "duplicate-id",
-                    f"clause id '{clause.id}' is already used at {first[clause.id]}",
+                    f"clause id '{clause.id}' is already used at {earlier.path}:{line}",
                     "give this clause a new, unused id",
                 )
             )
         else:
-            line, _ = section.doc.locate(loc)
-            first[clause.id] = f"{section.path}:{line}"
+            first[clause.id] = (section, index)
     return problems
 
 
