@@ -196,12 +196,14 @@ def _check_references(policy: Policy) -> list[Diagnostic]:
 def covered_elements(policy: Policy) -> dict[str, int]:
     """Per element id, the number of normative clauses that cover it."""
     counts = {element.id: 0 for element in policy.meta.model.elements}
-    for section, _, clause in policy.clauses():
-        if clause.level not in NORMATIVE_LEVELS:
-            continue
-        for element_id in set(section.model.elements) | set(clause.elements):
-            if element_id in counts:
-                counts[element_id] += 1
+    for section in policy.sections:
+        listed = set(section.model.elements)  # once per section, not per clause
+        for clause in section.model.clauses:
+            if clause.level not in NORMATIVE_LEVELS:
+                continue
+            for element_id in listed | set(clause.elements) if clause.elements else listed:
+                if element_id in counts:
+                    counts[element_id] += 1
     return counts
 
 
