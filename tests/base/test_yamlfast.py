@@ -59,6 +59,13 @@ PITFALLS = [
     'a: "\\u00e9\\t"\n',
     "a:\tb\n",
     "a: b\r\nc: d\r\n",
+    "a: b\x85c: d\n",
+    "a: b\u2028c: d\n",
+    "a: \ufeffb\n",
+    # Control characters, which both refuse.
+    "a: b\x07\n",
+    "a: b\x0bc\n",
+    "a: b\x9f\n",
     # Syntax errors.
     "a: b: c\n",
     "a:\n  - b\n c: d\n",
