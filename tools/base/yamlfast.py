@@ -17,6 +17,7 @@ with any of those goes the ruamel way; the block style of a policy file reads al
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from ruamel.yaml.nodes import ScalarNode
@@ -44,16 +45,22 @@ class _UnsureError(Exception):
     """The fast path cannot vouch for this text; ruamel reads it."""
 
 
-def _resolver_table() -> dict[Any, list[tuple[str, re.Pattern[str]]]]:
+Matcher = Callable[[str], "re.Match[str] | None"]
+
+
+def _resolver_table() -> dict[str | None, list[tuple[str, Matcher]]]:
     """ruamel's implicit types of YAML 1.2 by first character: 'yes' and 'on' stay text, '010'
-    is ten, as ``policy validate`` has always read them."""
-    table: dict[Any, list[tuple[str, re.Pattern[str]]]] = LOADER.resolver.versioned_resolver
-    return table
+    is ten, as ``policy validate`` has always read them. ruamel's patterns are lazy proxies
+    that pass every attribute lookup through Python: their ``match`` is looked up once here."""
+    table = LOADER.resolver.versioned_resolver
+    return {first: [(tag, pattern.match) for tag, pattern in table[first]] for first in table}
 
 
 _TABLE = _resolver_table()
 _ANY_START = _TABLE.get(None, [])
-_NONE: list[tuple[str, re.Pattern[str]]] = []
+_NONE: list[tuple[str, Matcher]] = []
+_TYPED_STARTS = frozenset(_TABLE)
+"""First characters of plain scalars that may be other than text."""
 
 
 class _FastParser(CParser):  # type: ignore[misc]
@@ -100,38 +107,41 @@ def _build(node: Any) -> Any:
     kind = node.tag  # slice(kind, value, implicit), or a string: an explicit tag
     if kind.__class__ is not slice:
         raise _UnsureError
-    if kind.start is MappingNode:
+    value = kind.stop
+    if value is None:  # a collection
+        if kind.start is not MappingNode:
+            return [_build(item) for item in node.value]
         pairs = node.value
-        data = {}
-        for key, value in pairs:
-            if _tag(key) is not _STR:  # a complex, numeric, boolean or null key
-                raise _UnsureError
-            data[key.value] = _build(value)
+        data = {_key(key): _build(item) for key, item in pairs}
         if len(data) != len(pairs):  # a duplicate key
             raise _UnsureError
         return data
-    if kind.stop is None:
-        return [_build(item) for item in node.value]
-    tag = _tag(node)
+    if not kind.step[0] or (value and not _ANY_START and value[0] not in _TYPED_STARTS):
+        return value  # quoted or block text, or plain text that cannot be of another type
+    tag = _plain_tag(value)
     if tag is _STR:
-        return node.value
-    scalar = ScalarNode(Tag(suffix=tag), node.value)
+        return value
+    scalar = ScalarNode(Tag(suffix=tag), value)
     return LOADER.constructor.construct_non_recursive_object(scalar)
 
 
-def _tag(node: Any) -> str | None:
-    """A scalar's type as ruamel's ``VersionedResolver.resolve`` finds it: plain text by its
-    form (``10``, ``true``, ``2027-01-01``), quoted and block text always text."""
+def _key(node: Any) -> str:
     kind = node.tag
-    if kind.__class__ is not slice or kind.stop is None:
-        return None
-    if not kind.step[0]:
-        return _STR
-    value = kind.stop
-    for tag, pattern in _TABLE.get(value[0] if value else "", _NONE):
-        if pattern.match(value):
+    if kind.__class__ is not slice or kind.stop is None:  # an explicit tag, a complex key
+        raise _UnsureError
+    key: str = kind.stop
+    if kind.step[0] and _plain_tag(key) is not _STR:  # a numeric, boolean or null key
+        raise _UnsureError
+    return key
+
+
+def _plain_tag(value: str) -> str:
+    """A plain scalar's type as ruamel's ``VersionedResolver.resolve`` finds it by its form
+    (``10``, ``true``, ``2027-01-01``); quoted and block scalars are always text."""
+    for tag, match in _TABLE.get(value[0] if value else "", _NONE):
+        if match(value):
             return tag
-    for tag, pattern in _ANY_START:
-        if pattern.match(value):
+    for tag, match in _ANY_START:
+        if match(value):
             return tag
     return _STR
