@@ -191,7 +191,12 @@ def size_commands(
             repo,
             frozenset({0, 1}),
         ),
-        Command("changelog preview", (policy, "changelog", "preview", "--policy", first), repo),
+        Command(
+            "changelog preview",
+            (policy, "changelog", "preview", "--policy", first),
+            repo,
+            frozenset({0, 1}),  # 1: nothing to release since the policy's last release
+        ),
     ]
     missing: list[Result] = []
     if "history" in available:
