@@ -9,7 +9,7 @@ locates every problem as it always did: a syntax error, a duplicate or complex k
 its constructor refuses.
 
 The two libyaml copies differ (ruamel.yaml.clib bundles 0.1.7, PyYAML 0.2.5) in flow
-collections, directives, document markers, escapes, tabs and some control characters, so text
+collections, directives, document markers, escapes, tabs and line breaks, so text
 with any of those goes the ruamel way; the block style of a policy file reads alike in both
 (``tests/base/test_yamlfast.py`` holds both ways equal).
 """
@@ -28,8 +28,11 @@ from tools.base.yamlloader import LOADER
 
 try:
     from yaml.cyaml import CParser
+
+    LIBYAML = True
 except ImportError:  # pragma: no cover - PyYAML without libyaml: ruamel reads every file
-    CParser = None
+    CParser = object
+    LIBYAML = False
 
 _STR = "tag:yaml.org,2002:str"
 
@@ -81,7 +84,7 @@ class _FastParser(CParser):  # type: ignore[misc]
 
 def fast_data(text: str) -> tuple[Any] | None:
     """The file's data (in a 1-tuple: it may be None), or None when ruamel must read it."""
-    if CParser is None or any(c in text for c in _UNSURE_CHARACTERS) or _odd_line_start(text):
+    if not LIBYAML or any(c in text for c in _UNSURE_CHARACTERS) or _odd_line_start(text):
         return None
     try:
         parser = _FastParser(text)
