@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 
 from tests.bench.generate import Spec, make_policies, render_policy, render_section
+from tools.base.errors import SnapshotError
 from tools.base.loader import load_policy
-from tools.base.snapshot import MemorySnapshot
+from tools.base.snapshot import DirSnapshot, MemorySnapshot
 from tools.base.yamlfast import fast_data
 from tools.base.yamlfile import _construct, parse_yaml
 from tools.base.yamlloader import LOADER
@@ -161,3 +162,20 @@ def test_a_valid_file_keeps_no_tree_and_locates_on_demand() -> None:
     line, column = section.doc.locate(("clauses", 1, "id"))
     text = section.doc.text.splitlines()
     assert text[line - 1][column - 1 :] == section.model.clauses[1].id
+
+
+def test_a_file_changed_since_it_was_loaded_is_not_located_in_its_new_text(
+    tmp_path: Path,
+) -> None:
+    """Re-reading a file to locate a problem checks its blob id: a file edited while the
+    command ran is a located refusal (exit 2), not a position in text nobody checked."""
+    for path in ROOT.glob("policy/**/*.yaml"):
+        target = tmp_path / path.relative_to(ROOT)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(path.read_bytes())
+    policy, _ = load_policy(DirSnapshot(tmp_path), "social-media")
+    assert policy is not None
+    section = policy.sections[0]
+    (tmp_path / section.path).write_text("id: x\n", encoding="utf-8")
+    with pytest.raises(SnapshotError, match="changed while it was being checked"):
+        section.doc.locate(("clauses", 0, "id"))
