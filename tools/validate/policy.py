@@ -165,9 +165,11 @@ def _check_elements(policy: Policy) -> list[Diagnostic]:
 
 
 def _check_references(policy: Policy) -> list[Diagnostic]:
-    ids = {clause.id for _, _, clause in policy.clauses()}
+    ids = {clause.id for section in policy.sections for clause in section.model.clauses}
     problems: list[Diagnostic] = []
     for section, index, clause in policy.clauses():
+        if not clause.see:  # most clauses refer to none
+            continue
         for ref_index, ref in enumerate(clause.see):
             loc = ("clauses", index, "see", ref_index)
             if ref == clause.id:
