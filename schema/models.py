@@ -75,6 +75,8 @@ def character_name(char: str) -> str:
 
 
 def _check_visible(value: str) -> str:
+    if HIDDEN_CHARACTERS.search(value) is None:  # nearly always: one search, no list
+        return value
     found = [match.group() for match in HIDDEN_CHARACTERS.finditer(value)]
     if found:
         # Every hidden character of the field at once (ctx "chars"), so that the author
@@ -93,10 +95,12 @@ def _check_visible(value: str) -> str:
     return value
 
 
-def _check_not_blank(value: str) -> str:
+def _check_text(value: str) -> str:
+    """Not blank, then no hidden character: one validator, as ``Text`` is every clause's
+    title and text (one call instead of two for each of 100,000 values at 50,000 clauses)."""
     if not value.strip():
         raise PydanticCustomError("empty_text", "must not be empty")
-    return value
+    return _check_visible(value)
 
 
 def _parse_date(value: Any) -> Any:
@@ -120,8 +124,7 @@ _TEXT_SCHEMA = {"minLength": 1, "pattern": rf"^(?=[\s\S]*\S)[^{_HIDDEN_CLASS}]*$
 
 Text = Annotated[
     StrictStr,
-    AfterValidator(_check_not_blank),
-    AfterValidator(_check_visible),
+    AfterValidator(_check_text),
     Field(json_schema_extra=_TEXT_SCHEMA),
 ]
 """A non-empty string without hidden characters."""
@@ -140,7 +143,7 @@ DepartmentRef = Annotated[
 against the registry (naming the known ids), so the model takes any text; the JSON Schema
 gives editors the id's form."""
 
-CLAUSE_ID = r"^[a-z][a-z0-9]{1,9}-[0-9]{3,4}$"
+CLAUSE_ID = r"^[a-z][a-z0-9]{1,9}-[0-9]{3,5}$"
 """The form of a clause id, for readers of text that names one."""
 
 ClauseId = Annotated[StrictStr, Field(pattern=CLAUSE_ID)]

@@ -29,7 +29,11 @@ BOUNDARIES = {
     "gitdb": SEAM,
     # The release lock.
     "filelock": {"tools/release/apply.py"},
-    "ruamel": {f"tools/base/yaml{p}.py" for p in ["file", "loader", "scan", "syntax", "edit"]},
+    "ruamel": {
+        f"tools/base/yaml{p}.py" for p in ["file", "loader", "scan", "syntax", "edit", "fast"]
+    },
+    # PyYAML: libyaml's faster composer for files that need no positions.
+    "yaml": {"tools/base/yamlfast.py"},
     # Parsing change notes, and the Markdown fragments of generated pages (the authors' notes).
     "markdown_it": {"tools/notes/changenotes.py", "tools/notes/fragment.py"},
     # Word documents: python-docx (the redline and the policy), and lxml under it for the OOXML

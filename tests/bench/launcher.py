@@ -33,10 +33,14 @@ def run(argv: list[str], cwd: str) -> dict[str, object]:
         errors.seek(0)
         tail = errors.read()[-2000:].decode("utf-8", "replace")
     code = os.waitstatus_to_exitcode(status)
-    cpu = usage.ru_utime + usage.ru_stime
+    cpu = usage.ru_utime + usage.ru_stime  # the command's and its waited children's
     return {
-        "seconds": seconds, "cpu": cpu, "peak_kib": usage.ru_maxrss, "code": code, "stderr": tail,
-    }  # fmt: skip
+        "seconds": seconds,
+        "cpu": cpu,
+        "peak_kib": usage.ru_maxrss,
+        "code": code,
+        "stderr": tail,
+    }
 
 
 def main() -> None:

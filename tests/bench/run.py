@@ -10,9 +10,11 @@ does not have yet is reported as ``n/a (command missing)``.
 
 Ratios (``bench.json`` key ``ratios``), measured in the same run so that they hold on any
 machine: validate / the floor (load the same files with ruamel's C loader, fresh process),
-diff of one clause at the largest size / the same at the smallest, validate / ``doorstop -F``
-on the same items, and site build / validate; and those of ``tests/bench/startupsite.py``
-(start-up CPU over an empty interpreter's, a site rebuild over the first build).
+diff of one clause at 10,000 clauses / the same at the smallest, validate / ``doorstop -F`` on
+the same items, and site build / validate, at 10,000 clauses (or the largest size); those of
+``tests/bench/floors.py``: PyYAML's floor, validate's peak memory, StrictDoc; and those of
+``tests/bench/startupsite.py`` (start-up CPU over an empty interpreter's, a site rebuild over the
+first build).
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.bench import doorstoptree, generate, startupsite
+from tests.bench import doorstoptree, floors, generate, startupsite, strictdoctree
 
 ROOT = Path(__file__).resolve().parents[2]
 FLOOR_SCRIPT = Path(__file__).with_name("floor.py")
@@ -69,8 +71,10 @@ class Result:
     name: str
     size: int | None
     seconds: list[float] = field(default_factory=list)
-    cpu: list[float] = field(default_factory=list)
     peak_kib: int = 0
+    cpu: list[float] = field(default_factory=list)
+    """CPU seconds per run: what the floor ratios compare (steadier than wall time when
+    other work shares the machine)."""
     missing: str | None = None
 
     @property
@@ -83,7 +87,7 @@ class Result:
             "clauses": self.size,
             "median_s": None if self.median is None else round(self.median, 4),
             "runs_s": [round(s, 4) for s in self.seconds],
-            "cpu_median_s": round(statistics.median(self.cpu), 4) if self.cpu else None,
+            "median_cpu_s": round(statistics.median(self.cpu), 4) if self.cpu else None,
             "peak_mib": round(self.peak_kib / 1024, 1) if self.seconds else None,
             "missing": self.missing,
         }
@@ -167,6 +171,7 @@ def size_commands(
     one, many = generate.ONE_CLAUSE_BRANCH, generate.ONE_PERCENT_BRANCH
     commands = [
         Command("c-load floor", (sys.executable, str(FLOOR_SCRIPT), str(repo)), repo),
+        Command("pyyaml floor", (sys.executable, str(FLOOR_SCRIPT), str(repo), "pyyaml"), repo),
         Command("validate", (policy, "validate"), repo),
         Command("diff 1 clause", (policy, "diff", "main", one, "--policy", first), repo),
         Command("diff 1%", (policy, "diff", "main", many, "--policy", first), repo),
@@ -225,6 +230,13 @@ def doorstop_command(spec: generate.Spec, cache: Path, repeat: int) -> Command |
     return Command("doorstop -F", (program, "-F"), tree, repeat=repeat, optional=True)
 
 
+def strictdoc_command(spec: generate.Spec, cache: Path, program: str | None) -> Command | str:
+    if program is None or shutil.which(program) is None:
+        return "strictdoc not installed"
+    tree = strictdoctree.ensure(spec, cache)
+    return Command("strictdoc export", floors.strictdoc_argv(program, tree), tree, optional=True)
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     launcher = Launcher()
     try:
@@ -260,7 +272,14 @@ def _run(launcher: Launcher, args: argparse.Namespace) -> dict[str, Any]:
             found, lacking = size_commands(policy, repo, available, Path(site_out) / str(size))
             commands += [(command, size) for command in found]
             missing += [Result(m.name, size, missing=m.missing) for m in lacking]
-            if size == max(args.sizes) and not args.no_doorstop:
+            if size == args.strictdoc_size:
+                peer = strictdoc_command(spec, cache, args.strictdoc)
+                if isinstance(peer, str):
+                    notes["strictdoc"] = peer
+                    missing.append(Result("strictdoc export", size, missing=peer))
+                else:
+                    commands.append((peer, size))
+            if size == floors.compare_size(args.sizes) and not args.no_doorstop:
                 doorstop = doorstop_command(spec, cache, args.repeat)
                 if isinstance(doorstop, str):
                     notes["doorstop"] = doorstop
@@ -271,7 +290,8 @@ def _run(launcher: Launcher, args: argparse.Namespace) -> dict[str, Any]:
         results = measure(launcher, commands, args.repeat)
     results += missing
     results.sort(key=lambda r: r.size or 0)
-    ratios = compute_ratios(results, min(args.sizes), max(args.sizes))
+    ratios = compute_ratios(results, min(args.sizes), floors.compare_size(args.sizes))
+    ratios.update(floors.ratios(results, sorted(args.sizes), args.strictdoc_size))
     ratios.update(
         startupsite.ratios(
             lambda name, size: _median(results, name, size, cpu=True),
@@ -290,6 +310,7 @@ def _run(launcher: Launcher, args: argparse.Namespace) -> dict[str, Any]:
         if (seconds := _median(results, name, None)) is not None
     }
     return {
+        "command": " ".join(["python -m tests.bench.run", *map(shlex.quote, args.argv)]),
         "machine": machine(),
         "settings": {
             "sizes": sorted(args.sizes),
@@ -372,14 +393,15 @@ def machine() -> dict[str, object]:
 
 
 def render_table(report: dict[str, Any]) -> str:
-    rows = [("measurement", "clauses", "median s", "peak MiB")]
+    rows = [("measurement", "clauses", "median s", "CPU s", "peak MiB")]
     for item in report["results"]:
         size = f"{item['clauses']:,}" if item["clauses"] else "shipped"
         if item["missing"]:
-            rows.append((item["name"], size, f"n/a ({item['missing']})", ""))
+            rows.append((item["name"], size, f"n/a ({item['missing']})", "", ""))
         else:
-            rows.append((item["name"], size, f"{item['median_s']:.3f}", f"{item['peak_mib']:.0f}"))
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+            wall, cpu = f"{item['median_s']:.3f}", f"{item['median_cpu_s']:.3f}"
+            rows.append((item["name"], size, wall, cpu, f"{item['peak_mib']:.0f}"))
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
     lines = [
         "| " + " | ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)) + " |"
         for row in rows
@@ -409,14 +431,18 @@ def _log(message: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 50_000])
     parser.add_argument("--releases", type=int, default=100)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--cache", default=str(ROOT / ".bench"))
     parser.add_argument("--output", default=str(ROOT / ".bench" / "bench.json"))
     parser.add_argument("--no-doorstop", action="store_true")
+    # StrictDoc takes about 9 s for 1,000 clauses: 10,000 would add minutes to every round.
+    parser.add_argument("--strictdoc-size", type=int, default=1_000)
+    parser.add_argument("--strictdoc", default=shutil.which("strictdoc"))
     args = parser.parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)
     try:
         report = run(args)
     except CommandError as error:
@@ -427,8 +453,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     output.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(render_table(report))
     m = report["machine"]
+    print(f"\ncommand: {report['command']}")
     print(
-        f"\nmachine: {m['cpus']} CPUs, {m['cpu']}, Python {m['python']}, {m['system']}, "
+        f"machine: {m['cpus']} CPUs, {m['cpu']}, Python {m['python']}, {m['system']}, "
         f"load average {m['load_average']}"
     )
     print(f"wrote {output}")
