@@ -151,6 +151,16 @@ def test_the_database_is_never_inside_the_repository(shipped_repo: Path, tmp_pat
     assert not (shipped_repo / "people.db").exists()
 
 
+def test_a_new_sqlite_store_is_readable_by_its_owner_only(
+    shipped_repo: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "private" / "attest.db"
+    code, _, _ = _import(shipped_repo, PEOPLE, str(db))
+    assert code == 0
+    assert db.stat().st_mode & 0o777 == 0o600  # it holds names and e-mail addresses
+    assert db.parent.stat().st_mode & 0o777 == 0o700
+
+
 def test_an_unreachable_database_is_one_line(shipped_repo: Path, tmp_path: Path) -> None:
     url = "postgresql+psycopg://nobody:secret@127.0.0.1:1/none"
     code, _, err = _import(shipped_repo, PEOPLE, url)

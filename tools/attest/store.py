@@ -46,19 +46,37 @@ def database_url(option: str | None, env: Mapping[str, str], repository: Path) -
     given = option or env.get("POLICY_DB") or str(default_database(env))
     url = given if "://" in given else f"sqlite:///{Path(given).expanduser().resolve()}"
     try:
-        parsed = make_url(url)
+        make_url(url)
     except ArgumentError:
         raise UsageError(f"{given}: not a database URL or file") from None
-    database = (parsed.database or "").removeprefix("file:")  # a URI: sqlite:///file:PATH?uri=true
-    if parsed.get_backend_name() == "sqlite" and database not in ("", ":memory:"):
-        path = Path(database).resolve()
+    if (path := _sqlite_file(url)) is not None:
         if path.is_relative_to(repository.resolve()):
             raise UsageError(
                 f"{path}: the database is inside the repository; personal data never goes "
                 "into git: keep it elsewhere (--db, POLICY_DB, default in the user's data folder)"
             )
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     return url
+
+
+def _sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL; None for another database or one in memory."""
+    parsed = make_url(url)
+    database = (parsed.database or "").removeprefix("file:")  # a URI: sqlite:///file:PATH?uri=true
+    if parsed.get_backend_name() != "sqlite" or database in ("", ":memory:"):
+        return None
+    return Path(database).resolve()
+
+
+def _create_private(path: Path) -> None:
+    """A new SQLite file readable by its owner only: it holds personal data (SQLite gives its
+    -wal and -shm files the database file's mode)."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass  # an existing store keeps the mode its owner gave it
+    except OSError as error:
+        raise UsageError(f"{path}: cannot create the database: {error.strerror}") from None
 
 
 def shown(url: str) -> str:
@@ -83,6 +101,8 @@ def transaction(url: str) -> Iterator[Session]:
 
 def _engine(url: str) -> Engine:
     sqlite = url.startswith("sqlite")
+    if sqlite and "mode=ro" not in url and (path := _sqlite_file(url)) is not None:
+        _create_private(path)
     try:
         # SQLite: a writer waits for another's lock up to 30 s (5 s by default) before failing.
         engine = create_engine(url, connect_args={"timeout": 30} if sqlite else {})
