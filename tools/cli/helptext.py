@@ -130,6 +130,11 @@ _EPILOGS: dict[str, tuple[str, str, str]] = {
         "the chain is broken: the first bad row is named",
         "policy ack verify --db postgresql+psycopg://beleid@db.intern/attest",
     ),
+    "serve": (
+        "the server was stopped (Ctrl-C, SIGTERM)",
+        "(not used: a problem before listening is exit 2)",
+        "policy serve --dev-login   # then open http://127.0.0.1:8080/dev-login",
+    ),
     "schema": (
         "the files are up to date, or were written",
         "--check: a file is stale",

@@ -21,6 +21,7 @@ from tools.base.errors import LoadError, PolicyError, UsageError
 from tools.cli.args import build_parser
 from tools.cli.commands_adopt import init, new
 from tools.cli.commands_attest import ack, people
+from tools.cli.commands_serve import serve
 from tools.cli.commands_check import diff, owners, schema, validate
 from tools.cli.commands_gate import approvals, approve, report
 from tools.cli.commands_import import import_
@@ -142,4 +143,5 @@ _COMMANDS: dict[str, Callable[[GitRepository, argparse.Namespace], int]] = {
     "new": new,
     "people": people,
     "ack": ack,
+    "serve": serve,
 }
