@@ -322,6 +322,11 @@ class PolicyMeta(Strict):
     """Minimum days between a material (major) release and the date it takes effect."""
     acknowledgement: StrictBool = True
     """True when employees must read and acknowledge the policy again after a material change."""
+    acknowledgement_departments: list[DepartmentRef] | None = Field(default=None, min_length=1)
+    """The departments (ids in ``policy/departments.yaml``) whose people must acknowledge the
+    policy; absent: everyone. ``audience`` says it in words for the reader."""
+    acknowledgement_days: StrictInt = Field(default=30, ge=1, le=365)
+    """Days a person who joins after a round opened has to acknowledge it, from their start."""
     contact: DepartmentRef
     """The department employees contact with questions about the policy."""
     elements: list[Element] = Field(min_length=1)

@@ -57,7 +57,10 @@ BOUNDARIES = {
     # The attestation store: the tables, the session (store.py, the only module that opens a
     # database) and the migrations, which Alembic's form makes import both libraries.
     "sqlalchemy": {
-        "tools/attest/tables.py", "tools/attest/store.py", "tools/attest/store_serve.py",
+        "tools/attest/tables.py",
+        "tools/attest/store.py",
+        "tools/attest/store_acks.py",
+        "tools/attest/store_serve.py",
         *MIGRATIONS,
     },
     "alembic": {"tools/attest/store.py", *MIGRATIONS},
@@ -135,6 +138,7 @@ IO_MODULES = SEAM | {
     "tools/site/build.py",
     "tools/documents/gather.py",
     "tools/attest/store.py",
+    "tools/attest/gather_rounds.py",
     "tools/serve/gather.py",
     "tools/serve/serve_io.py",
 }

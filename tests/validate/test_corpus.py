@@ -109,6 +109,17 @@ CASES: list[tuple[str, dict[str, str | bytes | None], str, str, int]] = [
         5,
     ),
     (
+        "unknown-acknowledgement-department",
+        edit(
+            POLICY,
+            "contact: hr\n",
+            "contact: hr\nacknowledgement_departments:\n  - hr\n  - verkoop\n",
+        ),
+        "unknown-department",
+        POLICY,
+        14,
+    ),
+    (
         "review-before-effective",
         edit(POLICY, "next_review: 2028-01-01", "next_review: 2026-01-01"),
         "bad-dates",

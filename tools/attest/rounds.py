@@ -51,7 +51,7 @@ def deadline(round_: Round, start: dt.date, days: int) -> dt.date:
 
 def employed(start: dt.date, end: dt.date | None, today: dt.date) -> bool:
     """Started and not yet ended: who owes a confirmation today (leavers owe nothing; the
-    audience by department comes with the policy's audience field, not yet in the schema)."""
+    audience by department is ``obligations.in_audience``)."""
     return start <= today and (end is None or end > today)
 
 

@@ -139,7 +139,15 @@ _ADMINISTRATIVE = frozenset(
         "elements",
     }
 )
-_MATERIAL = frozenset({"notice_days", "acknowledgement", "language"})
+_MATERIAL = frozenset(
+    {
+        "notice_days",
+        "acknowledgement",
+        "acknowledgement_departments",
+        "acknowledgement_days",
+        "language",
+    }
+)
 
 
 def classify_metadata(name: str, base: Any, head: Any) -> Verdict:

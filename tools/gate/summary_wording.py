@@ -215,6 +215,8 @@ FIELDS = {
     "audience": "de doelgroep",
     "notice_days": "de aankondigingstermijn",
     "acknowledgement": "het bevestigen",
+    "acknowledgement_departments": "wie moet bevestigen",
+    "acknowledgement_days": "de bevestigingstermijn",
     "language": "de taal",
     "version": "de versie",
     "effective": "de ingangsdatum",

@@ -238,6 +238,8 @@ def _check_departments(policy: Policy, departments: frozenset[str]) -> list[Diag
             )
 
     check(policy.meta, ("contact",), policy.meta.model.contact)
+    for index, department in enumerate(policy.meta.model.acknowledgement_departments or ()):
+        check(policy.meta, ("acknowledgement_departments", index), department)
     for section in policy.sections:
         check(section, ("contact",), section.model.contact)
         for index, clause in enumerate(section.model.clauses):
