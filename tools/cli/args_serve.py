@@ -39,11 +39,19 @@ def add_serve_parser(commands: Commands) -> None:
         "postgresql+psycopg://host/db (default: $POLICY_DB, else policy/attest.db in the "
         "user's data folder)",
     )
-    serve.add_argument("--host", default="127.0.0.1", help="the address to listen on "
-                       "(default 127.0.0.1: only the proxy on this machine reaches it)")  # fmt: skip
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="the address to listen on (default 127.0.0.1: only the proxy on this machine "
+        "reaches it)",
+    )
     serve.add_argument("--port", type=_port, default=8080, help="the port (default 8080)")
-    serve.add_argument("--config", type=Path, metavar="FILE",
-                       help="the configuration (TOML): trusted proxies, header names, HR group")  # fmt: skip
+    serve.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="the configuration (TOML): trusted proxies, header names, HR group",
+    )
     serve.add_argument(
         "--workers", type=_workers, default=1, metavar="N",
         help="worker processes (default 1; several need PostgreSQL to scale)",

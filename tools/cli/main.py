@@ -21,12 +21,12 @@ from tools.base.errors import LoadError, PolicyError, UsageError
 from tools.cli.args import build_parser
 from tools.cli.commands_adopt import init, new
 from tools.cli.commands_attest import ack, people
-from tools.cli.commands_serve import serve
 from tools.cli.commands_check import diff, owners, schema, validate
 from tools.cli.commands_gate import approvals, approve, report
 from tools.cli.commands_import import import_
 from tools.cli.commands_notes import changelog
 from tools.cli.commands_release import due, history, release
+from tools.cli.commands_serve import serve
 from tools.cli.commands_site import render, site
 from tools.cli.output import EXIT_USAGE
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -24,8 +24,8 @@ from tools.attest.store_serve import DatabaseError
 from tools.serve import csrf, fragments
 from tools.serve import serve_pages as pages
 from tools.serve.headers import parse_form, security_headers
-from tools.serve.serve_pages import Settings, respond
 from tools.serve.identity import Identity, Rejection, identify, valid_email
+from tools.serve.serve_pages import Settings, respond
 
 LOG = logging.getLogger("policy.serve")
 DEV_COOKIE = "policy_dev_login"
@@ -43,7 +43,8 @@ def _dev_identity(settings: Settings, value: str | None) -> Identity | None:
         return None
     if not secrets.compare_digest(value or "", _dev_value(settings, parts[0], parts[1] == "1")):
         return None
-    return Identity(parts[0], frozenset({settings.config.hr_group}) if parts[1] == "1" else set())
+    groups = frozenset({settings.config.hr_group} if parts[1] == "1" else ())
+    return Identity(parts[0], groups)
 
 
 def identity_of(settings: Settings, request: Request) -> Identity | Rejection:
@@ -74,7 +75,10 @@ def _unauthorised(settings: Settings) -> Response:
     return respond(fragments.message_page("Niet aangemeld", text, link=False), 401)
 
 
-def _signed_in(handler: Callable[[Settings, Request, Identity], Response]) -> Callable[..., object]:
+Handler = Callable[[Settings, Request, Identity], Response]
+
+
+def _signed_in(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
     """A route that needs a signed-in user; the handler runs in a worker thread (it reads the
     database and git)."""
 
@@ -96,7 +100,7 @@ async def confirm(request: Request) -> Response:
     """POST /bevestigen: the form, read first (the body is async), then checked and stored."""
     body = await request.body()
     request.state.form = parse_form(body)
-    return await _signed_in(pages.confirm)(request)  # type: ignore[no-any-return]
+    return await _signed_in(pages.confirm)(request)
 
 
 async def dev_login(request: Request) -> Response:

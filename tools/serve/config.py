@@ -78,7 +78,7 @@ def _build(data: dict[str, object]) -> ServeConfig:
         _header(data, "groups_header", "X-Forwarded-Groups"),
     )
     if _string(data, "person_match", "email") != "email":
-        raise ValueError("person_match must be \"email\" (the people table's e-mail)")
+        raise ValueError('person_match must be "email" (the people table\'s e-mail)')
     origin = _string(data, "public_origin", None)
     if origin is not None and not _ORIGIN.fullmatch(origin):
         raise ValueError("public_origin must be like https://beleid.intern (no path)")

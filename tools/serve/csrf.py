@@ -38,9 +38,7 @@ def _mac(secret: bytes, session: str, person: str, fields: Sequence[str], issued
     return hmac.new(secret, message.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def make_token(
-    secret: bytes, session: str, person: str, fields: Sequence[str], issued: int
-) -> str:
+def make_token(secret: bytes, session: str, person: str, fields: Sequence[str], issued: int) -> str:
     """The form's token: ``ISSUED.MAC``."""
     return f"{issued}.{_mac(secret, session, person, fields, issued)}"
 

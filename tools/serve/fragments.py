@@ -142,8 +142,7 @@ def _state_text(state: PolicyState) -> str:
 def my_policies(states: Sequence[PolicyState], hr: bool) -> str:
     """*Mijn beleid*: each policy with this person's state."""
     items = "".join(
-        f'<li><a href="{_e(s.href)}">{_e(s.title)}</a>: {_e(_state_text(s))}</li>\n'
-        for s in states
+        f'<li><a href="{_e(s.href)}">{_e(s.title)}</a>: {_e(_state_text(s))}</li>\n' for s in states
     )
     body = (
         f"{nav(hr)}<h1>Mijn beleid</h1>\n"

@@ -68,18 +68,26 @@ def hr_page(coverage: Sequence[CoverageRow], overdue: Sequence[OverdueRow]) -> s
     ]
     if coverage:
         head = ("Beleid", "Afdeling", "Bevestigd", "Nog te doen", "Te laat", "Bevestigd (%)")
-        rows = [(r.policy, r.department, r.confirmed, r.pending, r.overdue, _percent(r))
-                for r in coverage]  # fmt: skip
-        parts.append(_table("Dekking per beleid en afdeling", head, rows))
+        counts: list[tuple[object, ...]] = [
+            (r.policy, r.department, r.confirmed, r.pending, r.overdue, _percent(r))
+            for r in coverage
+        ]
+        parts.append(_table("Dekking per beleid en afdeling", head, counts))
     else:
         parts.append("<p>Er is nu geen beleid dat mensen moeten bevestigen.</p>\n")
     parts.append(f'<p><a href="{COVERAGE_CSV}">Dekking downloaden (CSV)</a></p>\n')
     parts.append("<h2>Te laat</h2>\n")
     if overdue:
-        head = ("Beleid", "Versie", "Personeelsnummer", "Afdeling", "Uiterlijk")
-        rows = [(r.policy, r.version, r.employee, r.department, dutch_date(r.due))
-                for r in overdue]  # fmt: skip
-        parts.append(_table("Mensen die te laat zijn", head, rows))
+        late: list[tuple[object, ...]] = [
+            (r.policy, r.version, r.employee, r.department, dutch_date(r.due)) for r in overdue
+        ]
+        parts.append(
+            _table(
+                "Mensen die te laat zijn",
+                ("Beleid", "Versie", "Personeelsnummer", "Afdeling", "Uiterlijk"),
+                late,
+            )
+        )
     else:
         parts.append("<p>Niemand is te laat.</p>\n")
     parts.append(f'<p><a href="{OVERDUE_CSV}">Lijst downloaden (CSV)</a></p>\n')

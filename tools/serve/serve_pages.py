@@ -22,6 +22,7 @@ from tools.attest import obligations as owed
 from tools.attest import record
 from tools.attest.store import stored_people
 from tools.attest.store_acks import confirmations_by_person
+from tools.attest.store_acks import record as record_confirmation
 from tools.attest.store_serve import Database, confirmations_of, person_by_email
 from tools.base import clock
 from tools.serve import csrf, fragments, hrpage
@@ -30,7 +31,6 @@ from tools.serve.confirming import (
     Posted,
     changes_since,
     last_confirmed,
-    page_path,
     posted,
     stale,
     to_confirm,
@@ -144,12 +144,13 @@ def _policy_page(
                 done = fragments.confirmed_line(state.version or "", state.confirmed_at)
                 panel = fragments.confirm_panel(None, None, [], None, done)
             elif state.state in ("pending", "overdue"):
-                fields = [policy_id, release.version, release.digest or ""]
+                digest = release.digest or ""
+                fields = [policy_id, release.version, digest]
                 issued = int(clock.now().timestamp())
                 token = csrf.make_token(
                     settings.form_secret, str(session_value), str(person_id), fields, issued
                 )
-                form = fragments.ConfirmForm(*fields, token)
+                form = fragments.ConfirmForm(policy_id, release.version, digest, token)
                 last = last_confirmed(confirmed)
                 changes = changes_since(policy, last, release)
                 panel = fragments.confirm_panel(form, state.due, changes, last)
@@ -192,7 +193,7 @@ def confirm(settings: Settings, request: Request, who: Identity) -> Response:
         if isinstance(checked, record.Refusal):
             LOG.info("confirmation refused for person %d: %s", person_id, checked.code)
             return message("Niet vastgelegd", NOT_OWED, 403)
-        stored = record.record(
+        stored = record_confirmation(
             session, person_id, settings.chain_secret, asked, checked, clock.now()
         )
     LOG.info("person %d confirmed %s %s%s", person_id, policy.id, release.version,
@@ -249,17 +250,17 @@ def _coverage(settings: Settings) -> tuple[list[hrpage.CoverageRow], list[hrpage
     with settings.database.transaction() as session:
         people = stored_people(session)
         by_person = confirmations_by_person(session)
-    title = lambda p: served.titles.get(p, p)  # noqa: E731
-    department = lambda d: served.departments.get(d, d)  # noqa: E731
+    titles, names = served.titles, served.departments
     coverage = [
-        hrpage.CoverageRow(title(c.policy), department(c.department), c.confirmed, c.pending,
-                           c.overdue)
+        hrpage.CoverageRow(titles.get(c.policy, c.policy), names.get(c.department, c.department),
+                           c.confirmed, c.pending, c.overdue)
         for c in owed.coverage(policies, people, by_person, today)
     ]  # fmt: skip
     late = [
-        hrpage.OverdueRow(title(o.policy), o.version, o.employee, department(o.department), o.due)
+        hrpage.OverdueRow(titles.get(o.policy, o.policy), o.version, o.employee,
+                          names.get(o.department, o.department), o.due)
         for o in owed.overdue(policies, people, by_person, today)
-    ]
+    ]  # fmt: skip
     return coverage, late
 
 
