@@ -1,15 +1,20 @@
 """A served site for the tests: the shipped policy released as 1.0.0 (effective 2027-01-01),
 invented people imported through the CLI, and the application built through the library API,
-talked to in-process (Starlette's TestClient, as the proxy's loopback peer) or over loopback."""
+served by uvicorn on 127.0.0.1 on a free port (in a thread of the test) and talked to over
+loopback with httpx: the test is the sign-on proxy on this machine."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from collections.abc import Mapping
+import socket
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
-from starlette.testclient import TestClient
+import httpx
+import uvicorn
 
 from tests.attest.ackkit import KEY
 from tests.conftest import run_policy
@@ -28,10 +33,6 @@ employee_number,name,email,department,start_date,end_date
 1004,Daan Kok,daan@voorbeeld.nl,marketing,2022-09-01,
 """
 """Invented people: 1003 left before the release; the others must confirm."""
-HOST = "beleid.test"
-ORIGIN = f"http://{HOST}"
-PROXY = ("127.0.0.1", 40000)
-"""The TCP peer the in-process client stands for: the sign-on proxy on this machine."""
 PENDING_DAY = "2026-12-15"
 """A day the 1.0.0 round is open: before its effective date, so its page is versie-1.0.0.html."""
 PAGE = "/social-media/versie-1.0.0.html"
@@ -52,8 +53,39 @@ def settings(root: Path, url: str, config: ServeConfig | None = None, **extra: o
     )  # fmt: skip
 
 
-def client(served: Settings, peer: tuple[str, int] = PROXY) -> TestClient:
-    return TestClient(create_app(served), base_url=ORIGIN, client=peer, follow_redirects=False)
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def live(served: Settings) -> Iterator[httpx.Client]:
+    """The application under uvicorn on 127.0.0.1 (a free port), stopped afterwards; a client
+    for it that keeps cookies as a browser does."""
+    port = free_port()
+    config = uvicorn.Config(
+        create_app(served), host="127.0.0.1", port=port, log_level="warning",
+        access_log=False, proxy_headers=False, server_header=False,
+    )  # fmt: skip
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.02)
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as web:
+            yield web
+    finally:
+        server.should_exit = True
+        thread.join(20)
+        served.database.close()
+
+
+def origin(web: httpx.Client) -> str:
+    return str(web.base_url).rstrip("/")
 
 
 def signed_in(email: str, groups: str = "") -> dict[str, str]:
@@ -69,10 +101,9 @@ def form_of(page: str) -> dict[str, str]:
 
 
 def post_form(
-    web: TestClient, headers: Mapping[str, str], fields: Mapping[str, str], origin: str = ORIGIN
-) -> object:
-    return web.post("/bevestigen", data=dict(fields), headers={**headers, "Origin": origin})
-
-
-def day(value: str) -> dt.date:
-    return dt.date.fromisoformat(value)
+    web: httpx.Client, headers: Mapping[str, str], fields: Mapping[str, str],
+    from_origin: str | None = None,
+) -> httpx.Response:  # fmt: skip
+    """The form posted as the browser does, from the page's own origin unless told."""
+    sent = {**headers, "Origin": from_origin or origin(web)}
+    return web.post("/bevestigen", data=dict(fields), headers=sent)

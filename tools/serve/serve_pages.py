@@ -165,7 +165,19 @@ def _policy_page(
 
 
 def confirm(settings: Settings, request: Request, who: Identity) -> Response:
-    """POST /bevestigen: check the form, then store the confirmation once."""
+    """POST /bevestigen: check the form, store the confirmation once, then show the page as
+    it is now (after the transaction: a page opens its own)."""
+    outcome = _check_and_store(settings, request, who)
+    if isinstance(outcome, Response):
+        return outcome
+    policy_id, notice, status = outcome
+    return _current(settings, request, who, policy_id, notice, status)
+
+
+def _check_and_store(
+    settings: Settings, request: Request, who: Identity
+) -> Response | tuple[str, str, int]:
+    """A refusal, or (the policy, a notice, the status) of the page to show."""
     served = settings.served()
     fields = posted(request.state.form) if request.state.form is not None else None
     with settings.database.transaction() as session:
@@ -186,7 +198,7 @@ def confirm(settings: Settings, request: Request, who: Identity) -> Response:
             return message("Niet vastgelegd", NOT_OWED, 404)
         if stale(fields, release):
             LOG.info("confirmation refused for person %d: stale %s page", person_id, policy.id)
-            return _current(settings, request, who, policy.id, STALE, 409)
+            return policy.id, STALE, 409
         asked = record.Request(person.employee, policy.id, release.version, "web",
                                fields.digest, person.employee)  # fmt: skip
         checked = record.check(asked, person, policy, clock.today())
@@ -198,7 +210,7 @@ def confirm(settings: Settings, request: Request, who: Identity) -> Response:
         )
     LOG.info("person %d confirmed %s %s%s", person_id, policy.id, release.version,
              "" if stored else " (already confirmed)")  # fmt: skip
-    return _current(settings, request, who, policy.id)
+    return policy.id, "", 200
 
 
 def _genuine(settings: Settings, request: Request, person_id: int, form: Posted) -> bool:
