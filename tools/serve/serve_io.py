@@ -13,7 +13,7 @@ import json
 import logging
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import uvicorn
@@ -64,6 +64,8 @@ def check_host(host: str, dev_login: bool) -> None:
 def settings_for(start: Start, config: ServeConfig) -> Settings:
     """The application's settings: the database opened and upgraded, the site gathered lazily."""
     repo = GitRepository(Path(start.root))
+    if start.dev_login:  # plain http on this machine: a Secure cookie would never come back
+        config = replace(config, secure_cookie=False)
     return Settings(
         config, open_database(start.url), start.chain_secret.encode("utf-8"),
         lambda: gather_served(repo), start.dev_login, bytes.fromhex(start.form_secret),
