@@ -73,7 +73,7 @@ def test_every_response_carries_the_security_headers(released_root: Path, url: s
             csp = answer.headers["content-security-policy"]
             assert "default-src 'none'" in csp and "frame-ancestors 'none'" in csp
             assert answer.headers["x-content-type-options"] == "nosniff"
-            assert answer.headers["referrer-policy"] == "no-referrer"
+            assert answer.headers["referrer-policy"] == "same-origin"
             assert "server" not in answer.headers
         cookie = web.get(PAGE, headers=NOOR).headers.get("set-cookie", "")
         assert cookie == "" or ("HttpOnly" in cookie and "SameSite=strict" in cookie)

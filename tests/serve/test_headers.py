@@ -20,7 +20,7 @@ def test_the_csp_allows_the_pages_own_style_and_nothing_else() -> None:
     assert "script-src" not in csp and "unsafe" not in csp
     assert "frame-ancestors 'none'" in csp and "form-action 'self'" in csp
     assert headers["x-content-type-options"] == "nosniff"
-    assert headers["referrer-policy"] == "no-referrer"
+    assert headers["referrer-policy"] == "same-origin"
     assert "style-src 'none'" in security_headers("")["content-security-policy"]
 
 

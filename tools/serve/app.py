@@ -120,6 +120,11 @@ async def dev_login(request: Request) -> Response:
     return response
 
 
+async def no_icon(request: Request) -> Response:
+    """The site has no icon; an empty answer spares browsers a 404 on every page."""
+    return Response(status_code=204, headers=security_headers())
+
+
 def create_app(settings: Settings) -> Starlette:
     """The application; ``settings.gather`` runs at the first request (and daily)."""
     routes = [
@@ -128,6 +133,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/hr", _signed_in(pages.hr)),
         Route("/hr/{name:str}", _signed_in(pages.hr_csv)),
         Route("/dev-login", dev_login, methods=["GET", "POST"]),
+        Route("/favicon.ico", no_icon),
         Route("/{path:path}", _signed_in(pages.site_page)),
     ]
     app = Starlette(routes=routes)

@@ -47,7 +47,9 @@ def security_headers(page: str = "") -> dict[str, str]:
     return {
         "content-security-policy": content_security_policy(page),
         "x-content-type-options": "nosniff",
-        "referrer-policy": "no-referrer",
+        # Not no-referrer: with it, a browser posts a form with ``Origin: null``, which the
+        # origin check must refuse; same-origin tells no other site where a reader came from.
+        "referrer-policy": "same-origin",
         "x-frame-options": "DENY",
         "cross-origin-opener-policy": "same-origin",
         "cache-control": "no-store",
