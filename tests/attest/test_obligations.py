@@ -107,3 +107,39 @@ def test_the_facts_find_a_release() -> None:
     assert POLICY.release("9.0.0") is None
     assert POLICY.latest == RELEASES[1]
     assert PolicyFacts("x", "x", (), None, 30).latest is None
+
+
+def test_the_counts_agree_with_each_persons_obligation() -> None:
+    """``coverage`` and ``overdue`` inline the rules of ``obligation``: over every kind of
+    person, confirmation and policy, they count what it says one by one."""
+    second = PolicyFacts("tweede", "T", (FIRST, SECOND), frozenset({"hr", "sales"}), 10, RELEASES)
+    policies = [POLICY, HR_ONLY, NO_ROUND, second]
+    starts = [date(2020, 1, 1), date(2027, 1, 25), date(2027, 3, 1), date(2027, 6, 20)]
+    ends = [None, date(2027, 1, 31), date(2027, 12, 31)]
+    versions = [(), ("1.0.0",), ("1.1.0",), ("2.0.0",), ("1.0.0", "2.1.0")]
+    people, confirmed = [], {}
+    for number, (department, start, end, mine) in enumerate(
+        (d, s, e, v) for d in ("hr", "sales", "it") for s in starts for e in ends for v in versions
+    ):
+        employee = str(2000 + number)
+        people.append(_person(employee, department, start, end))
+        for p in policies:
+            confirmed.setdefault(employee, {})[p.id] = [Confirmed(v, AT) for v in mine]
+    for today in (date(2027, 1, 1), date(2027, 2, 10), date(2027, 6, 2), date(2027, 7, 5)):
+        expected: dict[tuple[str, str], list[int]] = {}
+        late = []
+        for p in policies:
+            for person in people:
+                owed = obligation(p, person, confirmed[person.employee][p.id], today)
+                if owed.state == "not_applicable":
+                    continue
+                row = expected.setdefault((p.id, person.department), [0, 0, 0])
+                row[("confirmed", "pending", "overdue").index(owed.state)] += 1
+                if owed.state == "overdue":
+                    late.append((p.id, person.department, person.employee, owed.due))
+        counted = coverage(policies, people, confirmed, today)
+        assert {(c.policy, c.department): [c.confirmed, c.pending, c.overdue] for c in counted} == (
+            expected
+        )
+        listed = overdue(policies, people, confirmed, today)
+        assert [(o.policy, o.department, o.employee, o.due) for o in listed] == sorted(late)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -14,7 +15,7 @@ from tools.attest.people_diff import PeoplePlan
 from tools.attest.record import Refusal, Request, check, link
 from tools.attest.rounds import Round
 from tools.attest.store import apply_people, transaction, verify_chain
-from tools.attest.store_acks import confirmations_by_person, find_person, record
+from tools.attest.store_acks import confirmations_by_person, find_person, record, record_all
 
 TODAY = date(2027, 2, 1)
 AT = dt.datetime(2027, 2, 1, 9, 30, tzinfo=dt.UTC)
@@ -71,6 +72,10 @@ def test_every_refusal() -> None:
     assert _code(_check("1.1.0")) == "ack-no-round"  # superseded by round 2.0.0
     assert _code(_check("3.0.0")) == "ack-version"
     assert _code(_check("2.0.0", digest="f" * 64)) == "ack-stale-text"
+    later = replace(RELEASES[3], released=date(2027, 2, 2))  # released the day after
+    dated = replace(POLICY, releases=(*RELEASES[:3], later))
+    assert _code(_check("2.1.0", policy=dated)) == "ack-before-release"
+    assert _check("2.0.0", policy=dated) == RELEASES[2]
     assert _code(_check(signed_in="1002")) == "ack-other-person"
     assert _code(_check(policy=None)) == "ack-policy"
     silent = PolicyFacts("social-media", "S", (), None, 30, RELEASES)  # acknowledgement: false
@@ -112,3 +117,28 @@ def test_recording_twice_stores_one_row(db_url: str) -> None:
     assert stored["1001"]["social-media"][0].version == "2.0.0"
     assert stored["1001"]["social-media"][0].at == AT
     assert (broken, count) == (None, 1)
+
+
+def test_recording_many_at_once_extends_the_same_chain(db_url: str) -> None:
+    people = [
+        PersonRow(str(n), "Invented", f"p{n}@example.org", "hr", date(2020, 1, 1))
+        for n in range(1001, 1005)
+    ]
+    with transaction(db_url) as session:
+        apply_people(session, PeoplePlan(added=people, updated=[], ended=[], unchanged=0))
+        ids = {p.employee: find_person(session, p.employee)[0] for p in people}  # type: ignore[index]
+        first = Request("1001", "social-media", "2.0.0", "import")
+        assert record(session, ids["1001"], SECRET, first, RELEASES[2], AT)
+    batch = [
+        (ids[n], Request(n, "social-media", v, "import"), RELEASES[i], AT)
+        for n, v, i in [("1001", "2.0.0", 2), ("1002", "2.0.0", 2), ("1002", "2.0.0", 2),
+                        ("1003", "2.1.0", 3), ("1004", "1.0.0", 0)]
+    ]  # fmt: skip
+    with transaction(db_url) as session:
+        assert record_all(session, SECRET, batch) == 3  # 1001 had, 1002 twice in the batch
+    with transaction(db_url) as session:
+        assert record_all(session, SECRET, batch) == 0
+        broken, count, _head = verify_chain(session)
+        stored = confirmations_by_person(session)
+    assert (broken, count) == (None, 4)
+    assert [c.version for c in stored["1003"]["social-media"]] == ["2.1.0"]

@@ -10,6 +10,8 @@ text says who must confirm it.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from schema.models import PolicyMeta
 from tools.attest.obligations import PolicyFacts, ReleasedText
 from tools.attest.rounds import rounds
@@ -69,16 +71,15 @@ def _meta(repo: GitRepository, record: ReleaseRecord, cache: ParseCache | None) 
 def _released(
     repo: GitRepository, record: ReleaseRecord, opens: bool, evidence: bool
 ) -> ReleasedText:
-    released = ReleasedText(record.version, record.tag, record.effective, opens)
+    released = ReleasedText(
+        record.version, record.tag, record.effective, opens, released=record.date
+    )
     if not evidence:
         return released
     target = repo.tag_target(record.tag)
     snapshot = repo.snapshot(record.commit)
     files = {path: snapshot.read(path) for path in snapshot.files(policy_folder(record.policy))}
-    return ReleasedText(
-        record.version, record.tag, record.effective, opens,
-        target[0] if target else None, text_digest(files),
-    )  # fmt: skip
+    return replace(released, tag_object=target[0] if target else None, digest=text_digest(files))
 
 
 def policy_folder(policy_id: str) -> str:

@@ -12,8 +12,10 @@ for a later joiner their start plus the policy's ``acknowledgement_days``.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from tools.attest.people_csv import PersonRow
@@ -35,6 +37,8 @@ class ReleasedText:
     opens_round: bool
     tag_object: str | None = None
     digest: str | None = None
+    released: dt.date | None = None
+    """The release commit's date (UTC): nobody confirms a text before it existed."""
 
 
 @dataclass(frozen=True)
@@ -130,10 +134,18 @@ def obligation(
 
 def _settling(round_: Round, confirmed: Sequence[Confirmed]) -> Confirmed | None:
     """The highest confirmed version at or after the round's, if any."""
-    floor = version_key(round_.version)
-    found = [(version_key(c.version), c) for c in confirmed]
-    later = [(key, c) for key, c in found if key >= floor]
-    return max(later, key=lambda pair: pair[0])[1] if later else None
+    best, best_key = None, _key(round_.version)
+    for confirmation in confirmed:
+        key = _key(confirmation.version)
+        if key >= best_key and (best is None or key > best_key):
+            best, best_key = confirmation, key
+    return best
+
+
+@lru_cache(maxsize=1024)
+def _key(version: str) -> tuple[int, ...]:
+    # Counting 10,000 people over 20 policies compares the same few versions a million times.
+    return version_key(version)
 
 
 def obligations(
@@ -149,14 +161,25 @@ def obligations(
 def _states(
     policies: Sequence[PolicyFacts], people: Iterable[PersonRow], by_person: ByPerson,
     today: dt.date,
-) -> Iterator[tuple[PolicyFacts, PersonRow, Obligation]]:  # fmt: skip
-    everyone = list(people)
+) -> Iterator[tuple[str, PersonRow, State, dt.date | None]]:  # fmt: skip
+    """(policy id, person, state, due) for everyone each policy's round asks. The same rules
+    as ``obligation``, inlined: 10,000 people over 20 policies must count in well under 1 s."""
+    everyone = [p for p in people if employed(p.start, p.end, today)]
     for policy in policies:
         if not policy.rounds:
             continue
+        current = policy.rounds[-1]
+        floor, period = _key(current.version), dt.timedelta(days=policy.days)
         for person in everyone:
-            mine = by_person.get(person.employee, {}).get(policy.id, ())
-            yield policy, person, obligation(policy, person, mine, today)
+            if policy.departments is not None and person.department not in policy.departments:
+                continue
+            mine = by_person.get(person.employee)
+            confirmed = mine.get(policy.id, ()) if mine else ()
+            if any(_key(c.version) >= floor for c in confirmed):
+                yield policy.id, person, "confirmed", None
+                continue
+            due = max(current.effective, person.start + period)
+            yield policy.id, person, "overdue" if today > due else "pending", due
 
 
 def coverage(
@@ -164,15 +187,13 @@ def coverage(
     today: dt.date,
 ) -> list[Coverage]:  # fmt: skip
     """Per policy and department (people who owe nothing are not counted), sorted."""
-    counts: dict[tuple[str, str], dict[State, int]] = {}
-    for policy, person, owed in _states(policies, people, by_person, today):
-        if owed.state == "not_applicable":
-            continue
-        row = counts.setdefault((policy.id, person.department), dict.fromkeys(STATES, 0))
-        row[owed.state] += 1
+    counts = Counter(
+        (policy, person.department, state)
+        for policy, person, state, _ in _states(policies, people, by_person, today)
+    )
     return [
-        Coverage(policy, department, row["confirmed"], row["pending"], row["overdue"])
-        for (policy, department), row in sorted(counts.items())
+        Coverage(p, d, counts[p, d, "confirmed"], counts[p, d, "pending"], counts[p, d, "overdue"])
+        for p, d in sorted({(p, d) for p, d, _ in counts})
     ]
 
 
@@ -181,9 +202,10 @@ def overdue(
     today: dt.date,
 ) -> list[Overdue]:  # fmt: skip
     """Everyone overdue, by policy, department and employee number."""
+    version = {p.id: p.rounds[-1].version for p in policies if p.rounds}
     found = [
-        Overdue(policy.id, owed.version or "", person.employee, person.department, owed.due)
-        for policy, person, owed in _states(policies, people, by_person, today)
-        if owed.state == "overdue" and owed.due is not None
+        Overdue(policy, version[policy], person.employee, person.department, due)
+        for policy, person, state, due in _states(policies, people, by_person, today)
+        if state == "overdue" and due is not None
     ]
     return sorted(found, key=lambda o: (o.policy, o.department, o.employee))

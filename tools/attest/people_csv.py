@@ -83,7 +83,7 @@ def read_people(
     text: str, file: str, departments: frozenset[str], columns: Mapping[str, str]
 ) -> tuple[list[PersonRow], list[Diagnostic]]:
     """Rows of the export, or (with any error) the diagnostics of every bad row."""
-    records = _records(text)
+    records = csv_records(text)
     if not records:
         return [], [Diagnostic.at(file, "people-empty", "no header row", line=1, column=1)]
     header_line, header, _ = records[0]
@@ -97,7 +97,7 @@ def read_people(
         problems += found
         employee = values[index["employee"]].strip() if index["employee"] < len(values) else ""
         if employee in first_line:  # a bad row still holds its number: report both problems
-            where = _place(raw, index["employee"], line)
+            where = field_place(raw, index["employee"], line)
             problems.append(
                 Diagnostic.at(
                     file,
@@ -114,7 +114,7 @@ def read_people(
     return (sorted(rows), []) if not problems else ([], problems)
 
 
-def _records(text: str) -> list[tuple[int, list[str], str]]:
+def csv_records(text: str) -> list[tuple[int, list[str], str]]:
     """(first line, values, raw text) of each non-blank record; csv knows quoted newlines."""
     lines = text.removeprefix("\ufeff").splitlines(keepends=True)
     reader = csv.reader(io.StringIO("".join(lines)))
@@ -149,7 +149,8 @@ def _header(
     return index, problems
 
 
-def _place(raw: str, field: int, line: int) -> tuple[int, int]:
+def field_place(raw: str, field: int, line: int) -> tuple[int, int]:
+    """(line, column) where field number ``field`` of a record starting on ``line`` starts."""
     starts = field_starts(raw)
     offset, column = starts[field] if field < len(starts) else starts[-1]
     return line + offset, column
@@ -166,7 +167,7 @@ def _row(
     problems: list[Diagnostic] = []
 
     def problem(field: str, code: str, message: str, hint: str = "") -> None:
-        where = _place(raw, index[field], line)
+        where = field_place(raw, index[field], line)
         problems.append(Diagnostic.at(file, code, message, hint, line=where[0], column=where[1]))
 
     got = {f: values[i].strip() if i < len(values) else "" for f, i in index.items()}

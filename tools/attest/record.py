@@ -52,7 +52,8 @@ class Refusal:
 def check(
     request: Request, person: PersonRow | None, policy: PolicyFacts | None, today: dt.date
 ) -> ReleasedText | Refusal:
-    """The release the request confirms, or why it is refused."""
+    """The release the request confirms, or why it is refused; ``today``: the day of the
+    confirmation (an import's own date: a leaver is judged on the day they confirmed)."""
     if request.signed_in is not None and request.signed_in != request.employee:
         return Refusal("ack-other-person", "a person can only confirm for themselves")
     refused = _person_refusal(request, person, policy, today)
@@ -64,7 +65,7 @@ def check(
             "ack-version", f"{request.policy} {request.version} is not released",
             f"confirm a released version ({_versions(policy)})",
         )  # fmt: skip
-    return _release_refusal(request, policy, release) or release
+    return _release_refusal(request, policy, release, today) or release
 
 
 def _person_refusal(
@@ -76,7 +77,10 @@ def _person_refusal(
             "import the HR export first (policy people import)",
         )  # fmt: skip
     if not employed(person.start, person.end, today):
-        return Refusal("ack-leaver", "the person is not employed today (left, or not started)")
+        return Refusal(
+            "ack-leaver", "the person is not employed on the day of the confirmation",
+            "a leaver, or someone not yet started, confirms nothing",
+        )  # fmt: skip
     if policy is None or not policy.releases:
         return Refusal("ack-policy", f"no released policy '{request.policy}'")
     if not in_audience(policy, person.department):
@@ -88,7 +92,7 @@ def _person_refusal(
 
 
 def _release_refusal(
-    request: Request, policy: PolicyFacts, release: ReleasedText
+    request: Request, policy: PolicyFacts, release: ReleasedText, today: dt.date
 ) -> Refusal | None:
     if not policy.rounds:
         return Refusal("ack-no-round", f"{policy.id} asks no acknowledgement")
@@ -99,6 +103,12 @@ def _release_refusal(
             f"{policy.id} {release.version} opened no round and round {current.version} "
             "came after it",
             f"confirm {current.version} or later",
+        )  # fmt: skip
+    if release.released is not None and today < release.released:
+        return Refusal(
+            "ack-before-release",
+            f"confirmed before {policy.id} {release.version} was released",
+            "check the version and the time of the confirmation",
         )  # fmt: skip
     if request.digest is not None and request.digest != release.digest:
         return Refusal(

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tools.cli import argtypes
+from tools.cli.args_ack import add_round_parsers
 
 if TYPE_CHECKING:
     Commands = argparse._SubParsersAction[Any]
@@ -54,6 +55,7 @@ def add_attest_parsers(commands: Commands) -> None:
         "rows appended or cut at the end.",
     )
     _add_db(verify)
+    add_round_parsers(ack_actions, _add_db)
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:

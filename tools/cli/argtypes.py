@@ -84,3 +84,12 @@ def people_columns(text: str) -> dict[str, str]:
         return parse_columns(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(f"--columns: {error}") from None
+
+
+def ack_columns(text: str) -> dict[str, str]:
+    from tools.attest.acks_csv import parse_columns
+
+    try:
+        return parse_columns(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"--columns: {error}") from None

@@ -20,7 +20,15 @@ def people(repo: GitRepository, args: argparse.Namespace) -> int:
 
 
 def ack(repo: GitRepository, args: argparse.Namespace) -> int:
-    actions = {"verify": _ack_verify}
+    from tools.cli.commands_ack import ack_confirm, ack_import, ack_overdue, ack_status
+
+    actions = {
+        "verify": _ack_verify,
+        "confirm": ack_confirm,
+        "import": ack_import,
+        "status": ack_status,
+        "overdue": ack_overdue,
+    }
     return actions[args.action](repo, args)
 
 
@@ -53,7 +61,7 @@ def _people_import(repo: GitRepository, args: argparse.Namespace) -> int:
     url = database_url(args.db, environment(), repo.root)
     file: Path = args.file
     rows, problems = read_people(
-        _read_text(args.start / file), str(file), _departments(repo.root),
+        read_text(args.start / file), str(file), departments(repo.root),
         args.columns or DEFAULT_COLUMNS,
     )  # fmt: skip
     if problems:
@@ -67,7 +75,8 @@ def _people_import(repo: GitRepository, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _read_text(path: Path) -> str:
+def read_text(path: Path) -> str:
+    """A UTF-8 file (a CSV export); unreadable or not UTF-8: one line, exit 2."""
     try:
         return path.read_bytes().decode("utf-8")
     except OSError as error:
@@ -76,7 +85,8 @@ def _read_text(path: Path) -> str:
         raise UsageError(f"{path}: not UTF-8 text; export the CSV as UTF-8") from None
 
 
-def _departments(root: Path) -> frozenset[str]:
+def departments(root: Path) -> frozenset[str]:
+    """The department ids of ``policy/departments.yaml`` in the working tree."""
     from tools.base.loader import load_registry
     from tools.base.snapshot import DirSnapshot
 

@@ -23,6 +23,7 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
 FORMATS = {
     "text": "for people, at a terminal",
     "json": "for scripts: stable field names",
+    "csv": "for a spreadsheet: a header row, then one row per line",
     "github": "GitHub Actions annotations, shown on the lines of the pull request",
     "gitlab": "a GitLab Code Quality report (artifacts:reports:codequality)",
     "markdown": "for a pull-request comment or a document",
@@ -129,6 +130,26 @@ _EPILOGS: dict[str, tuple[str, str, str]] = {
         "the chain holds (its length and head hash are printed)",
         "the chain is broken: the first bad row is named",
         "policy ack verify --db postgresql+psycopg://beleid@db.intern/attest",
+    ),
+    "ack confirm": (
+        "recorded, or already recorded (nothing changed)",
+        "refused: the one-line reason is printed; nothing was recorded",
+        "policy ack confirm --person 1001 --policy social-media --version 1.0.0",
+    ),
+    "ack import": (
+        "every row was recorded, or already recorded",
+        "rows are wrong or refused, each as file:line:col; nothing was recorded",
+        "policy ack import leerplatform.csv --columns employee=Personeelsnummer,confirmed=Datum",
+    ),
+    "ack status": (
+        "the coverage was printed (counts, never names)",
+        "(not used: a problem is exit 2)",
+        "policy ack status social-media --department hr --format csv",
+    ),
+    "ack overdue": (
+        "the list was printed (it may be empty)",
+        "(not used: a problem is exit 2)",
+        "policy ack overdue --format csv > achterstand.csv",
     ),
     "serve": (
         "the server was stopped (Ctrl-C, SIGTERM)",
