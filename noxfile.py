@@ -117,6 +117,9 @@ def bench(session: nox.Session) -> None:
     # The peer to compare with; when it cannot be installed the bench says so (ratio n/a).
     session.run("python", "-m", "pip", "install", "doorstop", success_codes=[0, 1])
     session.run("python", "-m", "tests.bench.run", *session.posargs)
+    # policy serve under load (tests/bench/serve.py), over loopback with httpx.
+    session.install("httpx>=0.27,<1")
+    session.run("python", "-m", "tests.bench.serve")
 
 
 @nox.session(default=False)

@@ -134,7 +134,7 @@ def _policy_page(
     fresh = not csrf.valid_session(session_value)
     session_value = secrets.token_urlsafe(32) if fresh else session_value
     panel = ""
-    with settings.database.transaction() as session:
+    with settings.database.reading() as session:
         found = person_by_email(session, who.email)
         if found is not None and release is not None:
             person_id, person = found
@@ -238,7 +238,7 @@ def my_page(settings: Settings, request: Request, who: Identity) -> Response:
     served = settings.served()
     today = clock.today()
     pages = {owner: f"/{path}" for path, owner in served.confirm_pages.items()}
-    with settings.database.transaction() as session:
+    with settings.database.reading() as session:
         found = person_by_email(session, who.email)
         if found is None:
             return message("Niet in de lijst", NOT_KNOWN, 403)
@@ -259,7 +259,7 @@ def _coverage(settings: Settings) -> tuple[list[hrpage.CoverageRow], list[hrpage
     served = settings.served()
     policies = [served.policies[p] for p in sorted(served.policies)]
     today = clock.today()
-    with settings.database.transaction() as session:
+    with settings.database.reading() as session:
         people = stored_people(session)
         by_person = confirmations_by_person(session)
     titles, names = served.titles, served.departments
