@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ipaddress
+from pathlib import Path
 
+from tests.conftest import ROOT, run_policy
 from tools.serve.config import ServeConfig, parse_config
 from tools.serve.identity import LOOPBACK
 
@@ -48,3 +50,13 @@ def test_errors_are_located() -> None:
         assert config is None and len(problems) == 1, text
         assert problems[0].line == line and message in problems[0].message, problems[0]
         assert problems[0].file == "serve.toml"
+
+
+def test_policy_serve_stops_on_a_bad_config_before_listening(tmp_path: Path) -> None:
+    config = tmp_path / "serve.toml"
+    config.write_text('hr_group = "hr"\ntrusted_proxy = ["10.0.0.5"]\n', encoding="utf-8")
+    done = run_policy("serve", "--config", str(config), "--db", ":memory:", cwd=ROOT)
+    assert done.returncode == 2
+    assert f"{config}:2:1: error[serve-config]: unknown key 'trusted_proxy'" in done.stderr
+    missing = run_policy("serve", "--config", str(tmp_path / "nergens.toml"), cwd=ROOT)
+    assert missing.returncode == 2 and "cannot read" in missing.stderr

@@ -45,7 +45,7 @@ def _line_of(text: str, key: str) -> int:
 
 
 def _problem(path: str, text: str, key: str, message: str, hint: str) -> Diagnostic:
-    return Diagnostic.at(path, "serve-config", message, hint, line=_line_of(text, key))
+    return Diagnostic.at(path, "serve-config", message, hint, line=_line_of(text, key), column=1)
 
 
 def _string(data: dict[str, object], key: str, default: str | None) -> str | None:
