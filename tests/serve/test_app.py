@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_policy
+from tests.conftest import day_epoch, run_policy
 from tests.serve.servekit import (
     PAGE,
     form_of,
@@ -194,3 +194,27 @@ def test_hr_sees_coverage_and_nobody_else_does(released_root: Path, url: str) ->
         assert "attachment" in csv.headers["content-disposition"]
         assert "Social-mediabeleid,Communicatie,1,0,0" in csv.text
         assert web.get("/hr/iets.csv", headers=HR).status_code == 404
+
+
+def test_after_the_deadline(
+    released_root: Path, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In force and overdue: the form is on the policy's index page, *Mijn beleid* says
+    *Te laat*, HR's overdue list names employee numbers (never names), also as CSV."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", day_epoch("2027-02-01"))
+    import_people(released_root, db_url, day="2027-02-01")
+    with live(settings(released_root, db_url)) as web:
+        assert "Ik heb het beleid gelezen" not in web.get(PAGE, headers=NOOR).text
+        page = web.get("/social-media/index.html", headers=NOOR)
+        assert form_of(page.text)["version"] == "1.0.0"
+        mine = web.get("/mijn-beleid", headers=NOOR).text
+        assert "Te laat: nog te doen vóór 1 januari 2027 (versie 1.0.0)." in mine
+        late = web.get("/hr", headers=HR).text
+        assert "<td>1001</td><td>Communicatie</td><td>1 januari 2027</td>" in late
+        assert "Bakker" not in late and "noor" not in late
+        csv = web.get("/hr/te-laat.csv", headers=HR).text
+        assert "social-media" not in csv.splitlines()[0]
+        assert "Social-mediabeleid,1.0.0,1001,Communicatie,2027-01-01" in csv
+        post_form(web, NOOR, form_of(page.text))
+        assert "<td>1001</td>" not in web.get("/hr", headers=HR).text
+    assert stored(db_url) == 1
