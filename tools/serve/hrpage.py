@@ -94,11 +94,18 @@ def hr_page(coverage: Sequence[CoverageRow], overdue: Sequence[OverdueRow]) -> s
     return html_page("".join(parts), title="Dekking van de bevestigingen", lang="nl")
 
 
+def _cell(value: object) -> object:
+    """A text a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``) gets a quote
+    first: employee numbers come from another system."""
+    text = str(value)
+    return f"'{text}" if isinstance(value, str) and text[:1] in ("=", "+", "-", "@") else value
+
+
 def _csv(head: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(head)
-    writer.writerows(rows)
+    writer.writerows([_cell(cell) for cell in row] for row in rows)
     return out.getvalue()
 
 
