@@ -19,6 +19,10 @@ from tools.attest.record import Request, link
 from tools.attest.store import _CHAIN_LOCK, append_confirmation, parse_moment
 from tools.attest.tables import Confirmation, Person
 
+Accepted = tuple[int | None, Request, ReleasedText, dt.datetime]
+"""A confirmation ``record.check`` accepted: (the person's row id, the request, the release,
+the time)."""
+
 
 def find_person(session: Session, employee: str) -> tuple[int, PersonRow] | None:
     """(row id, the person) for an employee number; None when not stored."""
@@ -66,8 +70,8 @@ def confirmations_by_person(
 
 
 def record(
-    session: Session, person_id: int, secret: bytes, request: Request, release: ReleasedText,
-    at: dt.datetime,
+    session: Session, person_id: int | None, secret: bytes, request: Request,
+    release: ReleasedText, at: dt.datetime,
 ) -> bool:  # fmt: skip
     """Append a confirmation ``record.check`` accepted (``release``: what it returned), at the
     chain's head; False when this person already confirmed this version (nothing written)."""
@@ -76,7 +80,7 @@ def record(
 
 def record_all(
     session: Session, secret: bytes,
-    accepted: Sequence[tuple[int, Request, ReleasedText, dt.datetime]],
+    accepted: Sequence[Accepted],
 ) -> int:  # fmt: skip
     """Append many accepted confirmations (person id, request, release, time) under one lock,
     reading the head and the stored ones once: an import of 10,000 rows is one pass, not

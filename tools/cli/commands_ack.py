@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -17,9 +18,10 @@ from tools.cli.output import EXIT_OK, EXIT_PROBLEMS, plural, print_diagnostics
 
 if TYPE_CHECKING:
     from tools.attest.acks_csv import AckRow
-    from tools.attest.obligations import Confirmed, PolicyFacts, ReleasedText
+    from tools.attest.obligations import Confirmed, PolicyFacts
     from tools.attest.people_csv import PersonRow
-    from tools.attest.record import Refusal, Request
+    from tools.attest.record import Refusal
+    from tools.attest.store_acks import Accepted
     from tools.base.gitio import GitRepository
 
 KEY_ENVIRONMENT = "POLICY_ACK_KEY"
@@ -40,10 +42,10 @@ def ack_confirm(repo: GitRepository, args: argparse.Namespace) -> int:
     with transaction(url) as session:
         found = find_person(session, args.person)
         outcome = check(request, found[1] if found else None, policy, at.date())
-        if isinstance(outcome, Refusal) or found is None:  # check refuses an unknown person
+        if isinstance(outcome, Refusal):
             _refuse(outcome)
             return EXIT_PROBLEMS
-        written = record(session, found[0], secret, request, outcome, at)
+        written = record(session, found[0] if found else None, secret, request, outcome, at)
     what = f"{policy.id} {outcome.version}"
     if not written:
         print(f"{what}: this person had already confirmed it; nothing changed")
@@ -52,12 +54,9 @@ def ack_confirm(repo: GitRepository, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _refuse(outcome: object) -> None:
-    from tools.attest.record import Refusal
-
-    if isinstance(outcome, Refusal):
-        hint = f"; {outcome.hint}" if outcome.hint else ""
-        print(f"policy: error[{outcome.code}]: {outcome.message}{hint}", file=sys.stderr)
+def _refuse(refusal: Refusal) -> None:
+    hint = f"; {refusal.hint}" if refusal.hint else ""
+    print(f"policy: error[{refusal.code}]: {refusal.message}{hint}", file=sys.stderr)
 
 
 def ack_import(repo: GitRepository, args: argparse.Namespace) -> int:
@@ -115,7 +114,7 @@ _FIELD_OF = {
 def _checked_rows(
     rows: list[AckRow], people: Mapping[str, tuple[int, PersonRow]],
     policies: Mapping[str, PolicyFacts], file: str, now: dt.datetime,
-) -> tuple[list[tuple[int, Request, ReleasedText, dt.datetime]], list[Diagnostic]]:  # fmt: skip
+) -> tuple[list[Accepted], list[Diagnostic]]:  # fmt: skip
     """(person id, request, release, time) per row, or every row's refusal, located."""
     from tools.attest.record import Refusal, Request, check
 
@@ -128,15 +127,13 @@ def _checked_rows(
             outcome = Refusal("ack-future", "confirmed after today", "check the export's times")
         if isinstance(outcome, Refusal):
             problems.append(_located(file, row, outcome))
-        elif found is not None:  # check refuses an unknown person
-            checked.append((found[0], request, outcome, row.at))
+        else:
+            checked.append((found[0] if found else None, request, outcome, row.at))
     return checked, problems
 
 
 def chain_key() -> bytes:
     """The chain's key (the HMAC secret behind ``person_key``), from ``POLICY_ACK_KEY``."""
-    import os
-
     key = os.environ.get(KEY_ENVIRONMENT, "").strip()
     if len(key) < 32:
         raise UsageError(
