@@ -113,6 +113,16 @@ def confirm_panel(
     )
 
 
+def confirmed_page(title: str, line: str, href: str, hr: bool) -> str:
+    """The answer to a stored confirmation: short, so the store's answer is quick; the
+    policy's page shows the same line from now on."""
+    body = (
+        f"{nav(hr)}<h1>Bevestigd</h1>\n<p><strong>{_e(line)}</strong></p>\n"
+        f'<p><a href="{_e(href)}">Terug naar {_e(title)}</a></p>\n'
+    )
+    return html_page(body, title=f"Bevestigd: {title}", lang="nl")
+
+
 def notice(text: str) -> str:
     """A message above the page (a refused, stale form)."""
     return f'<p class="banner" role="alert"><strong>{_e(text)}</strong></p>\n'

@@ -20,6 +20,7 @@ from starlette.responses import RedirectResponse, Response
 
 from tools.attest import obligations as owed
 from tools.attest import record
+from tools.attest.obligations import Confirmed
 from tools.attest.store import stored_people
 from tools.attest.store_acks import confirmations_by_person
 from tools.attest.store_acks import record as record_confirmation
@@ -170,14 +171,20 @@ def confirm(settings: Settings, request: Request, who: Identity) -> Response:
     outcome = _check_and_store(settings, request, who)
     if isinstance(outcome, Response):
         return outcome
-    policy_id, notice, status = outcome
-    return _current(settings, request, who, policy_id, notice, status)
+    policy_id, done = outcome
+    if done is None:  # stale: the page as it is now, with a new form
+        return _current(settings, request, who, policy_id, STALE, 409)
+    served = settings.served()
+    path = next(p for p, owner in served.confirm_pages.items() if owner == policy_id)
+    line = fragments.confirmed_line(done.version, done.at)
+    title = served.titles.get(policy_id, policy_id)
+    return respond(fragments.confirmed_page(title, line, f"/{path}", _is_hr(settings, who)))
 
 
 def _check_and_store(
     settings: Settings, request: Request, who: Identity
-) -> Response | tuple[str, str, int]:
-    """A refusal, or (the policy, a notice, the status) of the page to show."""
+) -> Response | tuple[str, Confirmed | None]:
+    """A refusal, or (the policy, the confirmation stored now or before; None: stale)."""
     served = settings.served()
     fields = posted(request.state.form) if request.state.form is not None else None
     with settings.database.transaction() as session:
@@ -198,19 +205,21 @@ def _check_and_store(
             return message("Niet vastgelegd", NOT_OWED, 404)
         if stale(fields, release):
             LOG.info("confirmation refused for person %d: stale %s page", person_id, policy.id)
-            return policy.id, STALE, 409
+            return policy.id, None
         asked = record.Request(person.employee, policy.id, release.version, "web",
                                fields.digest, person.employee)  # fmt: skip
         checked = record.check(asked, person, policy, clock.today())
         if isinstance(checked, record.Refusal):
             LOG.info("confirmation refused for person %d: %s", person_id, checked.code)
             return message("Niet vastgelegd", NOT_OWED, 403)
-        stored = record_confirmation(
-            session, person_id, settings.chain_secret, asked, checked, clock.now()
-        )
+        at = clock.now()
+        stored = record_confirmation(session, person_id, settings.chain_secret, asked, checked, at)
+        if not stored:  # confirmed before: that time
+            mine = confirmations_of(session, person_id).get(policy.id, [])
+            at = next((c.at for c in mine if c.version == release.version), at)
     LOG.info("person %d confirmed %s %s%s", person_id, policy.id, release.version,
              "" if stored else " (already confirmed)")  # fmt: skip
-    return policy.id, "", 200
+    return policy.id, Confirmed(release.version, at)
 
 
 def _genuine(settings: Settings, request: Request, person_id: int, form: Posted) -> bool:
