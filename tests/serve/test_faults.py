@@ -35,7 +35,7 @@ def people_csv() -> str:
 
 
 @contextmanager
-def server(root: Path, url: str) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+def server(root: Path, url: str, workers: int = 1) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
     """``policy serve`` in its own process on a free port of 127.0.0.1, until stopped."""
     port = free_port()
     config = root.parent / "serve.toml"
@@ -43,7 +43,7 @@ def server(root: Path, url: str) -> Iterator[tuple[subprocess.Popen[bytes], str]
     env = {**os.environ, "SOURCE_DATE_EPOCH": day_epoch(PENDING_DAY), "POLICY_ACK_KEY": KEY}
     process = subprocess.Popen(
         [sys.executable, "-m", "tools", "serve", "--db", url, "--port", str(port),
-         "--config", str(config)],
+         "--config", str(config), "--workers", str(workers)],
         cwd=root, env={**env, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )  # fmt: skip
@@ -133,6 +133,19 @@ def test_sigkill_during_a_burst(released_root: Path, db_url: str) -> None:
     verified = run_policy("ack", "verify", "--db", db_url, cwd=released_root)
     assert verified.returncode == 0, verified.stdout + verified.stderr
     assert f"{PEOPLE} confirmations" in verified.stdout
+
+
+def test_two_workers_share_the_form_secret(released_root: Path, db_url: str) -> None:
+    """A form one worker made is accepted by the other: each post on a new connection."""
+    import_people(released_root, db_url, people_csv())
+    with server(released_root, db_url, workers=2) as (_, base):
+        for web, headers, fields in _forms(base, range(12)):
+            cookies = dict(web.cookies)
+            web.close()
+            with httpx.Client(base_url=base, cookies=cookies, timeout=30) as fresh:
+                answer = fresh.post("/bevestigen", data=fields, headers=headers)
+                assert answer.status_code == 200, answer.text
+    assert set(_stored(db_url).values()) == {1} and len(_stored(db_url)) == 12
 
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.10", "beleid.intern"])
