@@ -132,10 +132,11 @@ def test_cross_site_and_forged_forms_are_refused(released_root: Path, url: str) 
             post_form(web, NOOR, {**fields, "token": fields["token"][:-1] + "0"}),  # bad token
             post_form(web, NOOR, {k: v for k, v in fields.items() if k != "token"}),  # no token
             post_form(web, NOOR, {**fields, "employee": "1002"}),  # an extra field
+            post_form(web, NOOR, {**fields, "pad": "x" * 1_000_000}),  # a huge body
         ]
         web.cookies.clear()  # a cross-site request carries no SameSite=Strict cookie
         refusals.append(post_form(web, NOOR, fields))
-        assert [r.status_code for r in refusals] == [403, 403, 403, 400, 400, 403]
+        assert [r.status_code for r in refusals] == [403, 403, 403, 400, 400, 400, 403]
         assert all("Er is niets vastgelegd" in r.text or "niet compleet" in r.text
                    for r in refusals)  # fmt: skip
         web.cookies.update(cookie)

@@ -23,7 +23,7 @@ from starlette.routing import Route
 from tools.attest.store_serve import DatabaseError
 from tools.serve import csrf, fragments
 from tools.serve import serve_pages as pages
-from tools.serve.headers import parse_form, security_headers
+from tools.serve.headers import MAX_FORM, parse_form, security_headers
 from tools.serve.identity import Identity, Rejection, identify, valid_email
 from tools.serve.serve_pages import Settings, respond
 
@@ -96,10 +96,20 @@ def _signed_in(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
     return endpoint
 
 
+async def _bounded_body(request: Request) -> bytes | None:
+    """The request's body, or None once it passes ``MAX_FORM`` (nothing more is read)."""
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_FORM:
+            return None
+    return body
+
+
 async def confirm(request: Request) -> Response:
     """POST /bevestigen: the form, read first (the body is async), then checked and stored."""
-    body = await request.body()
-    request.state.form = parse_form(body)
+    body = await _bounded_body(request)
+    request.state.form = parse_form(body) if body is not None else None
     return await _signed_in(pages.confirm)(request)
 
 
@@ -110,7 +120,8 @@ async def dev_login(request: Request) -> Response:
         return respond(fragments.message_page("Niet gevonden", pages.NOT_FOUND), 404)
     if request.method == "GET":
         return respond(fragments.dev_login_page())
-    fields = parse_form(await request.body()) or {}
+    body = await _bounded_body(request)
+    fields = (parse_form(body) if body is not None else None) or {}
     email = valid_email(fields.get("email", ""))
     if email is None or not csrf.same_origin(request.headers, pages.own_origins(settings, request)):
         return respond(fragments.message_page("Aanmelden mislukt", pages.BAD_LOGIN), 400)
