@@ -8,9 +8,10 @@ engine's pool, so a request costs a few queries, not a connection and a migratio
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path
 from typing import Any
@@ -42,11 +43,15 @@ class Database:
     reader: Engine
     """SQLite: an engine whose transactions start deferred (``BEGIN``), so page views read
     beside the one writer (WAL) instead of queueing for its lock; else the same engine."""
+    writers: threading.Lock = field(default_factory=threading.Lock)
+    """SQLite: this process's writers queue here, in order, rather than in SQLite's busy
+    handler, which polls with growing sleeps (a burst's slowest writer waited seconds)."""
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One transaction: committed when the block ends, rolled back on an error."""
-        with _session(self.url, self.engine) as session:
+        sqlite = self.engine.dialect.name == "sqlite"
+        with self.writers if sqlite else nullcontext(), _session(self.url, self.engine) as session:
             yield session
 
     @contextmanager
