@@ -36,6 +36,11 @@ def stored(url: str) -> int:
     return count
 
 
+def _flipped(token: str) -> str:
+    """The token with its last digit changed."""
+    return token[:-1] + ("1" if token.endswith("0") else "0")
+
+
 @pytest.fixture
 def url(released_root: Path, db_url: str, pending_day: str) -> str:
     import_people(released_root, db_url)
@@ -129,7 +134,7 @@ def test_cross_site_and_forged_forms_are_refused(released_root: Path, url: str) 
         refusals = [
             post_form(web, NOOR, fields, "https://evil.example"),  # cross-site Origin
             web.post("/bevestigen", data=fields, headers=NOOR),  # no Origin, no Sec-Fetch-Site
-            post_form(web, NOOR, {**fields, "token": fields["token"][:-1] + "0"}),  # bad token
+            post_form(web, NOOR, {**fields, "token": _flipped(fields["token"])}),  # bad token
             post_form(web, NOOR, {k: v for k, v in fields.items() if k != "token"}),  # no token
             post_form(web, NOOR, {**fields, "employee": "1002"}),  # an extra field
             post_form(web, NOOR, {**fields, "pad": "x" * 1_000_000}),  # a huge body

@@ -28,11 +28,6 @@ from tools.attest.tables import Confirmation, Person
 from tools.base.errors import UsageError
 
 
-class DatabaseError(UsageError):
-    """The database failed during a request (unreachable, locked too long): the server answers
-    503 and the request changed nothing."""
-
-
 @dataclass(frozen=True)
 class Database:
     """An open, migrated database: ``transaction()`` per request that writes, ``reading()``
@@ -72,7 +67,7 @@ def _session(url: str, engine: Engine) -> Iterator[Session]:
             yield session
     except DBAPIError as error:
         first = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
-        raise DatabaseError(f"database {shown(url)}: {first}") from None
+        raise UsageError(f"database {shown(url)}: {first}") from None
 
 
 def _deferred_begin(connection: Any) -> None:

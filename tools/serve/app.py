@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from tools.attest.store_serve import DatabaseError
+from tools.base.errors import UsageError
 from tools.serve import csrf, fragments
 from tools.serve import serve_pages as pages
 from tools.serve.headers import MAX_FORM, parse_form, security_headers
@@ -89,7 +89,7 @@ def _signed_in(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
             return _unauthorised(settings)
         try:
             return await run_in_threadpool(handler, settings, request, who)
-        except DatabaseError as error:
+        except UsageError as error:  # the database failed (store_serve): nothing was stored
             LOG.error("database: %s", error)
             return respond(fragments.message_page("Even niet beschikbaar", pages.UNAVAILABLE), 503)
 
