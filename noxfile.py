@@ -110,13 +110,23 @@ def site(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def bench(session: nox.Session) -> None:
-    """The benchmark: synthetic repositories of 1,000 and 10,000 clauses with 100 releases,
-    timed against the YAML floor and Doorstop (pass runner options after --, e.g. --repeat 3);
-    writes .bench/bench.json."""
-    session.install("-e", ".")
-    # The peer to compare with; when it cannot be installed the bench says so (ratio n/a).
+    """The benchmark: synthetic repositories of 1,000, 10,000 and 50,000 clauses with 100
+    releases, timed against the YAML floors (ruamel's and PyYAML's C loaders), Doorstop and
+    StrictDoc (pass runner options after --, e.g. --repeat 3); writes .bench/bench.json. Then
+    the attestation store's (tests/bench/attest.py, .bench/attest.json)."""
+    session.install("-e", ".")  # PyYAML, the second floor, comes with it
+    # The peers to compare with; when one cannot be installed the bench says so (ratio n/a).
     session.run("python", "-m", "pip", "install", "doorstop", success_codes=[0, 1])
-    session.run("python", "-m", "tests.bench.run", *session.posargs)
+    # StrictDoc in a virtual environment of its own: its some 60 packages in this one would
+    # slow the policy command's start-up (pydantic looks through every installed package).
+    strictdoc = Path(session.create_tmp()) / "strictdoc"
+    session.run("python", "-m", "venv", str(strictdoc))
+    pip = str(strictdoc / "bin" / "pip")
+    session.run(pip, "install", "-q", "strictdoc", external=True, success_codes=[0, 1])
+    program = str(strictdoc / "bin" / "strictdoc")
+    session.run("python", "-m", "tests.bench.run", "--strictdoc", program, *session.posargs)
+    # The attestation store (issue #18) on SQLite and a throwaway PostgreSQL cluster.
+    session.run("python", "-m", "tests.bench.attest")
     # policy serve under load (tests/bench/serve.py), over loopback with httpx.
     session.install("httpx>=0.27,<1")
     session.run("python", "-m", "tests.bench.serve")

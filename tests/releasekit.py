@@ -24,8 +24,8 @@ MONITORING = "policy/social-media/sections/monitoring.yaml"
 NOTES = "changelog/social-media/unreleased"
 SHOULD_BEFORE = "Gebruik sociale media onder werktijd voor privézaken met mate. Je werk"
 SHOULD_AFTER = "Gebruik sociale media onder werktijd voor privézaken beperkt. Je werk"
-MUST_BEFORE = "kijkt alleen naar informatie"
-MUST_AFTER = "kijkt vooral naar informatie"
+MUST_BEFORE = "kijken alleen naar informatie"
+MUST_AFTER = "kijken vooral naar informatie"
 
 
 def note(clauses: str, body: str) -> str:

@@ -29,7 +29,11 @@ BOUNDARIES = {
     "gitdb": SEAM,
     # The release lock.
     "filelock": {"tools/release/apply.py"},
-    "ruamel": {f"tools/base/yaml{p}.py" for p in ["file", "loader", "scan", "syntax", "edit"]},
+    "ruamel": {
+        f"tools/base/yaml{p}.py" for p in ["file", "loader", "scan", "syntax", "edit", "fast"]
+    },
+    # PyYAML: libyaml's faster composer for files that need no positions.
+    "yaml": {"tools/base/yamlfast.py"},
     # Parsing change notes, and the Markdown fragments of generated pages (the authors' notes).
     "markdown_it": {"tools/notes/changenotes.py", "tools/notes/fragment.py"},
     # Word documents: python-docx (the redline and the policy), and lxml under it for the OOXML
@@ -57,10 +61,13 @@ BOUNDARIES = {
     "ssl": {"tools/gate/github_api.py"},
     # The attestation store: the tables, the session (store.py, the only module that opens a
     # database) and the migrations, which Alembic's form makes import both libraries.
+    # keystore.py, evidence_store.py and store_acks.py query in the session store.py opens.
     "sqlalchemy": {
         "tools/attest/tables.py",
         "tools/attest/store.py",
         "tools/attest/store_acks.py",
+        "tools/attest/keystore.py",
+        "tools/attest/evidence_store.py",
         "tools/attest/store_serve.py",
         *MIGRATIONS,
     },

@@ -6,8 +6,9 @@ import json
 import subprocess
 from pathlib import Path
 
-from tests.bench import doorstoptree
+from tests.bench import doorstoptree, floors, strictdoctree
 from tests.bench.generate import ONE_CLAUSE_BRANCH, ONE_PERCENT_BRANCH, Spec, build, ensure
+from tests.bench.run import Result
 from tests.conftest import git, run_policy
 
 SPEC = Spec(clauses=450, releases=7, seed=3)
@@ -59,3 +60,35 @@ def test_doorstop_tree_has_one_item_per_clause(tmp_path: Path) -> None:
     assert len(list((tree / "reqs").rglob(".doorstop.yml"))) == 3
     staged = subprocess.run(["git", "diff", "--cached", "--quiet"], cwd=tree, check=False)
     assert staged.returncode == 1  # items staged, so Doorstop does not add them while timed
+
+
+def test_strictdoc_documents_have_one_requirement_per_clause(tmp_path: Path) -> None:
+    """One .sdoc document per policy, a requirement per clause with its id and text, and each
+    reference as a relation."""
+    tree = strictdoctree.ensure(SPEC, tmp_path)
+    documents = sorted((tree / "docs").glob("*.sdoc"))
+    assert [path.stem for path in documents] == ["thuiswerken", "verlof"]
+    text = "\n".join(path.read_text(encoding="utf-8") for path in documents)
+    assert text.count("[REQUIREMENT]") == 450
+    assert "UID: VL-0001\n" in text and text.count("STATEMENT: >>>") == 450
+    assert text.count("[[SECTION]]") == text.count("[[/SECTION]]") > 0
+    assert "- TYPE: Parent\n  VALUE: VL-0" in text
+
+
+def test_floor_ratios_in_cpu_time_with_memory_and_strictdoc() -> None:
+    """validate / PyYAML's floor per size from 10,000 clauses, validate's peak at the largest
+    size against 100 MiB, and validate / StrictDoc, each met or not."""
+    results = [
+        Result("validate", 10_000, cpu=[0.5, 0.6, 0.7], peak_kib=60 * 1024),
+        Result("pyyaml floor", 10_000, cpu=[0.4, 0.5, 0.6]),
+        Result("validate", 50_000, cpu=[2.0, 2.8, 2.9], peak_kib=120 * 1024),
+        Result("pyyaml floor", 50_000, cpu=[2.0, 2.0, 2.1]),
+        Result("validate", 1_000, cpu=[0.2]),
+        Result("strictdoc export", 1_000, cpu=[8.0]),
+    ]
+    ratios = floors.ratios(results, [1_000, 10_000, 50_000], 1_000)
+    assert ratios["validate_vs_pyyaml_10k"] == {"value": 1.2, "target": 1.3, "met": True}
+    assert ratios["validate_vs_pyyaml_50k"] == {"value": 1.4, "target": 1.3, "met": False}
+    assert ratios["validate_peak_mib_50k"]["met"] is False
+    assert ratios["validate_vs_strictdoc_1k"]["value"] == 0.025
+    assert "validate_vs_pyyaml_1k" not in ratios

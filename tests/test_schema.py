@@ -82,3 +82,17 @@ def test_quoted_date_is_accepted() -> None:
         )
     )
     assert str(PolicyMeta.model_validate(meta).effective) == "2027-01-01"
+
+
+@pytest.mark.parametrize(
+    ("number", "valid"), [("01", False), ("001", True), ("10000", True), ("100000", False)]
+)
+def test_clause_ids_take_three_to_five_digits(number: str, valid: bool) -> None:
+    """A policy can reach 10,000 clauses (the bench's largest holds that many), so its ids take
+    a fifth digit; fewer than three stay refused."""
+    clause = {"id": f"sm-{number}", "title": "T", "level": "must", "text": "x"}
+    if valid:
+        assert Clause.model_validate(clause).id == f"sm-{number}"
+    else:
+        with pytest.raises(ValidationError):
+            Clause.model_validate(clause)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
-from schema.models import NORMATIVE_LEVELS
+from schema.models import NORMATIVE_LEVELS, AccountType, Level
 from tests.conftest import ROOT
 from tools.base.loader import load_policy
 from tools.base.snapshot import DirSnapshot
+from tools.notes.blocks import text_paragraphs
 from tools.validate.policy import covered_elements
 from tools.validate.repository import validate_policies
 
@@ -64,3 +66,24 @@ def test_monitoring_clauses_are_flagged_and_referenced() -> None:
     laws = {ref.law for clause in monitoring.model.clauses for ref in clause.legal}
     assert any("ondernemingsraden" in law.lower() for law in laws), laws
     assert any("AVG" in law for law in laws), laws
+
+
+# Duties of the organisation towards employees ("wij ..."), not of the employee: they reach
+# private accounts to protect them.
+ORGANISATION_PROMISES = {"sm-048", "sm-049", "sm-050", "sm-051", "sm-052", "sm-053"}
+
+
+def test_private_use_is_bound_only_where_sm005_says() -> None:
+    """sm-005 lists every duty that reaches private use, and only those: the rest of the policy
+    leaves private accounts alone (a clause without applies_to is business and work-related)."""
+    policy = _policy()
+    clauses = {clause.id: clause for _, _, clause in policy.clauses()}
+    duties = {
+        clause.id
+        for clause in clauses.values()
+        if AccountType.PRIVATE in clause.scope() and clause.level in {Level.MUST, Level.MUST_NOT}
+    }
+    items = [block for block in text_paragraphs(clauses["sm-005"].text) if block.startswith("- ")]
+    named = {found for item in items for found in re.findall(r"sm-\d{3}", item)}
+    assert named == duties - ORGANISATION_PROMISES
+    assert all(AccountType.PRIVATE not in clauses[c].scope() for c in ("sm-002", "sm-011"))

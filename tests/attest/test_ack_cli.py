@@ -108,7 +108,8 @@ def test_confirm_without_the_key_or_for_an_unreleased_policy(
     db = str(tmp_path / "attest.db")
     people(shipped.root, db)
     args = ("ack", "confirm", "--person", "1001", "--policy", "social-media")
-    done = policy(shipped.root, db, *args, key=None)
+    closed = "postgresql+psycopg://nobody@127.0.0.1:1/none"  # asked for before connecting
+    done = policy(shipped.root, closed, *args, key=None)
     assert done.returncode == 2 and "POLICY_ACK_KEY" in done.stderr
     done = policy(shipped.root, db, "ack", "confirm", "--person", "1001", "--policy", "thuiswerken")
     assert done.returncode == 1

@@ -35,12 +35,12 @@ def _rows(url: str) -> list[tuple[object, ...]]:
 def test_an_empty_database_is_upgraded_to_the_tables_of_the_code(db_url: str) -> None:
     engine = create_engine(db_url)
     try:
-        assert migrate(engine) == "0001"
+        assert migrate(engine) == "0002"
         found = inspect(engine)
         for table in Base.metadata.sorted_tables:
             columns = {c["name"] for c in found.get_columns(table.name)}
             assert columns == {c.name for c in table.columns}, table.name
-        assert migrate(engine) == "0001"  # at head: nothing to do
+        assert migrate(engine) == "0002"  # at head: nothing to do
     finally:
         engine.dispose()
 
@@ -136,7 +136,7 @@ def test_a_schema_newer_than_the_code_is_refused(shipped_repo: Path, db_url: str
     assert code == 2
     assert err.strip().splitlines()[-1] == (
         "policy: error: the database's schema (9999) is newer than this policy tool knows "
-        "(up to 0001); upgrade the tool"
+        "(up to 0002); upgrade the tool"
     )
 
 

@@ -1,17 +1,19 @@
-"""The floor: load a repository's policy files with ruamel.yaml's C-based safe loader, nothing
-else. Run as a fresh process (``python tests/bench/floor.py ROOT``), as ``policy validate`` is,
-so both pay the same interpreter start."""
+"""The floors: load a repository's policy files with a C-based YAML loader, nothing else.
+
+``python tests/bench/floor.py ROOT`` uses ruamel.yaml's safe C loader, ``... ROOT pyyaml``
+PyYAML's ``CSafeLoader``. Each runs as a fresh process, as ``policy validate`` does, so both
+pay the same interpreter start, and imports only its own library."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-from ruamel.yaml import YAML
-
 
 def load_all(root: Path) -> int:
-    """Load every ``.yaml`` file under ``root/policy``; the number of files loaded."""
+    """Load every ``.yaml`` file under ``root/policy`` with ruamel; the number of files."""
+    from ruamel.yaml import YAML
+
     loader = YAML(typ="safe", pure=False)
     paths = sorted((root / "policy").rglob("*.yaml"))
     for path in paths:
@@ -19,5 +21,18 @@ def load_all(root: Path) -> int:
     return len(paths)
 
 
+def load_all_pyyaml(root: Path) -> int:
+    """Load every ``.yaml`` file under ``root/policy`` with PyYAML's libyaml loader."""
+    import yaml
+
+    paths = sorted((root / "policy").rglob("*.yaml"))
+    for path in paths:
+        yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    return len(paths)
+
+
 if __name__ == "__main__":
-    load_all(Path(sys.argv[1]))
+    if sys.argv[2:] == ["pyyaml"]:
+        load_all_pyyaml(Path(sys.argv[1]))
+    else:
+        load_all(Path(sys.argv[1]))

@@ -4,7 +4,8 @@ Linux counts a child's peak memory from the moment it is forked, so a command fo
 from the runner (which holds the generated repositories in memory) would report the runner's
 size. This launcher is started first and stays small (only ``os``, ``sys``, ``json`` and
 ``time``); for each JSON request on stdin it forks, execs, waits with ``wait4`` and answers one
-JSON line: wall seconds, peak memory (KiB), exit code and the tail of stderr.
+JSON line: wall seconds, CPU seconds (user and system, the children it waited for included),
+peak memory (KiB), exit code and the tail of stderr.
 """
 
 import json
@@ -32,7 +33,14 @@ def run(argv: list[str], cwd: str) -> dict[str, object]:
         errors.seek(0)
         tail = errors.read()[-2000:].decode("utf-8", "replace")
     code = os.waitstatus_to_exitcode(status)
-    return {"seconds": seconds, "peak_kib": usage.ru_maxrss, "code": code, "stderr": tail}
+    cpu = usage.ru_utime + usage.ru_stime  # the command's and its waited children's
+    return {
+        "seconds": seconds,
+        "cpu": cpu,
+        "peak_kib": usage.ru_maxrss,
+        "code": code,
+        "stderr": tail,
+    }
 
 
 def main() -> None:

@@ -10,13 +10,17 @@ does not have yet is reported as ``n/a (command missing)``.
 
 Ratios (``bench.json`` key ``ratios``), measured in the same run so that they hold on any
 machine: validate / the floor (load the same files with ruamel's C loader, fresh process),
-diff of one clause at the largest size / the same at the smallest, validate / ``doorstop -F``
-on the same items, and site build / validate.
+diff of one clause at 10,000 clauses / the same at the smallest, validate / ``doorstop -F`` on
+the same items, and site build / validate, at 10,000 clauses (or the largest size); those of
+``tests/bench/floors.py``: PyYAML's floor, validate's peak memory, StrictDoc; and those of
+``tests/bench/startupsite.py`` (start-up CPU over an empty interpreter's, a site rebuild over the
+first build).
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import platform
@@ -32,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.bench import doorstoptree, generate
+from tests.bench import doorstoptree, floors, generate, startupsite, strictdoctree
 
 ROOT = Path(__file__).resolve().parents[2]
 FLOOR_SCRIPT = Path(__file__).with_name("floor.py")
@@ -43,7 +47,7 @@ TARGETS = {
     "validate_vs_c_load": 1.5,
     "diff_10k_vs_1k": 1.5,
     "validate_vs_doorstop": 0.15,
-    "site_vs_validate": 4.0,
+    "site_vs_validate": 1.2,
 }
 SITE_MEMORY_TARGET_MIB = 250
 STARTUP_TARGET_S = 0.3
@@ -68,6 +72,9 @@ class Result:
     size: int | None
     seconds: list[float] = field(default_factory=list)
     peak_kib: int = 0
+    cpu: list[float] = field(default_factory=list)
+    """CPU seconds per run: what the floor ratios compare (steadier than wall time when
+    other work shares the machine)."""
     missing: str | None = None
 
     @property
@@ -80,6 +87,7 @@ class Result:
             "clauses": self.size,
             "median_s": None if self.median is None else round(self.median, 4),
             "runs_s": [round(s, 4) for s in self.seconds],
+            "median_cpu_s": round(statistics.median(self.cpu), 4) if self.cpu else None,
             "peak_mib": round(self.peak_kib / 1024, 1) if self.seconds else None,
             "missing": self.missing,
         }
@@ -102,8 +110,8 @@ class Launcher:
             env=env,
         )
 
-    def run_once(self, command: Command) -> tuple[float, int]:
-        """Wall time and peak memory (KiB) of one fresh run of ``command``."""
+    def run_once(self, command: Command) -> tuple[float, int, float]:
+        """Wall time, peak memory (KiB) and CPU time of one fresh run of ``command``."""
         assert self.process.stdin is not None and self.process.stdout is not None
         request = {"argv": list(command.argv), "cwd": str(command.cwd)}
         self.process.stdin.write(json.dumps(request) + "\n")
@@ -114,7 +122,7 @@ class Launcher:
                 f"{command.name}: {' '.join(command.argv)} exited {answer['code']}\n"
                 f"{answer['stderr']}"
             )
-        return float(answer["seconds"]), int(answer["peak_kib"])
+        return float(answer["seconds"]), int(answer["peak_kib"]), float(answer["cpu"])
 
     def close(self) -> None:
         assert self.process.stdin is not None
@@ -148,8 +156,9 @@ def measure(
         for (command, _), result in zip(commands, results, strict=True):
             if round_number >= (command.repeat or repeat) or result.missing:
                 continue
-            seconds, peak = launcher.run_once(command)
+            seconds, peak, cpu = launcher.run_once(command)
             result.seconds.append(seconds)
+            result.cpu.append(cpu)
             result.peak_kib = max(result.peak_kib, peak)
     return results
 
@@ -162,6 +171,7 @@ def size_commands(
     one, many = generate.ONE_CLAUSE_BRANCH, generate.ONE_PERCENT_BRANCH
     commands = [
         Command("c-load floor", (sys.executable, str(FLOOR_SCRIPT), str(repo)), repo),
+        Command("pyyaml floor", (sys.executable, str(FLOOR_SCRIPT), str(repo), "pyyaml"), repo),
         Command("validate", (policy, "validate"), repo),
         Command("diff 1 clause", (policy, "diff", "main", one, "--policy", first), repo),
         Command("diff 1%", (policy, "diff", "main", many, "--policy", first), repo),
@@ -183,7 +193,12 @@ def size_commands(
             repo,
             frozenset({0, 1}),
         ),
-        Command("changelog preview", (policy, "changelog", "preview", "--policy", first), repo),
+        Command(
+            "changelog preview",
+            (policy, "changelog", "preview", "--policy", first),
+            repo,
+            frozenset({0, 1}),  # 1: nothing to release (main is the last release)
+        ),
     ]
     missing: list[Result] = []
     if "history" in available:
@@ -197,6 +212,8 @@ def size_commands(
         out = shlex.quote(str(site_out))
         script = f"rm -rf {out} && {shlex.quote(policy)} site --out {out}"
         commands.append(Command("site", ("sh", "-c", script), repo))
+        rebuild = startupsite.rebuild_argv(policy, repo, site_out)
+        commands.append(Command(startupsite.REBUILD, rebuild, repo))
     else:
         missing.append(Result("site", None, missing="command missing"))
     return commands, missing
@@ -213,6 +230,13 @@ def doorstop_command(spec: generate.Spec, cache: Path, repeat: int) -> Command |
     return Command("doorstop -F", (program, "-F"), tree, repeat=repeat, optional=True)
 
 
+def strictdoc_command(spec: generate.Spec, cache: Path, program: str | None) -> Command | str:
+    if program is None or shutil.which(program) is None:
+        return "strictdoc not installed"
+    tree = strictdoctree.ensure(spec, cache)
+    return Command("strictdoc export", floors.strictdoc_argv(program, tree), tree, optional=True)
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     launcher = Launcher()
     try:
@@ -226,7 +250,12 @@ def _run(launcher: Launcher, args: argparse.Namespace) -> dict[str, Any]:
     available = {name for name in ("history", "site", "release") if has_command(policy, name)}
     cache = Path(args.cache).resolve()
     notes: dict[str, str] = {}
+    # Measure the tool as installed, from bytecode: with PYTHONDONTWRITEBYTECODE set, an
+    # editable install would otherwise compile its modules again in every measured process.
+    for folder in ("tools", "schema"):
+        compileall.compile_dir(ROOT / folder, quiet=2)
     commands: list[tuple[Command, int | None]] = [
+        (Command(startupsite.EMPTY, startupsite.empty_argv(), ROOT), None),
         (Command("policy --version", (policy, "--version"), ROOT), None),
         (Command("validate (shipped policy)", (policy, "validate"), ROOT), None),
     ]
@@ -243,7 +272,14 @@ def _run(launcher: Launcher, args: argparse.Namespace) -> dict[str, Any]:
             found, lacking = size_commands(policy, repo, available, Path(site_out) / str(size))
             commands += [(command, size) for command in found]
             missing += [Result(m.name, size, missing=m.missing) for m in lacking]
-            if size == max(args.sizes) and not args.no_doorstop:
+            if size == args.strictdoc_size:
+                peer = strictdoc_command(spec, cache, args.strictdoc)
+                if isinstance(peer, str):
+                    notes["strictdoc"] = peer
+                    missing.append(Result("strictdoc export", size, missing=peer))
+                else:
+                    commands.append((peer, size))
+            if size == floors.compare_size(args.sizes) and not args.no_doorstop:
                 doorstop = doorstop_command(spec, cache, args.repeat)
                 if isinstance(doorstop, str):
                     notes["doorstop"] = doorstop
@@ -254,7 +290,16 @@ def _run(launcher: Launcher, args: argparse.Namespace) -> dict[str, Any]:
         results = measure(launcher, commands, args.repeat)
     results += missing
     results.sort(key=lambda r: r.size or 0)
-    ratios = compute_ratios(results, min(args.sizes), max(args.sizes))
+    ratios = compute_ratios(results, min(args.sizes), floors.compare_size(args.sizes))
+    ratios.update(floors.ratios(results, sorted(args.sizes), args.strictdoc_size))
+    ratios.update(
+        startupsite.ratios(
+            lambda name, size: _median(results, name, size, cpu=True),
+            lambda name, size: _median(results, name, size),
+            sorted(args.sizes),
+            _ratio,
+        )
+    )
     startup = {
         name: {
             "median_s": round(seconds, 3),
@@ -265,6 +310,7 @@ def _run(launcher: Launcher, args: argparse.Namespace) -> dict[str, Any]:
         if (seconds := _median(results, name, None)) is not None
     }
     return {
+        "command": " ".join(["python -m tests.bench.run", *map(shlex.quote, args.argv)]),
         "machine": machine(),
         "settings": {
             "sizes": sorted(args.sizes),
@@ -279,10 +325,12 @@ def _run(launcher: Launcher, args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def _median(results: list[Result], name: str, size: int | None) -> float | None:
+def _median(
+    results: list[Result], name: str, size: int | None, *, cpu: bool = False
+) -> float | None:
     for result in results:
         if result.name == name and result.size == size:
-            return result.median
+            return statistics.median(result.cpu) if cpu and result.cpu else result.median
     return None
 
 
@@ -345,14 +393,15 @@ def machine() -> dict[str, object]:
 
 
 def render_table(report: dict[str, Any]) -> str:
-    rows = [("measurement", "clauses", "median s", "peak MiB")]
+    rows = [("measurement", "clauses", "median s", "CPU s", "peak MiB")]
     for item in report["results"]:
         size = f"{item['clauses']:,}" if item["clauses"] else "shipped"
         if item["missing"]:
-            rows.append((item["name"], size, f"n/a ({item['missing']})", ""))
+            rows.append((item["name"], size, f"n/a ({item['missing']})", "", ""))
         else:
-            rows.append((item["name"], size, f"{item['median_s']:.3f}", f"{item['peak_mib']:.0f}"))
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+            wall, cpu = f"{item['median_s']:.3f}", f"{item['median_cpu_s']:.3f}"
+            rows.append((item["name"], size, wall, cpu, f"{item['peak_mib']:.0f}"))
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
     lines = [
         "| " + " | ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)) + " |"
         for row in rows
@@ -382,14 +431,18 @@ def _log(message: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 50_000])
     parser.add_argument("--releases", type=int, default=100)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--cache", default=str(ROOT / ".bench"))
     parser.add_argument("--output", default=str(ROOT / ".bench" / "bench.json"))
     parser.add_argument("--no-doorstop", action="store_true")
+    # StrictDoc takes about 9 s for 1,000 clauses: 10,000 would add minutes to every round.
+    parser.add_argument("--strictdoc-size", type=int, default=1_000)
+    parser.add_argument("--strictdoc", default=shutil.which("strictdoc"))
     args = parser.parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)
     try:
         report = run(args)
     except CommandError as error:
@@ -400,8 +453,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     output.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(render_table(report))
     m = report["machine"]
+    print(f"\ncommand: {report['command']}")
     print(
-        f"\nmachine: {m['cpus']} CPUs, {m['cpu']}, Python {m['python']}, {m['system']}, "
+        f"machine: {m['cpus']} CPUs, {m['cpu']}, Python {m['python']}, {m['system']}, "
         f"load average {m['load_average']}"
     )
     print(f"wrote {output}")

@@ -19,7 +19,7 @@ from typing import Literal
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 Side = Literal["accept", "reject"]
 
-_CLAUSE_ID = re.compile(r"\((?P<id>[a-z][a-z0-9]{1,9}-[0-9]{3,4})\)$")
+_CLAUSE_ID = re.compile(r"\((?P<id>[a-z][a-z0-9]{1,9}-[0-9]{3,5})\)$")
 
 
 def part(docx: bytes, name: str) -> ET.Element:

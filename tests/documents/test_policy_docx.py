@@ -24,7 +24,7 @@ from tests.documents.pages import (
     words,
 )
 from tools.documents.policy_docx import bookmark_names, policy_docx
-from tools.site.policypage import Heading
+from tools.site.policypage import SELF_REGULATION, Heading, is_self_regulation
 
 HEADINGS = {"Title", "Heading1", "Heading2"}
 
@@ -67,7 +67,8 @@ def test_each_clause_says_its_level_text_and_legal_references(
         for block in clause.text.split("\n\n"):
             assert words(block) in body
         for ref in clause.legal:
-            assert any(words(ref.law) in line and "Wettelijke basis:" in line for line in body)
+            label = SELF_REGULATION if is_self_regulation(ref) else "Wettelijke basis:"
+            assert any(words(ref.law) in line and label in line for line in body)
     for section in shipped_policy().sections:
         body = by_heading[words(section.model.title)]
         assert body[0].startswith(f"Verantwoordelijk: {', '.join(RESPONSIBLE)} Vragen:")

@@ -17,12 +17,13 @@ from tests.documents import docxkit
 from tools.base.loader import load_policy
 from tools.base.snapshot import DirSnapshot
 from tools.documents.redline_docx import CLAUSE_TEXT
+from tools.notes.blocks import text_paragraphs
 
 SECTION = "policy/social-media/sections/monitoring.yaml"
 OLD = "Weigeren heeft geen gevolgen voor je werk."
 NEW = "Weigeren heeft nooit gevolgen voor je werk of je beoordeling."
 ADDED = """
-  - id: sm-059
+  - id: sm-099
     title: Geen profielen van medewerkers
     level: must-not
     text: >-
@@ -36,7 +37,7 @@ COMMITTED = "2027-02-01T10:00:00+00:00"
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The shipped policy, committed; then a real change: sm-049 reworded, sm-053 removed,
-    sm-059 added (a second commit)."""
+    sm-099 added (a second commit)."""
     root = tmp_path_factory.mktemp("redline") / "repo"
     shutil.copytree(ROOT / "policy", root / "policy")
     shutil.copy(ROOT / "CODEOWNERS", root / "CODEOWNERS")
@@ -78,15 +79,20 @@ def _texts(root: Path) -> dict[str, str]:
     return {clause.id: clause.text for _, _, clause in policy.clauses()}
 
 
+def _paragraphs(texts: dict[str, str], *clauses: str) -> list[str]:
+    """The clauses' texts paragraph by paragraph, as the redline writes them."""
+    return [block for clause in clauses for block in text_paragraphs(texts[clause])]
+
+
 def test_the_cli_redline_accepts_to_head_and_rejects_to_base(repo: Path, redline: bytes) -> None:
     head = _texts(repo)
     base = _texts(ROOT)
     accepted = docxkit.resolve(redline, "accept", CLAUSE_TEXT)
     rejected = docxkit.resolve(redline, "reject", CLAUSE_TEXT)
-    assert sorted(accepted) == ["sm-049", "sm-053", "sm-059"]
+    assert sorted(accepted) == ["sm-049", "sm-053", "sm-099"]
     for clause in accepted:
-        assert accepted[clause].text == ([head[clause]] if clause in head else [])
-        assert rejected[clause].text == ([base[clause]] if clause in base else [])
+        assert accepted[clause].text == (_paragraphs(head, clause) if clause in head else [])
+        assert rejected[clause].text == (_paragraphs(base, clause) if clause in base else [])
 
 
 def test_changes_are_dated_by_the_head_commit_or_source_date_epoch(
@@ -222,12 +228,13 @@ def test_libreoffice_accept_all_and_reject_all_give_one_side(
     repo: Path, libreoffice: dict[str, str]
 ) -> None:
     head, base = _texts(repo), _texts(ROOT)
+    heads, bases = set(_paragraphs(head, *head)), set(_paragraphs(base, *base))
     accepted = libreoffice["accepted"].splitlines()
     rejected = libreoffice["rejected"].splitlines()
-    assert [head["sm-049"], head["sm-059"]] == [t for t in accepted if t in head.values()]
-    assert [base["sm-049"], base["sm-053"]] == [t for t in rejected if t in base.values()]
-    assert not {base["sm-049"], base["sm-053"]} & set(accepted)
-    assert not {head["sm-049"], head["sm-059"]} & set(rejected)
+    assert _paragraphs(head, "sm-049", "sm-099") == [t for t in accepted if t in heads]
+    assert _paragraphs(base, "sm-049", "sm-053") == [t for t in rejected if t in bases]
+    assert not set(_paragraphs(base, "sm-049", "sm-053")) & set(accepted)
+    assert not set(_paragraphs(head, "sm-049", "sm-099")) & set(rejected)
     assert "Nooit je wachtwoord of een connectieverzoek (sm-049)" in accepted
     assert "Sectie: monitoring · Niveau: verboden · gewijzigd artikel" in accepted
 
@@ -239,7 +246,7 @@ def test_libreoffice_opens_it_with_the_changes_shown_in_text_and_pdf(
     assert "Nooit je wachtwoord of een connectieverzoek (sm-049)" in opened
     # Both sides stand in the text while the changes are shown, not yet accepted or rejected.
     assert "Weigeren heeft geennooit gevolgen voor je werk" in opened
-    assert "Geen profielen van medewerkers (sm-059)" in opened
+    assert "Geen profielen van medewerkers (sm-099)" in opened
     pdf = libreoffice["pdf"]
-    assert "Bewaren van gegevens en je rechten (sm-053)" in pdf
+    assert "Hoe lang wij gegevens bewaren (sm-053)" in pdf
     assert "Niveau: verboden" in pdf

@@ -608,7 +608,7 @@ def test_shipped_monitoring_change_needs_hr_and_the_works_council(
     shipped_with_keys(root, keys)
     repo = GateRepo(root, keys)
     text = (root / SHIPPED_MONITORING).read_text(encoding="utf-8")
-    changed = text.replace("kijkt alleen naar informatie", "kijkt vooral naar informatie", 1)
+    changed = text.replace("kijken alleen naar informatie", "kijken vooral naar informatie", 1)
     assert changed != text
     repo.commit({SHIPPED_MONITORING: changed}, author="mallory")
 

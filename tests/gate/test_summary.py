@@ -7,7 +7,16 @@ import itertools
 
 import pytest
 
-from schema.models import AccountType, Clause, Department, Level, Member, PolicyMeta, Registry
+from schema.models import (
+    DEFAULT_SCOPE,
+    AccountType,
+    Clause,
+    Department,
+    Level,
+    Member,
+    PolicyMeta,
+    Registry,
+)
 from tools.compare import impact
 from tools.compare.diff import Change, PolicyDiff
 from tools.compare.impact import Impact
@@ -187,6 +196,21 @@ def test_the_policy_lines_in_dutch() -> None:
     assert english[3] == "Employees: read and confirm again, in force from 2027-03-01"
 
 
+def test_a_first_version_is_read_and_confirmed_not_again_and_zero_counts_are_left_out() -> None:
+    first = part(
+        change("sm-001", "added", Impact.MAJOR, "new must clause: a new duty for employees"),
+        change("sm-002", "added", Impact.MINOR, "new may clause: new guidance"),
+        acknowledgement=True,
+        version="1.0.0",
+        effective=dt.date(2027, 1, 1),
+    )
+    texts = [line.text for line in summarize(Situation("nl", (first,), None))]
+    assert texts[1] == "Regels: 2 nieuw; impact: wezenlijk"
+    assert texts[3] == "Medewerkers: lezen en bevestigen, geldt vanaf 1 januari 2027"
+    english = [line.text for line in summarize(Situation("en-GB", (first,), None))]
+    assert english[3] == "Employees: read and confirm, in force from 2027-01-01"
+
+
 def test_blockers_say_the_command_that_fixes_them() -> None:
     blockers = (
         Blocker("notice-period", "too early", "use --effective-date 2027-02-01 or later"),
@@ -220,7 +244,7 @@ def _every_reason() -> set[str]:
             narrowed = clause(base, applies_to=[AccountType.COMPANY])
             reasons.add(impact.classify_modified(narrowed, widened, ["applies_to"])[1])
             reasons.add(impact.classify_modified(widened, narrowed, ["applies_to"])[1])
-    same = clause(Level.MUST, applies_to=list(AccountType))
+    same = clause(Level.MUST, applies_to=sorted(DEFAULT_SCOPE))
     reasons.add(impact.classify_modified(clause(Level.MUST), same, ["applies_to"])[1])
     for name in ("monitoring", "elements", "next_review", "title", "summary"):
         reasons.add(impact._classify_field(name, clause(Level.MUST), clause(Level.MUST))[1])

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import replace
+
+import keepachangelog
 import pytest
 
 from tests.notes.test_releasenotes import case_notes
@@ -28,7 +32,24 @@ def test_same_version_twice_is_refused() -> None:
 
 
 def test_entry_links_the_release_notes_and_lists_each_clause() -> None:
-    entry = render_entry(case_notes("03__editorial_only"))
-    assert entry.splitlines()[0] == "## [1.0.1] - 2027-01-01"
-    assert "Impact: patch (redactioneel)." in entry
-    assert "- Gewijzigd: Wees beleefd (mi-001)" in entry
+    notes = replace(case_notes("03__editorial_only"), released=dt.date(2026, 12, 14))
+    entry = render_entry(notes)
+    assert entry.splitlines()[0] == "## [1.0.1] - 2026-12-14"
+    assert "Geldt vanaf 1 januari 2027. Soort wijziging: redactioneel." in entry
+    assert "### Changed\n\n- Gewijzigd: Wees beleefd (mi-001)" in entry
+
+
+def test_keep_a_changelog_parser_reads_it() -> None:
+    """keepachangelog (PyPI), a parser of the format, finds every release with its release date,
+    its clauses under Added/Changed/Removed, and the [Unreleased] section."""
+    first = replace(case_notes("01__first_release"), released=dt.date(2026, 12, 1))
+    second = replace(case_notes("02__added_changed_moved_removed"), released=dt.date(2027, 1, 30))
+    text = add_release(add_release(None, first), second)
+    parsed = keepachangelog.to_dict(text.splitlines(), show_unreleased=True)
+    assert list(parsed) == ["unreleased", "2.0.0", "1.0.0"]
+    assert parsed["2.0.0"]["metadata"]["release_date"] == "2027-01-30"
+    assert parsed["1.0.0"]["metadata"]["release_date"] == "2026-12-01"
+    assert parsed["2.0.0"]["removed"] == ["Vervallen: Geen klantgegevens (mi-002)"]
+    assert any(line.startswith("Nieuw: Deel nieuws") for line in parsed["2.0.0"]["added"])
+    assert set(parsed["2.0.0"]) == {"metadata", "uncategorized", "added", "changed", "removed"}
+    assert parsed["2.0.0"]["uncategorized"][0].startswith("Geldt vanaf 1 maart 2027.")

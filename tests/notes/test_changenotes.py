@@ -86,3 +86,13 @@ def test_a_huge_note_is_too_long_before_any_markdown_parse() -> None:
     assert "the note file is" in problems[0].message
     _, problems = parse_note("n.md", ("---\nclauses: []\n---\n" + "a" * 5001).encode())
     assert [(p.line, p.code) for p in problems] == [(4, "note-too-long")]
+
+
+def test_key_point_is_one_short_line() -> None:
+    raw = b'---\nclauses: []\nkey_point: "Je mag altijd je eigen salaris delen."\n---\nTekst.\n'
+    note, problems = parse_note("n.md", raw)
+    assert note is not None and not problems
+    assert note.meta.key_point == "Je mag altijd je eigen salaris delen."
+    for bad in (b'"twee\\nregels"', b'"' + b"x" * 161 + b'"', b'" spatie vooraan"', b"[lijst]"):
+        _, problems = parse_note("n.md", b"---\nkey_point: " + bad + b"\n---\nTekst.\n")
+        assert [(p.line, p.column, p.severity) for p in problems] == [(2, 12, "error")], bad

@@ -246,3 +246,31 @@ def test_requested_lower_impact_with_justification_is_used() -> None:
         Impact.MINOR,
         False,
     )
+
+
+def test_works_council_is_validated_and_said_only_when_required() -> None:
+    """``works_council`` in policy.yaml: a bad value is a located error; the notes speak of the
+    works council only when its consent is required."""
+    from tests.conftest import MINI_FILES
+    from tools.base.snapshot import MemorySnapshot
+
+    meta = "policy/mini/policy.yaml"
+
+    def notes_with(council: str) -> tuple[str | None, list[str]]:
+        files = {**MINI_FILES, meta: MINI_FILES[meta] + council}
+        policy, problems = load_policy(MemorySnapshot(files), "mini")
+        if policy is None or problems:
+            return None, [f"{p.line}:{p.column}" for p in problems]
+        return render_markdown(
+            plan_release(diff_policies(None, policy), policy, None, [], None)
+        ), []
+
+    lines = MINI_FILES[meta].count("\n")
+    assert notes_with("works_council:\n  consent_required: ja\n") == (None, [f"{lines + 2}:21"])
+    assert notes_with("works_council:\n  consent_required: true\n  consented: gisteren\n")[1]
+    pending, _ = notes_with("works_council:\n  consent_required: true\n")
+    assert pending is not None and "De ondernemingsraad moet nog instemmen" in pending
+    given, _ = notes_with("works_council:\n  consent_required: true\n  consented: 2026-12-01\n")
+    assert given is not None and "heeft op 1 december 2026 ingestemd" in given
+    silent, _ = notes_with("works_council:\n  consent_required: false\n")
+    assert silent is not None and "ondernemingsraad" not in silent

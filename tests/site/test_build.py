@@ -124,8 +124,8 @@ def test_site_from_a_repository_with_releases(released_repo: Path, tmp_path: Pat
     feed = feedparser.parse((out / "feed.xml").read_text("utf-8"))
     assert feed.bozo == 0, feed.get("bozo_exception")
     assert [(e.title, e.updated) for e in feed.entries] == [
-        ("Mini, versie 1.1.0", "2026-11-20T00:00:00Z"),
-        ("Mini, versie 1.0.0", "2026-11-02T00:00:00Z"),
+        ("Mini, versie 1.1.0", "2026-11-20T12:00:00Z"),
+        ("Mini, versie 1.0.0", "2026-11-02T12:00:00Z"),
     ]
 
 
@@ -180,7 +180,8 @@ def test_site_after_real_releases_of_the_shipped_policy(
     assert "Gebruik sociale media onder werktijd beperkt" in text_of(
         out / "social-media/1.1.0.html"
     )
-    assert "[1.1.0] - 2027-03-01" in text_of(out / "social-media/changelog.html")
+    changelog = text_of(out / "social-media/changelog.html")
+    assert "Versie 1.1.0 Uitgebracht op " in changelog and "Geldt vanaf 1 maart 2027." in changelog
     feed = feedparser.parse((out / "feed.xml").read_text("utf-8"))
     assert feed.bozo == 0, feed.get("bozo_exception")
     assert [e.link for e in feed.entries] == [
@@ -366,10 +367,10 @@ def test_clause_changed_since_the_last_release_is_not_yet_released(released_repo
     )
     result = run_policy("render", "--format", "markdown", cwd=released_repo)
     assert result.returncode == 0, result.stderr
-    assert "### Wees beleefd (mi-001) {#mi-001}\n\n*Verplicht · Nog niet uitgebracht*" in (
+    assert "### Wees beleefd (mi-001) {#mi-001}\n\n**Verplicht** · *Nog niet uitgebracht*" in (
         result.stdout
     )
-    assert "*Informatief · Laatst gewijzigd in versie 1.1.0*" in result.stdout
+    assert "**Informatief** · *Laatst gewijzigd in versie 1.1.0*" in result.stdout
 
 
 def test_render_prints_one_policy_page(released_repo: Path) -> None:

@@ -6,6 +6,7 @@ import datetime as dt
 import posixpath
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from itertools import pairwise
 from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
@@ -52,7 +53,7 @@ def _policy(files: dict[str, str] | None = None) -> Policy:
     return policy
 
 
-def _release(version: str, day: int, effective: dt.date) -> ReleaseRecord:
+def _release(version: str, day: int, effective: dt.date, hour: int = 14) -> ReleaseRecord:
     commit = version.replace(".", "") * 10
     return ReleaseRecord(
         "mini",
@@ -62,6 +63,7 @@ def _release(version: str, day: int, effective: dt.date) -> ReleaseRecord:
         dt.date(2026, 11, day),
         Impact.MAJOR,
         effective,
+        time=dt.datetime(2026, 11, day, hour, 30, 5, tzinfo=dt.UTC),
     )
 
 
@@ -89,7 +91,7 @@ def _source(
 
 def no_release() -> SiteSource:
     """The mini policy before its first release: no text to publish."""
-    return SiteSource("Test B.V.", (_source(None),))
+    return SiteSource("Test B.V.", (_source(None),), today=dt.date(2026, 11, 27))
 
 
 def _head_page(version: str, versions: dict[str, str]) -> PolicyPage:
@@ -389,8 +391,8 @@ def test_clause_links_only_where_the_target_knows_the_clause() -> None:
         "## Nieuw\n\n### [A (mi-001)](p.html#mi-001)\n\n### B (mi-002)\n\n### C (mi-001)\n"
     )
     assert render_html(blocks, link) == (
-        '<h2>Nieuw</h2>\n<h3><a href="p.html#mi-001">A (mi-001)</a></h3>\n'
-        "<h3>B (mi-002)</h3>\n<h3>C (mi-001)</h3>\n"
+        '<h2>Nieuw</h2>\n<h3><a href="p.html#mi-001">A <span class="id">(mi-001)</span></a></h3>\n'
+        '<h3>B <span class="id">(mi-002)</span></h3>\n<h3>C <span class="id">(mi-001)</span></h3>\n'
     )
     assert render_html((Heading(3, (Span("x", clause="mi-001"),)),)) == "<h3>x</h3>\n"
 
@@ -420,8 +422,20 @@ def test_feed_parses_with_stable_ids_and_relative_links() -> None:
     assert [entry.title for entry in feed.entries] == ["Mini, versie 2.0.0", "Mini, versie 1.0.0"]
     assert [entry.link for entry in feed.entries] == ["mini/2.0.0.html", "mini/1.0.0.html"]
     assert all(entry.id.startswith("urn:uuid:") for entry in feed.entries)
-    assert feed.entries[0].updated == "2026-11-20T00:00:00Z"
-    assert feed.feed.updated == "2026-11-20T00:00:00Z"
+    assert feed.entries[0].updated == "2026-11-20T14:30:05Z"
+    assert feed.feed.updated == "2026-11-20T14:30:05Z"
+
+
+def test_feed_orders_two_releases_of_one_day_by_their_time() -> None:
+    """Two releases on one day: each carries its time, the later one is first."""
+    morning, afternoon = _release("1.0.0", 20, dt.date(2027, 1, 1), 9), RELEASES[1]
+    site = two_releases()
+    source = replace(site.policies[0], releases=(morning, afternoon))
+    feed = feedparser.parse(plan_site(replace(site, policies=(source,)))["feed.xml"])
+    assert [(e.title, e.updated) for e in feed.entries] == [
+        ("Mini, versie 2.0.0", "2026-11-20T14:30:05Z"),
+        ("Mini, versie 1.0.0", "2026-11-20T09:30:05Z"),
+    ]
 
 
 def test_feed_with_base_url_has_absolute_links_and_the_same_ids() -> None:
@@ -440,10 +454,12 @@ def test_feed_with_base_url_has_absolute_links_and_the_same_ids() -> None:
 
 
 def test_feed_without_releases_is_valid_and_empty() -> None:
-    """No release yet: a valid feed without entries, dated at the epoch (nothing published)."""
-    feed = feedparser.parse(plan_site(no_release())["feed.xml"])
+    """No release yet: a valid feed without entries, dated the day it is built."""
+    site = replace(no_release(), today=dt.date(2026, 11, 27))
+    feed = feedparser.parse(plan_site(site)["feed.xml"])
     assert feed.bozo == 0, feed.get("bozo_exception")
     assert feed.entries == []
+    assert feed.feed.updated == "2026-11-27T00:00:00Z"
 
 
 def test_clause_versions_drop_clauses_changed_since_the_release() -> None:

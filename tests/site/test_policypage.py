@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -12,12 +13,20 @@ import pytest
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 
+from schema.models import LegalRef
 from tests.conftest import MINI_FILES, ROOT
+from tests.notes.test_releasenotes import HTML, parse_html
 from tests.site.test_plan import DEPARTMENTS, draft, later_release, two_releases
 from tools.base.loader import load_policy
 from tools.base.snapshot import DirSnapshot, MemorySnapshot
+from tools.notes.htmlpage import html_page
 from tools.site.plan import SiteSource
-from tools.site.policypage import PolicyPage, render_policy_html, render_policy_markdown
+from tools.site.policypage import (
+    PolicyPage,
+    is_self_regulation,
+    render_policy_html,
+    render_policy_markdown,
+)
 
 HOSTILE = (
     "Tekst met <script>alert(1)</script>, &amp; een [link](https://x.nl), *nadruk*, `code`, "
@@ -102,7 +111,12 @@ PAGES: dict[str, Callable[[], PolicyPage]] = {
 def test_direct_html_equals_markdown_it_of_the_markdown(name: str) -> None:
     """The fast HTML path and the Markdown path never drift apart."""
     page = PAGES[name]()
-    assert render_policy_html(page) == markdown_parser().render(render_policy_markdown(page))
+    html = _CLASSES.sub("", render_policy_html(page))
+    assert html == markdown_parser().render(render_policy_markdown(page))
+
+
+_CLASSES = re.compile(r'<span class="[^"]*">|</span>')
+"""The style sheet's classes, the one thing the direct HTML adds (Markdown has no classes)."""
 
 
 def test_hostile_text_is_text() -> None:
@@ -111,3 +125,62 @@ def test_hostile_text_is_text() -> None:
     assert "<script>" not in body and "<b>" not in body
     assert "&lt;script&gt;alert(1)&lt;/script&gt;, &amp;amp; een [link](https://x.nl)" in body
     assert '<h3 id="mi-001"># Wees &lt;b&gt;beleefd&lt;/b&gt; &amp; [x](y) (mi-001)</h3>' in body
+
+
+def _marked_page() -> PolicyPage:
+    """Mini with a monitoring clause, a note, a law and a self-regulation code."""
+    path = "policy/mini/sections/privacy.yaml"
+    text = MINI_FILES[path] + (
+        "    monitoring: true\n"
+        "    note: Zo blijven klantgegevens veilig.\n"
+        "    legal:\n"
+        "      - law: AVG\n        article: '5'\n"
+        "      - law: Nederlandse Reclame Code (NRC)\n        note: Geen wet, wel bindend.\n"
+        "      - law: Gedragscode Integriteit\n        kind: law\n"
+    )
+    policy, problems = load_policy(MemorySnapshot({**MINI_FILES, path: text}), "mini")
+    assert policy is not None and not problems, problems
+    return PolicyPage(policy, {}, DEPARTMENTS, {})
+
+
+def _text(element: ET.Element | None) -> str:
+    assert element is not None
+    return " ".join("".join(element.itertext()).split())
+
+
+def test_web_page_folds_contents_and_links_back_to_them() -> None:
+    root = parse_html(html_page(render_policy_html(_marked_page(), web=True), title="t", lang="nl"))
+    assert _text(root.find(f".//{HTML}h2[@id='inhoud']")) == "Inhoud"
+    folds = root.findall(f".//{HTML}ul/{HTML}li/{HTML}details")
+    assert [_text(d.find(f"{HTML}summary")) for d in folds] == ["2 regels", "1 regel"]
+    backs = [a for a in root.iter(f"{HTML}a") if a.get("href") == "#inhoud"]
+    assert [_text(a) for a in backs] == ["Terug naar de inhoud"] * 2
+    ids = root.findall(f".//{HTML}h3/{HTML}span[@class='id']")
+    assert [_text(span) for span in ids] == ["(mi-001)", "(mi-003)", "(mi-002)"]
+
+
+def test_badges_monitoring_note_and_kinds_of_legal_source() -> None:
+    body = render_policy_html(_marked_page())
+    assert '<strong><span class="badge level-must-not">Verboden</span></strong> · ' in body
+    assert '<span class="badge monitoring">Over toezicht</span></strong> · <em>' in body
+    assert '<span class="badge level-info">Informatief</span>' in body
+    assert "<strong>Toelichting:</strong> Zo blijven klantgegevens veilig. Geen wet, wel" in body
+    assert "<strong>Wettelijke basis:</strong> AVG, artikel 5; Gedragscode Integriteit<" in body
+    assert "<strong>Gedragscode (geen wet):</strong> Nederlandse Reclame Code (NRC)<" in body
+    markdown = render_policy_markdown(_marked_page())
+    assert "**Verboden** · **Over toezicht** · *Nog niet uitgebracht*" in markdown
+
+
+@pytest.mark.parametrize(
+    ("law", "code"),
+    [
+        ("Reclamecode Social Media & Influencer Marketing (RSM)", True),
+        ("Nederlandse Reclame Code", True),
+        ("Burgerlijk Wetboek", False),
+        ("Algemene verordening gegevensbescherming (AVG)", False),
+        ("Wet op de ondernemingsraden", False),
+    ],
+)
+def test_self_regulation_is_known_by_its_name(law: str, code: bool) -> None:
+    assert is_self_regulation(LegalRef(law=law)) is code
+    assert is_self_regulation(LegalRef(law=law, kind="law")) is False

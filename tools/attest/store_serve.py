@@ -13,11 +13,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, func, select
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -122,12 +120,3 @@ def confirmations_of(session: Session, person_id: int) -> dict[str, list[Confirm
         at = stored if stored.tzinfo else stored.replace(tzinfo=UTC)  # SQLite: naive, in UTC
         found.setdefault(policy, []).append(Confirmed(version, at))
     return found
-
-
-def sqlite_file(url: str) -> Path | None:
-    """The file of a SQLite database; None for PostgreSQL and SQLite in memory."""
-    parsed = make_url(url)
-    database = (parsed.database or "").removeprefix("file:")
-    if parsed.get_backend_name() != "sqlite" or database in ("", ":memory:"):
-        return None
-    return Path(database).resolve()

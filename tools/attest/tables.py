@@ -50,3 +50,13 @@ class Confirmation(Base):
     channel: Mapped[str] = mapped_column(String(16))
     prev_hash: Mapped[str] = mapped_column(String(64))
     row_hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class Setting(Base):
+    """A named value of the store itself (migration 0002): ``key_fingerprint``, the
+    fingerprint of the key the confirmations' ``person_key`` is made with (never the key)."""
+
+    __tablename__ = "settings"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))

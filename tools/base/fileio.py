@@ -48,3 +48,20 @@ def write_new(folder: Path, stem: str, suffix: str, text: str) -> Path:
         raise FileExistsError(f"{folder}: no free name for {stem}{suffix}")
     finally:
         Path(temporary).unlink(missing_ok=True)
+
+
+def checkout_mode() -> int:
+    """The permissions git gives a checked-out file: 0666 less the umask."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def remove_empty_folders(root: Path, folder: Path) -> None:
+    """Remove ``folder`` and its parents up to ``root`` while they are empty, as git does."""
+    while folder != root and root in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent

@@ -5,6 +5,8 @@ it hands out is plain data: commit, tree, blob and tag ids as hex ``str``, the f
 ``tools/base/gitlog.py``, bytes. A revision is read straight from git objects, without checking
 anything out: a ``GitSnapshot`` lists a commit's tree and reads blobs on demand, and its blob ids
 come from the tree, so files equal on both sides of a diff are recognised without reading them.
+GitPython is imported when the repository is first opened: a command that never reads git
+(``policy validate``) does not pay for importing it.
 """
 
 from __future__ import annotations
@@ -14,14 +16,11 @@ import io
 import os
 import tempfile
 from pathlib import Path
-
-import git
-from git.objects import Blob, Commit
-from gitdb import IStream
+from typing import TYPE_CHECKING
 
 from tools.base.clock import git_date
 from tools.base.errors import RevisionError
-from tools.base.fileio import write_atomic
+from tools.base.fileio import checkout_mode, remove_empty_folders, write_atomic
 from tools.base.gitlog import (
     EMPTY_TREE,
     ChangedPath,
@@ -35,7 +34,12 @@ from tools.base.gitlog import (
     touched_paths,
     with_trailer,
 )
-from tools.base.gitsnapshot import GitSnapshot
+
+if TYPE_CHECKING:
+    import git
+    from git.objects import Commit
+
+    from tools.base.gitsnapshot import GitSnapshot
 
 
 class GitRepository:
@@ -48,6 +52,8 @@ class GitRepository:
 
     @property
     def _repo(self) -> git.Repo:
+        import git
+
         if self._opened is None:
             try:
                 self._opened = git.Repo(self.root, search_parent_directories=True)
@@ -62,6 +68,8 @@ class GitRepository:
     def create(cls, root: Path, message: str, moment: dt.datetime) -> GitRepository:
         """A new repository in ``root`` (branch ``main``) whose first commit, dated ``moment``,
         holds every file in ``root``; git's own identity settings name its author."""
+        import git
+
         repo = git.Repo.init(root, initial_branch="main")
         repo.git.add("--all")
         repo.git.commit("--quiet", "--no-verify", "-m", message, env=_dated(moment))
@@ -86,6 +94,8 @@ class GitRepository:
 
     def _commit(self, revision: str) -> Commit:
         """The GitPython commit: for this module and ``gitsnapshot.py`` only."""
+        import git
+
         if revision.startswith("-"):
             # Never let a revision be read as an option by git.
             raise RevisionError(f"'{revision}' is not a revision")
@@ -109,6 +119,8 @@ class GitRepository:
         return True
 
     def snapshot(self, revision: str) -> GitSnapshot:
+        from tools.base.gitsnapshot import GitSnapshot
+
         return GitSnapshot(self, revision)
 
     def head_id(self) -> str:
@@ -132,6 +144,8 @@ class GitRepository:
 
     def merge_base(self, first: str, second: str) -> str | None:
         """The best common ancestor of two commits; None when they share no history here."""
+        from git.objects import Commit
+
         found = self._repo.merge_base(self._commit(first), self._commit(second))
         return found[0].hexsha if found and isinstance(found[0], Commit) else None
 
@@ -144,6 +158,8 @@ class GitRepository:
 
     def tag_target(self, name: str) -> tuple[str, str] | None:
         """(tag object id, commit id) of a tag; None when it does not exist."""
+        import git
+
         try:
             obj = self._repo.git.rev_parse("--verify", "--quiet", f"refs/tags/{name}")
             commit = self._repo.git.rev_parse("--verify", "--quiet", f"refs/tags/{name}^{{commit}}")
@@ -159,6 +175,8 @@ class GitRepository:
     def commits_with_trailer(self, revision: str, key: str, value: str) -> list[CommitFacts]:
         """Commits reachable from ``revision`` whose message has the trailer ``key: value``,
         newest first: how releases are found where their tags were not fetched."""
+        import git
+
         try:
             output = self._repo.git.log(
                 "-z",
@@ -174,6 +192,8 @@ class GitRepository:
 
     def blob_at(self, revision: str, path: str) -> bytes | None:
         """The content of ``path`` in a commit; None when the commit has no file there."""
+        from git.objects import Blob
+
         try:
             item = self._commit(revision).tree / path
         except KeyError:
@@ -253,6 +273,8 @@ class GitRepository:
     def index_tree(self) -> str:
         """The tree the index holds now (writes the tree object, changes nothing else); ''
         when the index cannot be a tree (a merge conflict)."""
+        import git
+
         try:
             return str(self._repo.git.write_tree()).strip()
         except git.GitCommandError:
@@ -273,13 +295,13 @@ class GitRepository:
         release`` recognises and finishes. Only these files are touched; git's own checkout
         would leave a half-written file behind on a full disk."""
         root = self._worktree()
-        mode = _checkout_mode()
+        mode = checkout_mode()
         for path in self.changed_names(old, new):
             data = self.blob_at(new, path)
             target = root / path
             if data is None:
                 target.unlink(missing_ok=True)
-                _remove_empty_folders(root, target.parent)
+                remove_empty_folders(root, target.parent)
             else:
                 write_atomic(target, data, mode=mode)
         # -i: the index only; the files were written above.
@@ -289,6 +311,8 @@ class GitRepository:
     def user_email(self) -> str:
         """The e-mail address git would commit as now (config or environment), '' when
         unknown."""
+        import git
+
         try:
             ident = str(self._repo.git.var("GIT_COMMITTER_IDENT"))
         except git.GitCommandError:
@@ -310,6 +334,8 @@ class GitRepository:
         ``trial``, git signs a commit object of the empty tree, through the same signer a tag
         uses. That object is referenced by nothing (``git gc`` removes it); no ref changes.
         """
+        import git
+
         reader = self._repo.config_reader()
         try:
             kind = str(reader.get_value("gpg", "format", "openpgp"))
@@ -337,6 +363,9 @@ class GitRepository:
     def write_blob(self, text: str | bytes) -> str:
         """Store ``text`` (UTF-8; bytes as they are) as a blob in the object database; nothing
         refers to it yet."""
+        from git.objects import Blob
+        from gitdb import IStream
+
         data = text.encode("utf-8") if isinstance(text, str) else text
         stream = IStream(Blob.type, len(data), io.BytesIO(data))
         return str(self._repo.odb.store(stream).hexsha.decode())
@@ -398,25 +427,10 @@ def _dated(moment: dt.datetime) -> dict[str, str]:
     return {"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
 
 
-def _checkout_mode() -> int:
-    """The permissions git gives a checked-out file: 0666 less the umask."""
-    umask = os.umask(0o022)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-def _remove_empty_folders(root: Path, folder: Path) -> None:
-    """Remove ``folder`` and its parents up to ``root`` while they are empty, as git does."""
-    while folder != root and root in folder.parents:
-        try:
-            folder.rmdir()
-        except OSError:
-            return
-        folder = folder.parent
-
-
 def describe_error(error: BaseException) -> str:
     """One line for a failure at the git edge: git's own last words, or the OS error."""
+    import git
+
     if isinstance(error, git.GitCommandError):
         lines = [line.strip() for line in str(error.stderr).strip().strip("'").splitlines()]
         said = [line for line in lines if line and not line.startswith("stderr:")] or lines

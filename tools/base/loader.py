@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 import types
 import typing
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -22,7 +22,7 @@ from pydantic_core import ErrorDetails
 from schema.models import Clause, PolicyMeta, Registry, Section, character_name
 from tools.base.diagnostics import Diagnostic
 from tools.base.errors import SnapshotError
-from tools.base.snapshot import Snapshot
+from tools.base.snapshot import Snapshot, git_blob_id
 from tools.base.yamlfile import YamlDocument, decode_text, parse_yaml
 
 POLICY_ROOT = "policy"
@@ -134,7 +134,19 @@ def _load_uncached(
     value, problems = validate_document(doc, model, raw)
     if value is None:
         return None, problems
-    return LoadedFile(path, doc, value, blob_id), []
+    return LoadedFile(path, doc.detached(_reader(snapshot, path, blob_id)), value, blob_id), []
+
+
+def _reader(snapshot: Snapshot, path: str, blob_id: str) -> Callable[[], str]:
+    """The file's text read again, to locate a problem the checks across files find."""
+
+    def reread() -> str:
+        raw = snapshot.read(path)
+        if git_blob_id(raw) != blob_id:
+            raise SnapshotError(f"{path} changed while it was being checked; run the command again")
+        return decode_text(path, raw)[0] or ""
+
+    return reread
 
 
 def validate_document(
@@ -327,7 +339,7 @@ def _to_diagnostic(
         message = f"required field '{loc[-1]}' is missing"
     if code == "bad-format" and _is_clause_id(loc):
         code = "bad-id"
-        hint = "clause ids are the policy's clause_prefix, a hyphen and 3-4 digits, e.g. sm-012"
+        hint = "clause ids are the policy's clause_prefix, a hyphen and 3 to 5 digits, e.g. sm-012"
     line, column = doc.locate(loc, key=code == "unknown-field")
     return Diagnostic.at(doc.path, code, message, hint, line=line, column=column)
 

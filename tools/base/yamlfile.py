@@ -1,8 +1,9 @@
 """Reading YAML safely: bytes to plain data and the node tree that locates each value.
 
-Parsing uses libyaml through ruamel's C-based safe loader (``tools/base/yamlloader.py``): the
-composed node tree gives every value's line and column, so the happy path parses once and an
-error is located without parsing again. What a policy file may not hold is refused first
+A file is read by libyaml through PyYAML when it can be (``tools/base/yamlfast.py``), else
+through ruamel's C-based safe loader (``tools/base/yamlloader.py``), whose node tree gives every
+value's line and column: a valid file parses once and keeps no tree, a file with a problem is
+parsed again by ruamel to locate it. What a policy file may not hold is refused first
 (``tools/base/yamlscan.py``); syntax errors become diagnostics in ``tools/base/yamlsyntax.py``.
 Only the ``yaml*`` modules of ``tools/base/`` import ruamel.yaml.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +21,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
 from tools.base.diagnostics import Diagnostic
+from tools.base.yamlfast import fast_data
 from tools.base.yamlloader import LOADER, child_node, position
 from tools.base.yamlscan import check_keys, scan_structure, too_many_values
 from tools.base.yamlsyntax import reader_error, syntax_problems, unreadable
@@ -30,11 +32,15 @@ MAX_BYTES = 1024 * 1024
 
 @dataclass(frozen=True)
 class YamlDocument:
-    """A parsed file: its plain data and the node tree that knows where each value stands."""
+    """A parsed file: its plain data, and the node tree that knows where each value stands."""
 
     path: str
     data: Any
-    root: Node
+    source: str | Callable[[], str] = field(compare=False, repr=False)
+    """The decoded text, or how to read it again. A valid file's node tree is composed from it
+    only when a position is asked for: keeping every file's tree made memory grow with the
+    repository (204 MiB at 50,000 clauses)."""
+    _root: list[Node] = field(default_factory=list, compare=False, repr=False)
     _keys: dict[int, dict[str, tuple[Node, Node]]] = field(
         default_factory=dict, compare=False, repr=False
     )
@@ -44,6 +50,21 @@ class YamlDocument:
         default_factory=dict, compare=False, repr=False
     )
     """Per raw text, where its lines start (as ``splitlines`` and as ``\\n`` count them)."""
+
+    @property
+    def text(self) -> str:
+        return self.source if isinstance(self.source, str) else self.source()
+
+    @property
+    def root(self) -> Node:
+        if not self._root:
+            self._root.append(LOADER.compose(self.text))
+        return self._root[0]
+
+    def detached(self, reread: Callable[[], str]) -> YamlDocument:
+        """This document without its data and text, which ``reread`` gives back when a position
+        is asked for: a loaded repository then holds little more than its models."""
+        return YamlDocument(self.path, None, reread, self._root)
 
     def locate(self, loc: Sequence[str | int], *, key: bool = False) -> tuple[int, int]:
         """1-based (line, column) of the value at ``loc``, or of the nearest existing parent.
@@ -116,6 +137,9 @@ def parse_yaml(path: str, raw: bytes) -> tuple[YamlDocument | None, list[Diagnos
         problems = too_many_values(path, text)
         if problems:
             return None, problems
+        fast = fast_data(text)
+        if fast is not None:
+            return YamlDocument(path, fast[0], text), []
         root = LOADER.compose(text)
         if root is None:
             return None, [
@@ -138,7 +162,7 @@ def parse_yaml(path: str, raw: bytes) -> tuple[YamlDocument | None, list[Diagnos
         return None, [reader_error(path, text, error)]
     except (YAMLError, ValueError, TypeError) as error:
         return None, [unreadable(path, error)]
-    return YamlDocument(path, data, root), []
+    return YamlDocument(path, data, text, [root]), []
 
 
 _STR_TAG = "tag:yaml.org,2002:str"

@@ -56,6 +56,7 @@ def add_attest_parsers(commands: Commands) -> None:
     )
     _add_db(verify)
     add_round_parsers(ack_actions, _add_db)
+    add_evidence_parsers(ack_actions)
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
@@ -64,4 +65,59 @@ def _add_db(parser: argparse.ArgumentParser) -> None:
         metavar="URL",
         help="the database: a SQLite file or a URL such as postgresql+psycopg://host/db "
         "(default: $POLICY_DB, else policy/attest.db in the user's data folder)",
+    )
+
+
+def add_evidence_parsers(ack_actions: Commands) -> None:
+    """``ack verify --head``, ``ack export`` and ``ack purge`` (the evidence and retention)."""
+    verify = ack_actions.choices["verify"]
+    verify.add_argument(
+        "--head",
+        metavar="HASH",
+        help="the head hash kept elsewhere (an earlier export): fail unless the chain ends there",
+    )
+    for name in ("verify", "confirm", "import"):  # the commands that use the chain's key
+        add_key_file(ack_actions.choices[name])
+    export = ack_actions.add_parser(
+        "export",
+        help="the auditor's file: every confirmation and the chain's head hash",
+        description="Write every confirmation in chain order (seq, employee number, person key, "
+        "policy, version, tag object, text digest, time UTC, channel, both hashes) and the head "
+        "hash; no names or e-mail addresses. --person ID: everything stored about one person "
+        "(right of access).",
+    )
+    export.add_argument("--format", choices=["csv", "json"], default="csv")
+    export.add_argument(
+        "--output", type=Path, metavar="FILE", help="write to FILE (atomically, mode 0600)"
+    )
+    export.add_argument(
+        "--person", metavar="ID", help="one person's record, by employee number (JSON)"
+    )
+    _add_db(export)
+    purge = ack_actions.add_parser(
+        "purge",
+        help="erase the personal data of people who left longer ago than the retention period",
+        description="Erase the people row (name, e-mail, employee number, department, dates) "
+        "of everyone who left more than --retention-days ago, and their confirmations' link "
+        "to it; the confirmations stay, and the chain still verifies. Prints counts.",
+    )
+    purge.add_argument(
+        "--retention-days",
+        type=argtypes.day_count,
+        default=730,
+        metavar="N",
+        help="the retention period after leaving, in days (default: 730, two years)",
+    )
+    purge.add_argument("--dry-run", action="store_true", help="count, change nothing")
+    _add_db(purge)
+
+
+def add_key_file(parser: argparse.ArgumentParser) -> None:
+    """``--key-file``: the chain's key (HMAC secret) for commands that compute or check it."""
+    parser.add_argument(
+        "--key-file",
+        type=Path,
+        metavar="FILE",
+        help="the chain's key (default: $POLICY_ACK_KEY, else, for SQLite, the file "
+        "DATABASE.key beside the database, made on first use)",
     )

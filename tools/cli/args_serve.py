@@ -7,6 +7,8 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tools.cli import args_attest
+
 if TYPE_CHECKING:
     Commands = argparse._SubParsersAction[Any]
 
@@ -45,6 +47,7 @@ def add_serve_parser(commands: Commands) -> None:
         help="the address to listen on (default 127.0.0.1: only the proxy on this machine "
         "reaches it)",
     )
+    args_attest.add_key_file(serve)
     serve.add_argument("--port", type=_port, default=8080, help="the port (default 8080)")
     serve.add_argument(
         "--config",

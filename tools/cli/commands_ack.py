@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -24,22 +23,22 @@ if TYPE_CHECKING:
     from tools.attest.store_acks import Accepted
     from tools.base.gitio import GitRepository
 
-KEY_ENVIRONMENT = "POLICY_ACK_KEY"
-
 
 def ack_confirm(repo: GitRepository, args: argparse.Namespace) -> int:
     from tools.attest.gather_rounds import gather_policy
+    from tools.attest.keystore import check_key
     from tools.attest.record import Refusal, Request, check
     from tools.attest.store import database_url, environment, transaction
     from tools.attest.store_acks import find_person, record
     from tools.base.clock import now
 
     url = database_url(args.db, environment(), repo.root)
-    secret = chain_key()
+    secret = chain_key(url, args)
     policy = gather_policy(repo, args.policy, evidence=True)
     request = Request(args.person, args.policy, args.version, "import")
     at = now()
     with transaction(url) as session:
+        check_key(session, secret)  # the key the chain was made with, or exit 2
         found = find_person(session, args.person)
         outcome = check(request, found[1] if found else None, policy, at.date())
         if isinstance(outcome, Refusal):
@@ -61,13 +60,14 @@ def _refuse(refusal: Refusal) -> None:
 
 def ack_import(repo: GitRepository, args: argparse.Namespace) -> int:
     from tools.attest.acks_csv import DEFAULT_COLUMNS, read_acks
+    from tools.attest.keystore import check_key
     from tools.attest.store import database_url, environment, transaction
     from tools.attest.store_acks import people_ids, record_all
     from tools.base.clock import now
     from tools.cli.commands_attest import read_text
 
     url = database_url(args.db, environment(), repo.root)
-    secret = chain_key()
+    secret = chain_key(url, args)
     file: Path = args.file
     rows, problems = read_acks(read_text(args.start / file), str(file),
                                args.columns or DEFAULT_COLUMNS)  # fmt: skip
@@ -76,6 +76,7 @@ def ack_import(repo: GitRepository, args: argparse.Namespace) -> int:
     policies = _policies_of(repo, rows)
     at = now()
     with transaction(url) as session:
+        check_key(session, secret)
         people = people_ids(session, {row.employee for row in rows})
         checked, refused = _checked_rows(rows, people, policies, str(file), at)
         if problems or refused:
@@ -132,15 +133,13 @@ def _checked_rows(
     return checked, problems
 
 
-def chain_key() -> bytes:
-    """The chain's key (the HMAC secret behind ``person_key``), from ``POLICY_ACK_KEY``."""
-    key = os.environ.get(KEY_ENVIRONMENT, "").strip()
-    if len(key) < 32:
-        raise UsageError(
-            f"give the chain's key in {KEY_ENVIRONMENT} (at least 32 characters, e.g. "
-            "python3 -c 'import secrets; print(secrets.token_hex(32))'); keep it secret"
-        )
-    return key.encode("utf-8")
+def chain_key(url: str, args: argparse.Namespace) -> bytes:
+    """The chain's key (the HMAC secret behind ``person_key``): ``--key-file``, else
+    ``POLICY_ACK_KEY``, else the file beside a SQLite store (``tools/attest/keystore.py``)."""
+    from tools.attest.keystore import chain_secret
+    from tools.attest.store import environment
+
+    return chain_secret(url, args.key_file, environment())
 
 
 def _located(file: str, row: AckRow, refusal: Refusal) -> Diagnostic:

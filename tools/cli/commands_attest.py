@@ -1,4 +1,5 @@
-"""Attestation commands: ``people import`` (the HR export), ``ack verify`` (the chain).
+"""Attestation commands: ``people import`` (the HR export), and ``ack``, which dispatches to
+its actions (``commands_ack.py``: rounds; ``commands_evidence.py``: verify, export, purge).
 Personal data is never printed: diagnostics locate a problem by file, line and column, the
 summaries give counts and hashes."""
 
@@ -21,29 +22,18 @@ def people(repo: GitRepository, args: argparse.Namespace) -> int:
 
 def ack(repo: GitRepository, args: argparse.Namespace) -> int:
     from tools.cli.commands_ack import ack_confirm, ack_import, ack_overdue, ack_status
+    from tools.cli.commands_evidence import ack_export, ack_purge, ack_verify
 
     actions = {
-        "verify": _ack_verify,
+        "verify": ack_verify,
         "confirm": ack_confirm,
         "import": ack_import,
         "status": ack_status,
         "overdue": ack_overdue,
+        "export": ack_export,
+        "purge": ack_purge,
     }
     return actions[args.action](repo, args)
-
-
-def _ack_verify(repo: GitRepository, args: argparse.Namespace) -> int:
-    from tools.attest.store import database_url, environment, transaction, verify_chain
-
-    url = database_url(args.db, environment(), repo.root)
-    with transaction(url) as session:
-        broken, count, head = verify_chain(session)
-    if broken is not None:
-        print(f"the chain is broken at confirmation {broken}: a row was edited, inserted, "
-              "deleted or moved; compare with the last export")  # fmt: skip
-        return EXIT_PROBLEMS
-    print(f"the chain holds: {plural(count, 'confirmation')}, head {head}")
-    return EXIT_OK
 
 
 def _people_import(repo: GitRepository, args: argparse.Namespace) -> int:

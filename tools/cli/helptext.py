@@ -128,7 +128,7 @@ _EPILOGS: dict[str, tuple[str, str, str]] = {
     "ack": ("see each ACTION's --help", "see each ACTION's --help", "policy ack verify"),
     "ack verify": (
         "the chain holds (its length and head hash are printed)",
-        "the chain is broken: the first bad row is named",
+        "the chain is broken (the first bad row is named), or --head differs",
         "policy ack verify --db postgresql+psycopg://beleid@db.intern/attest",
     ),
     "ack confirm": (
@@ -150,6 +150,16 @@ _EPILOGS: dict[str, tuple[str, str, str]] = {
         "the list was printed (it may be empty)",
         "(not used: a problem is exit 2)",
         "policy ack overdue --format csv > achterstand.csv",
+    ),
+    "ack export": (
+        "the file was written (or printed)",
+        "--person: nothing is stored about that person; nothing was written",
+        "policy ack export --format json --output /veilig/audit-2026.json",
+    ),
+    "ack purge": (
+        "the people past the retention period were erased (or counted: --dry-run)",
+        "(not used: a problem is exit 2)",
+        "policy ack purge --dry-run",
     ),
     "serve": (
         "the server was stopped (Ctrl-C, SIGTERM)",

@@ -8,7 +8,7 @@ unreadable input, a refusal). Engines return data or raise a ``PolicyError``
 
 from __future__ import annotations
 
-import argparse
+import importlib
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -16,26 +16,16 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from tools.base.diagnostics import render_text
-from tools.base.errors import LoadError, PolicyError, UsageError
-from tools.cli.args import build_parser
-from tools.cli.commands_adopt import init, new
-from tools.cli.commands_attest import ack, people
-from tools.cli.commands_check import diff, owners, schema, validate
-from tools.cli.commands_gate import approvals, approve, report
-from tools.cli.commands_import import import_
-from tools.cli.commands_notes import changelog
-from tools.cli.commands_release import due, history, release
-from tools.cli.commands_serve import serve
-from tools.cli.commands_site import render, site
-from tools.cli.output import EXIT_USAGE
-
 if TYPE_CHECKING:
+    import argparse
+
     from tools.base.gitio import GitRepository
 
 
 def find_root(start: Path) -> Path:
     """The repository root: the nearest folder at or above ``start`` that has ``policy/``."""
+    from tools.base.errors import UsageError
+
     for folder in (start, *start.parents):
         if (folder / "policy").is_dir():
             return folder
@@ -46,6 +36,12 @@ def find_root(start: Path) -> Path:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if list(sys.argv[1:] if argv is None else argv) == ["--version"]:
+        # The one answer that needs no parser: start-up alone (argparse prints the same).
+        from tools import __version__
+
+        print(f"policy {__version__}")
+        return 0
     with _closed_pipes_quiet():
         return _run(argv)
 
@@ -98,6 +94,12 @@ def _closed_pipes_quiet() -> Iterator[None]:
 
 
 def _run(argv: Sequence[str] | None) -> int:
+    # Imported here, not at the top: ``policy --version`` answers before any of them.
+    from tools.base.diagnostics import render_text
+    from tools.base.errors import LoadError, PolicyError
+    from tools.cli.args import build_parser
+    from tools.cli.output import EXIT_USAGE
+
     try:
         args = build_parser().parse_args(argv)
         start = (args.directory or Path.cwd()).resolve()
@@ -110,7 +112,7 @@ def _run(argv: Sequence[str] | None) -> int:
         from tools.base.gitio import GitRepository  # here: `policy --version` needs no git
 
         # The one handle on the repository: opened when a command first reads git.
-        return _COMMANDS[args.command](GitRepository(root), args)
+        return _command(args.command)(GitRepository(root), args)
     except LoadError as error:
         for diagnostic in error.diagnostics:
             print(render_text(diagnostic), file=sys.stderr)
@@ -123,25 +125,35 @@ def _run(argv: Sequence[str] | None) -> int:
         return 130
 
 
-# Every command: ``(the repository, parsed arguments) -> exit code``.
-_COMMANDS: dict[str, Callable[[GitRepository, argparse.Namespace], int]] = {
-    "validate": validate,
-    "diff": diff,
-    "owners": owners,
-    "changelog": changelog,
-    "approve": approve,
-    "approvals": approvals,
-    "release": release,
-    "history": history,
-    "report": report,
-    "due": due,
-    "schema": schema,
-    "site": site,
-    "render": render,
-    "import": import_,
-    "init": init,
-    "new": new,
-    "people": people,
-    "ack": ack,
-    "serve": serve,
+# Every command, as ``module:function`` under ``tools.cli``: a command imports only its own
+# module (and what that needs), so a small command starts fast.
+_COMMANDS: dict[str, str] = {
+    "validate": "commands_check:validate",
+    "diff": "commands_check:diff",
+    "owners": "commands_check:owners",
+    "changelog": "commands_notes:changelog",
+    "approve": "commands_gate:approve",
+    "approvals": "commands_gate:approvals",
+    "release": "commands_release:release",
+    "history": "commands_release:history",
+    "report": "commands_gate:report",
+    "due": "commands_release:due",
+    "schema": "commands_check:schema",
+    "site": "commands_site:site",
+    "render": "commands_site:render",
+    "import": "commands_import:import_",
+    "init": "commands_adopt:init",
+    "new": "commands_adopt:new",
+    "people": "commands_attest:people",
+    "ack": "commands_attest:ack",
+    "serve": "commands_serve:serve",
 }
+
+
+def _command(name: str) -> Callable[[GitRepository, argparse.Namespace], int]:
+    """The function of command ``name``: ``(the repository, parsed arguments) -> exit code``."""
+    module, _, function = _COMMANDS[name].partition(":")
+    found: Callable[[GitRepository, argparse.Namespace], int] = getattr(
+        importlib.import_module(f"tools.cli.{module}"), function
+    )
+    return found

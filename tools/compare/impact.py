@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from enum import IntEnum
 from typing import Any
 
-from schema.models import AccountType, Clause, Level
+from schema.models import Clause, Level
 from tools.compare.redline import normalize
 
 
@@ -92,12 +92,8 @@ def _classify_text(base: Clause, head: Clause) -> Verdict:
     return Impact.MINOR, f"text of a {head.level.value} clause reworded: guidance clarified"
 
 
-def _scope(clause: Clause) -> frozenset[AccountType]:
-    return frozenset(clause.applies_to) if clause.applies_to else frozenset(AccountType)
-
-
 def _classify_scope(base: Clause, head: Clause) -> Verdict:
-    before, after = _scope(base), _scope(head)
+    before, after = base.scope(), head.scope()
     if before == after:
         return Impact.PATCH, "applies_to written differently, same account types"
     widened = not after <= before

@@ -141,9 +141,9 @@ def _counts(diff: PolicyDiff, impact: Impact, words: Wording) -> str:
     added, removed = kinds.count("added"), kinds.count("removed")
     other = kinds.count("metadata")
     changed = len(kinds) - added - removed - other
-    text = words.counts.format(
-        new=added, changed=changed, removed=removed, impact=words.impact[impact]
-    )
+    counts = zip(words.count_kinds, (added, changed, removed), strict=True)
+    parts = [kind.format(n=n) for kind, n in counts if n]
+    text = words.counts.format(parts=", ".join(parts), impact=words.impact[impact])
     return text + (words.other_changes.format(n=other) if other else "")
 
 
@@ -161,7 +161,10 @@ def _employees(part: PolicyPart, words: Wording) -> str:
         if part.effective is not None
         else words.next_release
     )
-    todo = words.actions[action(part.impact, part.acknowledgement)]
+    todo = action(part.impact, part.acknowledgement)
+    if todo == "confirm" and part.previous is None:
+        todo = "confirm-first"  # nothing to read "again" in a first version
+    todo = words.actions[todo]
     return words.employees.format(action=todo, when=when)
 
 

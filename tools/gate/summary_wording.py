@@ -25,7 +25,9 @@ class Wording:
     first: str
     previous: str
     counts: str
-    """``{new} new, {changed} changed, {removed} removed``."""
+    """``Clauses: {parts}; impact: {impact}``, the parts joined by ``, ``."""
+    count_kinds: tuple[str, str, str]
+    """``{n} new``, ``{n} changed``, ``{n} removed``; a count of zero is left out."""
     other_changes: str
     no_changes: str
     not_loading: str
@@ -62,7 +64,8 @@ DUTCH = Wording(
     version="{title}: versie {version}",
     first=" (eerste versie)",
     previous=" (was {previous})",
-    counts="Regels: {new} nieuw, {changed} gewijzigd, {removed} vervallen; impact: {impact}",
+    counts="Regels: {parts}; impact: {impact}",
+    count_kinds=("{n} nieuw", "{n} gewijzigd", "{n} vervallen"),
     other_changes=" (en {n} overige wijzigingen)",
     no_changes="Geen wijzigingen.",
     not_loading="Het beleid laadt niet: policy validate",
@@ -70,6 +73,7 @@ DUTCH = Wording(
     employees="Medewerkers: {action}, {when}",
     actions={
         "confirm": "opnieuw lezen en bevestigen",  # as the release notes say (ACKNOWLEDGE)
+        "confirm-first": "lezen en bevestigen",  # a first version is read for the first time
         "read": "lezen",
         "nothing": "niets te doen",
     },
@@ -137,13 +141,19 @@ ENGLISH = Wording(
     version="{title}: version {version}",
     first=" (first version)",
     previous=" (was {previous})",
-    counts="Clauses: {new} new, {changed} changed, {removed} removed; impact: {impact}",
+    counts="Clauses: {parts}; impact: {impact}",
+    count_kinds=("{n} new", "{n} changed", "{n} removed"),
     other_changes=" (and {n} other changes)",
     no_changes="No changes.",
     not_loading="The policy does not load: policy validate",
     top="Most material change: {what}: {reason}",
     employees="Employees: {action}, {when}",
-    actions={"confirm": "read and confirm again", "read": "read", "nothing": "nothing to do"},
+    actions={
+        "confirm": "read and confirm again",
+        "confirm-first": "read and confirm",
+        "read": "read",
+        "nothing": "nothing to do",
+    },
     from_date="in force from {date}",
     next_release="in force from the next release",
     to_approve="Still to approve ({n}):",

@@ -31,6 +31,9 @@ class Span(NamedTuple):
     """How the Markdown spells it, when not as the escaped text (a fixed legend)."""
     clause: str = ""
     """A clause it names: a link to the clause where the renderer is told it is shown."""
+    css: str = ""
+    """Classes for the page's style sheet (a badge, an id that never breaks): the HTML wraps
+    the text in ``<span class="...">``; Markdown and Word show the text alone."""
 
 
 Line = tuple[Span, ...]
@@ -60,6 +63,9 @@ class Outline:
     """A list of items, each with a list of its own (a table of contents)."""
 
     entries: tuple[tuple[Line, tuple[Line, ...]], ...]
+    folds: tuple[str, ...] = ()
+    """When given, one per entry: the HTML folds the entry's own list into a ``<details>``
+    with this summary (Markdown and Word show the list as it is)."""
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,12 @@
-"""The cumulative ``changelog/<policy-id>/CHANGELOG.md``, in the Keep a Changelog spirit.
+"""The cumulative ``changelog/<policy-id>/CHANGELOG.md``, in Keep a Changelog's format.
 
-Newest release first, one section per release with its effective date, its impact and a link
-to its release notes, built as blocks (``tools/notes/blocks.py``). A release adds its section
-above the previous ones and leaves the rest of the file as it is, so hand-written corrections
-survive. Pure: text in, text out.
+An ``[Unreleased]`` section, then the releases, newest first: per release ``## [version] -
+release date``, the day it takes effect, its kind and links to its release notes, then
+``### Added``/``### Changed``/``### Removed`` (English, so Keep a Changelog's parsers read them)
+with one line per clause in Dutch (``Nieuw: Titel (sm-012)``). Built as blocks
+(``tools/notes/blocks.py``). A release adds its section below ``[Unreleased]``, above the
+previous ones, and leaves the rest of the file as it is, so hand-written corrections survive.
+Pure: text in, text out.
 """
 
 from __future__ import annotations
@@ -28,52 +31,78 @@ def changelog_path(policy_id: str) -> str:
 
 def _header(notes: ReleaseNotes) -> str:
     title = escape_text(" ".join(notes.title.split()))
-    return f"# {wording.CHANGELOG_TITLE}{title}\n\n{wording.CHANGELOG_INTRO}\n"
+    intro = render_markdown(
+        (
+            paragraph(
+                Span(wording.CHANGELOG_INTRO),
+                Span("Keep a Changelog", href=KEEP_A_CHANGELOG),
+                Span("."),
+            ),
+        )
+    )
+    return f"# {wording.CHANGELOG_TITLE}{title}\n\n{intro}\n{UNRELEASED}\n"
 
 
-def version_heading(version: str, effective: str) -> Heading:
-    """``## [1.0.0] - 2027-03-01``, brackets and all, as Keep a Changelog writes it."""
-    written = f"[{version}] - {effective}"
+KEEP_A_CHANGELOG = "https://keepachangelog.com/nl/1.1.0/"
+UNRELEASED = "## [Unreleased]"
+CATEGORIES = {"new": "Added", "changed": "Changed", "removed": "Removed"}
+"""Keep a Changelog's headings, in English so its parsers read them; each item says it in
+Dutch (``Nieuw: ...``)."""
+
+
+def version_heading(version: str, released: str) -> Heading:
+    """``## [1.0.0] - 2027-02-14``, brackets and all, as Keep a Changelog writes it: the day
+    of the release (the day it takes effect is in the line below)."""
+    written = f"[{version}] - {released}"
     return Heading(2, (Span(written, markdown=written),))
 
 
 def entry_blocks(notes: ReleaseNotes) -> tuple[Block, ...]:
-    """One release's section: its version and date, its impact, links to its release notes
-    (beside the changelog) and a line per clause, each naming its clause (removed: not)."""
+    """One release's section: its version and release date, the day it takes effect, its
+    kind, links to its release notes (beside the changelog) and, under Keep a Changelog's
+    headings, a line per clause, each naming its clause (removed: not)."""
     version = notes.version
+    released = notes.released or notes.effective
     blocks: list[Block] = [
-        version_heading(version, notes.effective.isoformat()),
+        version_heading(version, released.isoformat()),
         paragraph(
-            Span(wording.changelog_impact(notes.impact)),
+            Span(wording.changelog_facts(notes.effective, notes.impact, first=notes.first)),
             Span(wording.NOTES_LINK, href=f"{version}.md"),
             Span(" · "),
             Span(wording.PAGE_LINK, href=f"{version}.html"),
         ),
     ]
-    items: list[Line] = [
-        (Span(f"{wording.GROUPS[group]}: "), *clause_line(e.title, e.clause, linkable=linkable))
-        for group, entries, linkable in (
-            ("new", notes.new, True),
-            ("changed", notes.changed, True),
-            ("removed", notes.removed, False),
-        )
-        for e in entries
-    ]
-    return (*blocks, BulletList(tuple(items))) if items else tuple(blocks)
+    for group, entries, linkable in (
+        ("new", notes.new, True),
+        ("changed", notes.changed, True),
+        ("removed", notes.removed, False),
+    ):
+        if entries:
+            label = Span(f"{wording.GROUPS[group]}: ")
+            items: list[Line] = [
+                (label, *clause_line(e.title, e.clause, linkable=linkable)) for e in entries
+            ]
+            blocks += [Heading(3, (Span(CATEGORIES[group]),)), BulletList(tuple(items))]
+    return tuple(blocks)
 
 
 def render_entry(notes: ReleaseNotes) -> str:
-    """One release's section, as Markdown: ``## [version] - effective date`` and the rest."""
+    """One release's section, as Markdown: ``## [version] - release date`` and the rest."""
     return render_markdown(entry_blocks(notes))
 
 
 def add_release(existing: str | None, notes: ReleaseNotes) -> str:
-    """``existing`` (or a new changelog) with the release's section above the older ones."""
+    """``existing`` (or a new changelog) with the release's section above the older ones and
+    below ``[Unreleased]`` (added when missing)."""
     text = existing if existing is not None else _header(notes)
     if f"\n## [{notes.version}]" in "\n" + text:
         raise ChangelogError(f"the changelog already has a section for {notes.version}")
     entry = render_entry(notes)
-    at = text.find("\n## [")
+    unreleased = ("\n" + text).find(f"\n{UNRELEASED}\n")
+    after = 0 if unreleased < 0 else unreleased + len(UNRELEASED) + 1
+    at = text.find("\n## [", after)
+    if unreleased < 0:
+        entry = f"{UNRELEASED}\n\n{entry}"
     if at < 0:
         return text.rstrip("\n") + "\n\n" + entry
     return text[: at + 1] + entry + "\n" + text[at + 1 :]

@@ -10,17 +10,12 @@ A release (``policy release``) turns the unreleased notes into release notes and
 from __future__ import annotations
 
 import dataclasses
+import functools
 import html
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-
-from markdown_it import MarkdownIt
-from markdown_it.rules_inline import StateInline
-from markdown_it.rules_inline import autolink as autolink_rule
-from markdown_it.rules_inline import link as link_rule
-from markdown_it.token import Token
-from mdit_py_plugins.front_matter import front_matter_plugin
+from typing import TYPE_CHECKING
 
 from schema.models import HIDDEN_CHARACTERS, ChangeNote, character_name
 from tools.base.diagnostics import Diagnostic
@@ -29,6 +24,13 @@ from tools.base.loader import validate_document
 from tools.base.snapshot import Snapshot
 from tools.base.yamlfile import YamlDocument, decode_text, parse_yaml
 from tools.compare.impact import Impact
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_inline import StateInline
+    from markdown_it.token import Token
+
+    Rule = Callable[[StateInline, bool], bool]
 
 PLACEHOLDER = "TODO:"
 """How a scaffolded body starts; a note that still starts so is unfinished."""
@@ -55,8 +57,6 @@ _RAW_TARGET = re.compile(
     r"\]\([ \t]*<?(?P<inline>[^\s)>]+)|^[ \t]*\[[^\]\n]+\]:[ \t]*<?(?P<ref>[^\s>]+)", re.MULTILINE
 )
 
-Rule = Callable[[StateInline, bool], bool]
-
 
 def _located(rule: Rule) -> Rule:
     """An inline link rule that remembers where in the inline source its link starts."""
@@ -74,19 +74,23 @@ def _located(rule: Rule) -> Rule:
     return located
 
 
+@functools.cache
 def _checking_parser() -> MarkdownIt:
     """CommonMark as the release notes are written in, but keeping every link as written: the
     renderer drops ``javascript:`` links, so a parser that validates would hide them from the
-    check, while any other renderer of the published Markdown would make them live."""
+    check, while any other renderer of the published Markdown would make them live. Made when
+    a note is first parsed: a command that reads no note never imports markdown-it."""
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_inline import autolink as autolink_rule
+    from markdown_it.rules_inline import link as link_rule
+    from mdit_py_plugins.front_matter import front_matter_plugin
+
     parser = MarkdownIt("commonmark", {"html": False}).use(front_matter_plugin)
     parser.validateLink = lambda url: True  # type: ignore[method-assign]
     parser.normalizeLink = lambda url: url  # type: ignore[method-assign]
     parser.inline.ruler.at("link", _located(link_rule))
     parser.inline.ruler.at("autolink", _located(autolink_rule))
     return parser
-
-
-_PARSER = _checking_parser()
 
 
 def notes_folder(policy_id: str) -> str:
@@ -131,7 +135,7 @@ def parse_note(path: str, raw: bytes) -> tuple[Note | None, list[Diagnostic]]:
             )
         ]
     env: dict[str, object] = {}
-    tokens = _PARSER.parse(text, env)
+    tokens = _checking_parser().parse(text, env)
     if not tokens or tokens[0].type != "front_matter" or tokens[0].map is None:
         return None, [
             Diagnostic.at(
@@ -357,7 +361,7 @@ def unfinished_notes(
         if not codes or not codes <= _UNFINISHED:
             continue
         text, _ = decode_text(path, snapshot.read(path))
-        tokens = _PARSER.parse(text or "")
+        tokens = _checking_parser().parse(text or "")
         if not tokens or tokens[0].type != "front_matter":
             continue
         doc, _ = parse_yaml(path, tokens[0].content.encode("utf-8"))

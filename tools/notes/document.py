@@ -50,11 +50,15 @@ def clause_heading(title: str, clause: str, *, linkable: bool = True) -> Heading
 def clause_line(title: str, clause: str, *, linkable: bool = True) -> Line:
     """``Titel (sm-012)``, one link where the page says the clause is shown."""
     named = clause if linkable else ""
-    return (Span(" ".join(title.split()), clause=named), Span(f" ({clause})", clause=named))
+    # The id never breaks across lines (a class for the page's style sheet).
+    return (
+        Span(f"{' '.join(title.split())} ", clause=named),
+        Span(f"({clause})", clause=named, css="id"),
+    )
 
 
 def about(section: str, level: str, previous_id: str | None, moved_from: str | None) -> Block:
-    """``*Hoofdstuk: Privacy · verboden · was artikel mi-002 · verplaatst uit Algemeen*``."""
+    """``*Hoofdstuk: Privacy · verboden · was regel mi-002 · verplaatst uit Algemeen*``."""
     spans = [Span(wording.SECTION, "em"), Span(section, "em"), Span(f" · {level}", "em")]
     if previous_id:
         spans.append(Span(f"{wording.WAS_CLAUSE}{previous_id}", "em"))
@@ -99,27 +103,42 @@ def _facts(notes: ReleaseNotes) -> BulletList:
     facts = [(wording.EFFECTIVE, wording.dutch_date(notes.effective))]
     if notes.previous is not None:
         facts.append((wording.PREVIOUS, notes.previous))
-    facts.append((wording.KIND, wording.IMPACT_DUTCH[notes.impact]))
+    kind = wording.FIRST_KIND if notes.first else wording.IMPACT_DUTCH[notes.impact]
+    facts.append((wording.KIND, kind))
     # A list, not lines ending in a backslash: every Markdown renderer reads it the same.
     return BulletList(tuple((Span(label, "strong"), Span(f" {value}")) for label, value in facts))
 
 
 def _acknowledgement(notes: ReleaseNotes) -> Block:
     if notes.acknowledgement:
-        return paragraph(
-            Span(wording.ACKNOWLEDGE, "strong"), Span(wording.acknowledge(notes.effective))
-        )
+        label = wording.ACKNOWLEDGE_FIRST if notes.first else wording.ACKNOWLEDGE
+        why = wording.acknowledge(notes.effective, first=notes.first)
+        return paragraph(Span(label, "strong"), Span(why))
+    if notes.first:
+        return paragraph(Span(wording.NO_ACKNOWLEDGEMENT_FIRST))
     return paragraph(Span(wording.NO_ACKNOWLEDGEMENT))
+
+
+def key_points(points: Sequence[str]) -> list[Block]:
+    """*Belangrijkste punten*: the notes' key points as a list (none: nothing)."""
+    if not points:
+        return []
+    return [paragraph(Span(wording.KEY_POINTS, "strong")), BulletList(tuple(map(text, points)))]
+
+
+def _works_council(notes: ReleaseNotes) -> list[Block]:
+    council = notes.works_council
+    if council is None or not council.consent_required:
+        return []
+    return [paragraph(Span(wording.works_council(council.consented)))]
 
 
 def release_blocks(notes: ReleaseNotes) -> tuple[Block, ...]:
     """The release notes, block by block, in reading order."""
     blocks: list[Block] = [Heading(1, text(release_title(notes))), _facts(notes)]
-    blocks += [
-        paragraph(Span(notes.summary)),
-        _acknowledgement(notes),
-        *notes_fragment(notes.general),
-    ]
+    blocks += key_points(notes.key_points)
+    blocks += [paragraph(Span(notes.summary)), _acknowledgement(notes), *_works_council(notes)]
+    blocks += notes_fragment(notes.general)
     groups = (("new", notes.new), ("changed", notes.changed), ("removed", notes.removed))
     for group, entries in groups:
         if entries:

@@ -29,6 +29,17 @@ ins { color: #0f5323; background: #e3f6e8; text-decoration: underline; }
 a { color: #1a4f8b; }
 table { border-collapse: collapse; }
 th, td { border: 1px solid #d0d7de; padding: 0.25rem 0.5rem; text-align: left; }
+.badge { display: inline-block; padding: 0 0.4rem; border: 2px solid #57606a; border-radius: 0.3rem;
+         background: #f4f6f8; white-space: nowrap; }
+.level-must { background: #e8f0fb; border-color: #1a4f8b; }
+.level-must-not { background: #fde8e8; border: 3px double #8a1c1c; }
+.level-should { background: #fff4ce; border-color: #7a5c00; }
+.level-may { background: #e3f6e8; border-color: #0f5323; }
+.level-info { border-style: dashed; }
+.monitoring { background: #f3e8fd; border-color: #5b2a86; }
+.id { white-space: nowrap; }
+details { margin: 0.25rem 0 0.5rem; }
+summary { cursor: pointer; padding: 0.125rem 0; color: #1a4f8b; }
 @media print { h2 { border: 0; } blockquote { background: none; } }
 """
 _BANNER_STYLE = """\

@@ -25,7 +25,7 @@ from schema.models import CLAUSE_ID, LEVEL_DUTCH
 from tools.compare.redline import Op, Segment
 from tools.notes import wording
 from tools.notes.blocks import Block, BulletList, Heading, Redline, Span, paragraph, text
-from tools.notes.document import about, clause_heading, clause_line, legend, quote
+from tools.notes.document import about, clause_heading, key_points, legend, quote
 from tools.notes.fragment import References, fragment, references
 from tools.notes.render_markdown import ENTITIES, block_markdown, render_markdown
 
@@ -45,8 +45,6 @@ _LABELS = {
     f"**{label}**": paragraph(Span(label, "strong")) for label in (wording.NEW_TEXT, wording.TEXT)
 }
 _PLAIN = (wording.MOVED_ONLY, wording.WORDING_ONLY, wording.REMOVED_TEXT, wording.NO_CLAUSES)
-_LABEL_GROUPS = {label: group for group, label in wording.GROUPS.items()}
-_IMPACT_LINE = re.compile(r"^Impact: [a-z]+ \(.*\)\. \[")
 _MARKERS: dict[str, tuple[str, Op]] = {"[-": ("-]", "delete"), "{+": ("+}", "insert")}
 
 
@@ -74,10 +72,25 @@ def _item(line: str) -> str:
 
 
 def _acknowledgement(chunk: str) -> Block:
-    bold = f"**{wording.ACKNOWLEDGE}**"
-    if chunk.startswith(bold):
-        return paragraph(Span(wording.ACKNOWLEDGE, "strong"), Span(unescape(chunk[len(bold) :])))
+    for label in (wording.ACKNOWLEDGE, wording.ACKNOWLEDGE_FIRST):
+        bold = f"**{label}**"
+        if chunk.startswith(bold):
+            return paragraph(Span(label, "strong"), Span(unescape(chunk[len(bold) :])))
     return paragraph(Span(unescape(chunk)))
+
+
+def _key_points(reader: _Reader) -> list[Block]:
+    """*Belangrijkste punten* and its list, when the notes have them."""
+    if reader.peek() != f"**{wording.KEY_POINTS}**":
+        return []
+    reader.take()
+    return key_points([unescape(_item(line)) for line in reader.take().split("\n")])
+
+
+def _works_council(reader: _Reader) -> list[Block]:
+    if not (reader.peek() or "").startswith(wording.WORKS_COUNCIL_START):
+        return []
+    return [paragraph(Span(unescape(reader.take())))]
 
 
 def _about(chunk: str) -> Block:
@@ -186,12 +199,9 @@ def _read(reader: _Reader) -> list[Block]:
     if not title.startswith("# "):
         raise _UnreadError(title)
     facts = BulletList(tuple(_fact(line) for line in reader.take().split("\n")))
-    blocks: list[Block] = [
-        Heading(1, text(unescape(title[2:]))),
-        facts,
-        paragraph(Span(unescape(reader.take()))),
-    ]
-    blocks += [_acknowledgement(reader.take()), *reader.notes(wording.NO_CLAUSES)]
+    blocks: list[Block] = [Heading(1, text(unescape(title[2:]))), facts, *_key_points(reader)]
+    blocks += [paragraph(Span(unescape(reader.take()))), _acknowledgement(reader.take())]
+    blocks += [*_works_council(reader), *reader.notes(wording.NO_CLAUSES)]
     while (chunk := reader.peek()) in _GROUPS:
         assert chunk is not None
         group = _GROUPS[reader.take()]
@@ -253,41 +263,3 @@ def _loose_heading(chunk: str, *, linkable: bool) -> Block | None:
         return None
     heading = clause_heading(unescape(match["title"]), match["clause"], linkable=linkable)
     return heading if block_markdown(heading) == chunk else None
-
-
-def read_changelog(markdown: str) -> tuple[Block, ...]:
-    """The committed ``CHANGELOG.md`` as blocks: each release's list of clauses, where it stands
-    as ``render_entry`` writes it (after the impact line, on its own), is a list whose lines
-    name their clauses; the rest, hand edits included, is Markdown as written."""
-    refs = references(markdown)
-    chunks = markdown.removesuffix("\n").split("\n\n")
-    blocks: list[Block] = []
-    pending: list[str] = []
-    for at, chunk in enumerate(chunks):
-        # A list stands alone between the impact line and whatever does not continue it (a
-        # chunk that starts with the same marker or an indent would, making it loose).
-        after = chunks[at + 1] if at + 1 < len(chunks) else ""
-        clauses = None
-        if at and _IMPACT_LINE.match(chunks[at - 1]) and not after.startswith(("-", " ", "\t")):
-            clauses = _clause_list(chunk)
-        if clauses is None:
-            pending.append(chunk)
-            continue
-        blocks += [*_markdown(pending, refs), clauses]
-        pending = []
-    return (*blocks, *_markdown(pending, refs))
-
-
-def _clause_list(chunk: str) -> Block | None:
-    """``- Nieuw: Titel (sm-012)`` lines, exactly as ``render_entry`` writes them."""
-    items = []
-    for line in chunk.split("\n"):
-        label, _, rest = line[2:].partition(": ")
-        group = _LABEL_GROUPS.get(label)
-        match = _CLAUSE.match(f"### {rest}")
-        if not line.startswith("- ") or group is None or match is None:
-            return None
-        title, clause = unescape(match["title"]), match["clause"]
-        items.append((Span(f"{label}: "), *clause_line(title, clause, linkable=group != "removed")))
-    written = BulletList(tuple(items))
-    return written if block_markdown(written) == chunk else None

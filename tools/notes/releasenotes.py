@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from schema.models import Level
+from schema.models import Level, WorksCouncil
 from tools.base.loader import Policy
 from tools.compare.diff import Change, PolicyDiff
 from tools.compare.impact import Impact
@@ -84,6 +84,17 @@ class ReleaseNotes:
     """Bodies of notes that name no clause: about the policy as a whole."""
     approvers: tuple[str, ...] = ()
     """Who approved the release, as ``Name (department)``: from its archived evidence."""
+    key_points: tuple[str, ...] = ()
+    """The notes' ``key_point``s, in the notes' order: *Belangrijkste punten*, first."""
+    works_council: WorksCouncil | None = None
+    """The policy's ``works_council``: the notes say whether it consented, when required."""
+    released: dt.date | None = None
+    """The day of the release (the changelog's date); None: not cut yet (a preview)."""
+
+    @property
+    def first(self) -> bool:
+        """True for a policy's first release: nothing to read or confirm *again*."""
+        return self.previous is None
 
 
 def plan_release(
@@ -120,6 +131,8 @@ def plan_release(
         changed=grouped["changed"],
         removed=grouped["removed"],
         general=tuple(note.body for note in notes if not note.meta.clauses),
+        key_points=tuple(dict.fromkeys(n.meta.key_point for n in notes if n.meta.key_point)),
+        works_council=meta.works_council,
     )
 
 
@@ -160,8 +173,7 @@ def _summary(
 ) -> str:
     if previous is None:
         return f"{wording.FIRST_VERSION} {' '.join(policy_summary.split())}"
-    parts = [wording.count(len(grouped[group]), group) for group in ("new", "changed", "removed")]
-    counts = ", ".join(parts[:2]) + " en " + parts[2]
+    counts = wording.counts({group: len(entries) for group, entries in grouped.items()})
     outcome = wording.OUTCOME[impact]
     return f"Deze versie heeft {counts} ten opzichte van versie {previous}. {outcome}"
 

@@ -20,6 +20,7 @@ from tools.notes.blocks import (
     Paragraph,
     Quote,
     Redline,
+    Span,
     linked,
     no_links,
 )
@@ -36,9 +37,15 @@ def escape(text: str) -> str:
     )
 
 
-def _run(style: str, href: str, text: str) -> str:
-    inner = f"<{style}>{escape(text)}</{style}>" if style else escape(text)
-    return f'<a href="{escape(href)}">{inner}</a>' if href else inner
+def _text(span: Span) -> str:
+    text = escape(span.text)
+    return f'<span class="{escape(span.css)}">{text}</span>' if span.css else text
+
+
+def _run(style: str, href: str, inner: str) -> str:
+    """``inner`` (HTML) in the run's style and link."""
+    styled = f"<{style}>{inner}</{style}>" if style else inner
+    return f'<a href="{escape(href)}">{styled}</a>' if href else styled
 
 
 def line_html(line: Line) -> str:
@@ -46,16 +53,16 @@ def line_html(line: Line) -> str:
     if not line:
         return ""
     if len(line) == 1:  # most lines: kept cheap, a policy page has thousands
-        return _run(line[0].style, line[0].href, line[0].text)
+        return _run(line[0].style, line[0].href, _text(line[0]))
     written: list[str] = []
-    style, href, text = line[0].style, line[0].href, line[0].text
+    style, href, inner = line[0].style, line[0].href, _text(line[0])
     for span in line[1:]:
         if span.style == style and span.href == href:
-            text += span.text
+            inner += _text(span)
             continue
-        written.append(_run(style, href, text))
-        style, href, text = span.style, span.href, span.text
-    written.append(_run(style, href, text))
+        written.append(_run(style, href, inner))
+        style, href, inner = span.style, span.href, _text(span)
+    written.append(_run(style, href, inner))
     return "".join(written)
 
 
@@ -70,9 +77,12 @@ def _redline(block: Redline) -> str:
 
 def _outline(block: Outline) -> str:
     items = []
-    for item, children in block.entries:
+    for at, (item, children) in enumerate(block.entries):
         nested = "".join(f"<li>{line_html(child)}</li>\n" for child in children)
         inner = f"\n<ul>\n{nested}</ul>\n" if children else ""
+        if children and block.folds:
+            summary = f"<summary>{escape(block.folds[at])}</summary>"
+            inner = f"\n<details>\n{summary}{inner}</details>\n"
         items.append(f"<li>{line_html(item)}{inner}</li>\n")
     return f"<ul>\n{''.join(items)}</ul>\n"
 

@@ -43,10 +43,12 @@ OUTCOME = {
 }
 
 FIRST_VERSION = "Dit is de eerste versie van dit beleid."
+FIRST_KIND = "eerste versie"
+"""The kind of change of a first release, instead of its impact (nothing was there before)."""
 COUNTS = {
-    "new": ("nieuw artikel", "nieuwe artikelen"),
-    "changed": ("gewijzigd artikel", "gewijzigde artikelen"),
-    "removed": ("vervallen artikel", "vervallen artikelen"),
+    "new": ("nieuwe regel", "nieuwe regels"),
+    "changed": ("gewijzigde regel", "gewijzigde regels"),
+    "removed": ("vervallen regel", "vervallen regels"),
 }
 
 EFFECTIVE = "Geldt vanaf:"
@@ -55,20 +57,25 @@ KIND = "Soort wijziging:"
 
 GROUPS = {"new": "Nieuw", "changed": "Gewijzigd", "removed": "Vervallen"}
 APPROVED_BY = "Goedgekeurd door"
-NO_CLAUSES = "Er zijn geen artikelen gewijzigd."
+NO_CLAUSES = "Er zijn geen regels gewijzigd."
 
 ACKNOWLEDGE = "Opnieuw lezen en bevestigen."
+ACKNOWLEDGE_FIRST = "Lezen en bevestigen."
 NO_ACKNOWLEDGEMENT = "Je hoeft het beleid niet opnieuw te bevestigen."
+NO_ACKNOWLEDGEMENT_FIRST = "Je hoeft niet te bevestigen dat je het beleid gelezen hebt."
+KEY_POINTS = "Belangrijkste punten"
+WORKS_COUNCIL_START = "De ondernemingsraad "
+WORKS_COUNCIL_PENDING = f"{WORKS_COUNCIL_START}moet nog instemmen met dit beleid."
 
 SECTION = "Hoofdstuk: "
-WAS_CLAUSE = " · was artikel "
+WAS_CLAUSE = " · was regel "
 MOVED_FROM = " · verplaatst uit "
-MOVED_ONLY = "Alleen de plaats van dit artikel is veranderd; de inhoud is gelijk gebleven."
+MOVED_ONLY = "Alleen de plaats van deze regel is veranderd; de inhoud is gelijk gebleven."
 WORDING_ONLY = "Alleen de formulering is verbeterd; wat er van je verwacht wordt, blijft gelijk."
 
 NEW_TEXT = "Nieuwe tekst:"
 TEXT = "Tekst:"
-REMOVED_TEXT = "Dit artikel vervalt. De tekst was:"
+REMOVED_TEXT = "Deze regel vervalt. De tekst was:"
 REDLINE = "Wat er in de tekst veranderde"
 REDLINE_LEGEND = " (voor reviewers: [-zo-] is weggehaald, {+zo+} is toegevoegd):"
 REDLINE_LEGEND_MARKDOWN = " (voor reviewers: \\[-zo-] is weggehaald, \\{+zo+} is toegevoegd):"
@@ -79,12 +86,13 @@ NOT_FOUND = "De releasenotes van deze versie zijn niet gevonden."
 
 CHANGELOG_TITLE = "Wijzigingen in "
 CHANGELOG_INTRO = (
-    "Alle versies van dit beleid, de nieuwste bovenaan. Elke versie heeft releasenotes voor "
-    "medewerkers; de volledige tekstvergelijking geeft `policy diff`."
+    "Alle versies van dit beleid, de nieuwste bovenaan, met de dag waarop elke versie is "
+    "uitgebracht en de dag waarop ze geldt. Bij elke versie horen releasenotes voor "
+    "medewerkers. Dit bestand volgt "
 )
-"""Markdown: ``policy diff`` is code."""
+"""Then a link to Keep a Changelog and a full stop."""
 CHANGELOG_IMPACT = {
-    Impact.MAJOR: "wezenlijk (opnieuw bevestigen)",
+    Impact.MAJOR: "wezenlijk (opnieuw lezen en bevestigen)",
     Impact.MINOR: "aanvulling of verduidelijking",
     Impact.PATCH: "redactioneel",
     Impact.NONE: "geen wijzigingen",
@@ -94,9 +102,10 @@ PAGE_LINK = "webpagina"
 NOT_RELEASED = "Dit beleid is nog niet uitgebracht: er zijn nog geen versies."
 
 
-def changelog_impact(impact: Impact) -> str:
-    """``Impact: major (wezenlijk (opnieuw bevestigen)). ``, before the links to the notes."""
-    return f"Impact: {impact} ({CHANGELOG_IMPACT[impact]}). "
+def changelog_facts(effective: dt.date, impact: Impact, *, first: bool = False) -> str:
+    """``Geldt vanaf 1 maart 2027. Soort wijziging: redactioneel. ``, before the links."""
+    kind = FIRST_KIND if first else CHANGELOG_IMPACT[impact]
+    return f"Geldt vanaf {dutch_date(effective)}. Soort wijziging: {kind}. "
 
 
 def dutch_date(day: dt.date) -> str:
@@ -109,12 +118,26 @@ def count(number: int, group: str) -> str:
     return f"{number} {one if number == 1 else many}"
 
 
-def acknowledge(effective: dt.date) -> str:
-    """What follows ``ACKNOWLEDGE`` in bold: why and by when."""
-    return (
-        " Deze versie verandert wat er van je verwacht wordt. Lees het beleid en bevestig vóór "
-        f"{dutch_date(effective)} dat je het gelezen hebt."
-    )
+def counts(numbers: dict[str, int]) -> str:
+    """``1 nieuwe regel en 2 gewijzigde regels``: the groups that have any, in order."""
+    parts = [count(numbers[group], group) for group in COUNTS if numbers.get(group)]
+    if not parts:
+        return "geen gewijzigde regels"
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " en " + parts[-1]
+
+
+def acknowledge(effective: dt.date, *, first: bool = False) -> str:
+    """What follows ``ACKNOWLEDGE`` (``ACKNOWLEDGE_FIRST``) in bold: why and by when."""
+    why = "" if first else " Deze versie verandert wat er van je verwacht wordt."
+    by = dutch_date(effective)
+    return f"{why} Lees het beleid en bevestig vóór {by} dat je het gelezen hebt."
+
+
+def works_council(consented: dt.date | None) -> str:
+    """Whether the works council consented, for a policy that needs its consent."""
+    if consented is None:
+        return WORKS_COUNCIL_PENDING
+    return f"{WORKS_COUNCIL_START}heeft op {dutch_date(consented)} ingestemd met dit beleid."
 
 
 def release_title(title: str, version: str) -> str:

@@ -71,7 +71,16 @@ def release_history(
         clauses = parse_clauses(trailers.get(TRAILER_CLAUSES))
         records.append(
             ReleaseRecord(
-                policy_id, version, tag, sha, _utc_date(time), impact, effective, tagged, clauses
+                policy_id,
+                version,
+                tag,
+                sha,
+                _utc_date(time),
+                impact,
+                effective,
+                tagged,
+                clauses,
+                dt.datetime.fromtimestamp(time, dt.UTC),
             )
         )
     return records

@@ -115,7 +115,11 @@ def plan(facts: Facts) -> ReleasePlan:
         blockers += version_problems + date_problems
     evidence = _evidence(facts, version)
     notes = replace(
-        notes, version=version, effective=effective, approvers=_approvers(facts, evidence)
+        notes,
+        version=version,
+        effective=effective,
+        approvers=_approvers(facts, evidence),
+        released=facts.today,
     )
     markdown = render_markdown(notes)
     writes, write_problems = _writes(facts, notes, markdown)

@@ -14,7 +14,11 @@ removed only while its content is still what was written. Each file is written a
 (``tools/base/fileio.py``). Before the first file, the manifest is written with the files about to
 be written under ``writing``; after the last, without: a run killed or failed part way leaves a
 folder the next run recognises as its own (each file old or new, and perhaps a temporary file of
-``write_atomic``, which it removes)."""
+``write_atomic``, which it removes). The build is incremental: the manifest also records, per
+policy, the key of its pages' inputs (``tools/site/inputs.py``); the next build over that folder
+keeps a policy's pages whose key is the same and whose files are untouched
+(``tools/site/reuseio.py``), reading only its ``policy.yaml``, and rewrites no file whose content
+is already right. Drafts keep nothing."""
 
 from __future__ import annotations
 
@@ -22,6 +26,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+import stat
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,17 +37,24 @@ from tools.base.diagnostics import Diagnostic
 from tools.base.errors import LoadError, RevisionError, SiteOutputError, SnapshotError
 from tools.base.fileio import write_atomic
 from tools.base.gitio import GitRepository
-from tools.base.loader import ParseCache, Policy, load_file, load_policy, load_registry, policy_ids
+from tools.base.loader import (
+    ParseCache,
+    Policy,
+    load_file,
+    load_policy,
+    load_registry,
+    policy_ids,
+)
 from tools.base.snapshot import DirSnapshot, Snapshot
 from tools.notes.gather import compare
 from tools.owners.codeowners import CODEOWNERS_PATH, parse_codeowners
 from tools.owners.rules import compile_rules, owners_of
+from tools.site.inputs import PolicyInputs, policy_key
 from tools.site.plan import Edition, PolicySource, SiteSource, split_releases, unchanged_clauses
 from tools.site.policypage import PolicyPage
+from tools.site.reuseio import GENERATOR, MANIFEST, PreviousSite, tool_fingerprint
 from tools.versions.releaseid import ReleaseRecord
 
-MANIFEST = ".policy-site.json"
-GENERATOR = "policy site"
 PUBLISHED = 0o644
 """Files of the site are for everyone to read: a web server runs as another user."""
 
@@ -54,6 +66,8 @@ class WriteResult:
     """Files of the previous output that the site no longer has."""
     kept: tuple[str, ...]
     """Files of the previous output that the site no longer has but someone changed: left."""
+    unchanged: tuple[str, ...] = ()
+    """Files of the site that the previous output already holds as they are: not rewritten."""
 
 
 def _read(snapshot: Snapshot, path: str) -> str | None:
@@ -100,10 +114,12 @@ def gather_site(
     *,
     draft: bool = False,
     only: str | None = None,
+    previous: PreviousSite | None = None,
 ) -> SiteSource:
     """Everything the site shows (``only``: of that policy alone): per policy the release in
     force today (``tools/base/clock.py``) and the releases that take effect later, each read at its
-    tag; with ``draft``, the working tree's text instead."""
+    tag; with ``draft``, the working tree's text instead. A policy whose pages ``previous`` holds
+    from the same inputs keeps them: only its ``policy.yaml`` is read (for the index)."""
     snapshot = DirSnapshot(repo.root, label="working tree")
     cache = ParseCache()
     registry, problems = load_registry(snapshot, cache)
@@ -114,10 +130,10 @@ def gather_site(
         raise RevisionError(f"no policy '{only}' in the working tree (policies: {', '.join(ids)})")
     today = None if draft else clock.today()
     sources = tuple(
-        _gather_policy(repo, snapshot, cache, policy_id, today)
+        _gather_policy(repo, snapshot, cache, policy_id, today, previous)
         for policy_id in ([only] if only is not None else ids)
     )
-    return SiteSource(registry.model.organisation, sources, base_url, draft)
+    return SiteSource(registry.model.organisation, sources, base_url, draft, clock.today())
 
 
 def gather_working_page(repo: GitRepository, policy_id: str) -> PolicyPage:
@@ -133,30 +149,45 @@ def _gather_policy(
     cache: ParseCache,
     policy_id: str,
     today: dt.date | None,
+    previous: PreviousSite | None = None,
 ) -> PolicySource:
     """One policy: with ``today``, the releases to show; without, the working tree (a draft)."""
     from tools.release.gather_history import release_history
 
     history = release_history(repo, policy_id, cache)
-    if today is None:
-        current: Edition | None = Edition(_working_page(repo, snapshot, cache, policy_id, history))
-        later: tuple[Edition, ...] = ()
-    else:
-        in_force, coming = split_releases(history, today)
-        current = release_edition(repo, cache, in_force, history) if in_force else None
-        later = tuple(release_edition(repo, cache, release, history) for release in coming)
-    shown = [e.page.policy.meta.model for e in (current, *later) if e is not None]
-    meta = shown[0] if shown else _working_meta(snapshot, cache, policy_id)
     notes = {
         r.version: text
         for r in history
         if (text := _read(snapshot, f"changelog/{policy_id}/{r.version}.md")) is not None
     }
     changelog = _read(snapshot, f"changelog/{policy_id}/CHANGELOG.md")
+    inputs, kept = None, None
+    if today is None:
+        current: Edition | None = Edition(_working_page(repo, snapshot, cache, policy_id, history))
+        later: tuple[Edition, ...] = ()
+    else:
+        in_force, coming = split_releases(history, today)
+        shown = in_force is not None or bool(coming)
+        working = None if shown else _bytes(snapshot, f"policy/{policy_id}/policy.yaml")
+        facts = PolicyInputs(policy_id, history, in_force, coming, notes, changelog, working)
+        inputs = policy_key(tool_fingerprint(), facts)
+        kept = previous.kept(policy_id, inputs) if previous is not None else None
+        edition = release_edition if kept is None else _meta_edition
+        current = edition(repo, cache, in_force, history) if in_force else None
+        later = tuple(edition(repo, cache, release, history) for release in coming)
+    shown_meta = [e.page.policy.meta.model for e in (current, *later) if e is not None]
+    meta = shown_meta[0] if shown_meta else _working_meta(snapshot, cache, policy_id)
     return PolicySource(
         policy_id, " ".join(meta.title.split()), meta.language, current, later, tuple(history),
-        notes, changelog,
+        notes, changelog, inputs, kept,
     )  # fmt: skip
+
+
+def _bytes(snapshot: Snapshot, path: str) -> bytes | None:
+    try:
+        return snapshot.read(path)
+    except (KeyError, SnapshotError):
+        return None
 
 
 def _page(
@@ -202,19 +233,25 @@ def _working_page(
     return _page(snapshot, cache, policy, versions)
 
 
-def release_edition(
-    repo: GitRepository, cache: ParseCache, release: ReleaseRecord, history: Sequence[ReleaseRecord]
-) -> Edition:
-    """A release's text, read at its tag (never from a commit only its trailers name: anybody
-    can write a trailer), with the version in which each of its clauses last changed."""
-    from tools.release.gather_history import clause_versions
-
+def _tagged(repo: GitRepository, release: ReleaseRecord) -> Snapshot:
+    """The files at a release's tag (never at a commit only its trailers name: anybody can
+    write a trailer)."""
     if not release.tagged:
         raise RevisionError(
             f"{release.policy} {release.version} is released (commit {release.commit[:12]}) "
             f"but its tag {release.tag} is not here; fetch the tags: git fetch --tags"
         )
-    snapshot = repo.snapshot(release.tag)
+    return repo.snapshot(release.tag)
+
+
+def release_edition(
+    repo: GitRepository, cache: ParseCache, release: ReleaseRecord, history: Sequence[ReleaseRecord]
+) -> Edition:
+    """A release's text, read at its tag, with the version in which each of its clauses last
+    changed."""
+    from tools.release.gather_history import clause_versions
+
+    snapshot = _tagged(repo, release)
     policy, problems = load_policy(snapshot, release.policy, cache)
     if policy is None or problems:
         raise LoadError(f"{release.tag}: the released policy does not load", problems)
@@ -222,6 +259,18 @@ def release_edition(
     clauses = [clause.id for _, _, clause in policy.clauses()]
     versions = clause_versions(repo, release.policy, clauses, until, cache)
     return Edition(_page(snapshot, cache, policy, versions), release)
+
+
+def _meta_edition(
+    repo: GitRepository, cache: ParseCache, release: ReleaseRecord, _: Sequence[ReleaseRecord]
+) -> Edition:
+    """A release whose pages are kept: only its ``policy.yaml``, which the index shows."""
+    folder = f"policy/{release.policy}"
+    meta, problems = load_file(_tagged(repo, release), f"{folder}/policy.yaml", PolicyMeta, cache)
+    if meta is None or problems:
+        raise LoadError(f"{release.tag}: the released policy does not load", problems)
+    policy = Policy(release.policy, folder, meta, (), complete=True)
+    return Edition(PolicyPage(policy, {}, {}, {}), release)
 
 
 def _working_meta(snapshot: Snapshot, cache: ParseCache, policy_id: str) -> PolicyMeta:
@@ -294,11 +343,17 @@ def _inside(out: Path, relative: str) -> Path:
 
 
 def _write_manifest(
-    out: Path, files: Mapping[str, str], writing: Mapping[str, set[str]] | None = None
+    out: Path,
+    files: Mapping[str, str],
+    writing: Mapping[str, set[str]] | None = None,
+    inputs: Mapping[str, str] | None = None,
 ) -> None:
-    """The manifest: the files written, or (``writing``) every content each file of the folder
-    may have while a run is under way."""
+    """The manifest: the files written and (``inputs``) the key each policy's pages were made
+    from, or (``writing``) every content each file of the folder may have while a run is under
+    way."""
     manifest: dict[str, object] = {"generator": GENERATOR, "files": dict(sorted(files.items()))}
+    if inputs:
+        manifest["inputs"] = dict(sorted(inputs.items()))
     if writing is not None:
         manifest["writing"] = {path: sorted(known) for path, known in sorted(writing.items())}
     write_atomic(
@@ -306,12 +361,28 @@ def _write_manifest(
     )
 
 
+def _holds(path: Path, digest: str) -> bool:
+    """Whether ``path`` is a published plain file with exactly this content already."""
+    try:
+        status = path.lstat()
+        same = stat.S_ISREG(status.st_mode) and stat.S_IMODE(status.st_mode) == PUBLISHED
+        return same and _digest(path.read_bytes()) == digest
+    except OSError:
+        return False
+
+
 def write_site(
-    out: Path, files: Mapping[str, str], *, on_step: Callable[[str], None] | None = None
+    out: Path,
+    files: Mapping[str, str],
+    *,
+    inputs: Mapping[str, str] | None = None,
+    on_step: Callable[[str], None] | None = None,
 ) -> WriteResult:
-    """Write the site into ``out``: new, empty, or a previous site output (see the module).
-    ``on_step`` is told each step done (``started``, ``written:PATH``, ``files-written``,
-    ``old-removed``, ``finished``)."""
+    """Write the site into ``out``: new, empty, or a previous site output (see the module); a
+    file the previous output already holds as it is stays untouched. ``inputs`` (policy id ->
+    key) goes into the manifest, for the next build to keep those pages. ``on_step`` is told
+    each step done (``started``, ``written:PATH``, ``files-written``, ``old-removed``,
+    ``finished``)."""
     step = on_step or (lambda name: None)
     previous = _previous_files(out)
     if previous is None:
@@ -327,9 +398,13 @@ def write_site(
         writing.setdefault(relative, set()).add(digest)
     _write_manifest(out, {}, writing)
     step("started")
-    written = []
+    written, unchanged = [], []
     for relative, text in files.items():
-        write_atomic(_inside(out, relative), text, mode=PUBLISHED)
+        target = _inside(out, relative)
+        if relative in previous and _holds(target, digests[relative]):
+            unchanged.append(relative)
+            continue
+        write_atomic(target, text, mode=PUBLISHED)
         written.append(relative)
         step(f"written:{relative}")
     step("files-written")
@@ -344,6 +419,6 @@ def write_site(
         elif path.exists():
             kept.append(relative)
     step("old-removed")
-    _write_manifest(out, digests)
+    _write_manifest(out, digests, inputs=inputs)
     step("finished")
-    return WriteResult(tuple(written), tuple(removed), tuple(kept))
+    return WriteResult(tuple(written), tuple(removed), tuple(kept), tuple(unchanged))

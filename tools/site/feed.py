@@ -1,12 +1,13 @@
 """An Atom feed (RFC 4287) of policy releases, so employees can subscribe to new versions.
 
-Pure: entries in, deterministic XML out. Every date is a release date from the history (at
-midnight UTC), never the time of the build, so building the same history twice gives the same
-bytes. Ids are ``urn:uuid:`` names derived from what never changes about a release (its tag and
-commit) or about the site (the organisation), not from the address the site is published at:
-moving the site does not make every feed reader show all releases again. Links are relative to
-the feed's own address unless a base URL is given (RFC 4287 allows relative references; they
-resolve against the feed document).
+Pure: entries in, deterministic XML out. Every time is a release's, from the history (the
+release commit's time, so two releases of one day are ordered), never the time of the build,
+so building the same history twice gives the same bytes; a feed without entries is dated the
+day it is built (midnight UTC). Ids are ``urn:uuid:`` names derived from what never changes
+about a release (its tag and commit) or about the site (the organisation), not from the
+address the site is published at: moving the site does not make every feed reader show all
+releases again. Links are relative to the feed's own address unless a base URL is given (RFC
+4287 allows relative references; they resolve against the feed document).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
 NO_RELEASE_DATE = dt.date(1970, 1, 1)
-"""``updated`` of a feed without entries: nothing has been published yet."""
+"""``updated`` of a feed without entries when the day it is built is not known."""
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,8 @@ class FeedEntry:
     title: str
     href: str
     """The release notes page, relative to the site root."""
-    updated: dt.date
+    updated: dt.datetime
+    """The release's time (UTC)."""
     summary: str
 
 
@@ -36,8 +38,13 @@ def stable_id(name: str) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
 
 
-def _timestamp(day: dt.date) -> str:
-    return f"{day.isoformat()}T00:00:00Z"
+def midnight(day: dt.date) -> dt.datetime:
+    """The start of ``day`` in UTC: the time of a release known only by its day."""
+    return dt.datetime.combine(day, dt.time(), dt.UTC)
+
+
+def _timestamp(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _address(href: str, base_url: str | None) -> str:
@@ -53,11 +60,14 @@ def render_feed(
     entries: Sequence[FeedEntry],
     base_url: str | None,
     lang: str,
+    empty_date: dt.date | None = None,
 ) -> str:
     """The feed, newest entry first (``entries`` come oldest first; of one day, the later in the
-    list is the newer); ``home`` and entry links are site-relative paths."""
+    list is the newer); ``home`` and entry links are site-relative paths; ``empty_date``: the
+    feed's date while it has no entries (the day it is built)."""
     ordered = sorted(reversed(entries), key=lambda entry: entry.updated, reverse=True)
-    updated = max((entry.updated for entry in ordered), default=NO_RELEASE_DATE)
+    empty = midnight(empty_date or NO_RELEASE_DATE)
+    updated = max((entry.updated for entry in ordered), default=empty)
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
         f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang={quoteattr(lang)}>',

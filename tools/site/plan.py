@@ -46,7 +46,7 @@ from tools.notes.htmlpage import html_page
 from tools.notes.releasenotes import version_key
 from tools.notes.render_html import render_html
 from tools.notes.wording import IMPACT_DUTCH, dutch_date
-from tools.site.feed import FeedEntry, render_feed, stable_id
+from tools.site.feed import FeedEntry, midnight, render_feed, stable_id
 from tools.site.policypage import PolicyPage, render_policy_html, version_label
 from tools.site.releasepages import changelog_blocks, changelog_title, notes_blocks
 from tools.versions.releaseid import CHANGED_KINDS, ReleaseRecord
@@ -95,6 +95,12 @@ class PolicySource:
     """Version -> the committed release notes (Markdown); a release may lack them."""
     changelog: str | None
     """The committed ``CHANGELOG.md``; None before the first release."""
+    inputs: str | None = None
+    """The key of what the policy's pages are made of (``tools/site/inputs.py``); None: a
+    draft, never kept."""
+    kept: Mapping[str, str] | None = None
+    """The policy's files as the previous build wrote them from the same ``inputs``, kept
+    instead of made again; its editions then hold only ``policy.yaml`` (for the index)."""
 
 
 @dataclass(frozen=True)
@@ -105,6 +111,8 @@ class SiteSource:
     """Where the site is published; makes the feed's links absolute."""
     draft: bool = False
     """The reviewers' preview of the working tree: every page marked as a draft."""
+    today: dt.date | None = None
+    """The day the site is built (the one clock): the feed's date before any release."""
 
 
 def split_releases(
@@ -258,7 +266,7 @@ def _edition_page(
 
 
 def _policy_page(site: SiteSource, source: PolicySource, page: PolicyPage, title: str) -> str:
-    return _page(site, source, render_policy_html(page), title)
+    return _page(site, source, render_policy_html(page, web=True), title)
 
 
 def _policy_files(site: SiteSource, source: PolicySource) -> dict[str, str]:
@@ -357,10 +365,14 @@ def _index_blocks(site: SiteSource) -> list[Block]:
 
 
 def _chronological(site: SiteSource) -> list[tuple[ReleaseRecord, PolicySource]]:
-    """Every release, oldest first: by date, then policy, then version (several a day)."""
+    """Every release, oldest first: by time, then policy, then version."""
     return sorted(
         ((release, source) for source in site.policies for release in source.releases),
-        key=lambda pair: (pair[0].date, pair[1].policy_id, version_key(pair[0].version)),
+        key=lambda pair: (
+            pair[0].time or midnight(pair[0].date),
+            pair[1].policy_id,
+            version_key(pair[0].version),
+        ),
     )
 
 
@@ -370,7 +382,7 @@ def _feed(site: SiteSource) -> str:
             id=stable_id(f"policy-release:{release.tag}:{release.commit}"),
             title=_release_title(source, release),
             href=f"{source.policy_id}/{release.version}.html",
-            updated=release.date,
+            updated=release.time or midnight(release.date),
             summary=f"Geldt vanaf {dutch_date(release.effective)}. Soort wijziging: "
             f"{IMPACT_DUTCH[release.impact]}.",
         )
@@ -385,6 +397,7 @@ def _feed(site: SiteSource) -> str:
         entries=entries,
         base_url=site.base_url,
         lang=site.policies[0].language if site.policies else "nl",
+        empty_date=site.today,
     )
 
 
@@ -403,5 +416,5 @@ def plan_site(site: SiteSource) -> dict[str, str]:
         FEED: _feed(site),
     }
     for source in site.policies:
-        files.update(_policy_files(site, source))
+        files.update(source.kept if source.kept is not None else _policy_files(site, source))
     return dict(sorted(files.items()))

@@ -21,10 +21,11 @@ and extra facts that link the other versions.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from schema.models import LEVEL_DUTCH, AccountType, Clause, LegalRef, Section
+from schema.models import LEVEL_DUTCH, AccountType, Clause, LegalRef, Level, Section
 from tools.base.loader import Policy
 from tools.notes.blocks import Block, Heading, Line, Outline, Paragraph, Span, text_paragraphs
 from tools.notes.render_html import render_html
@@ -32,6 +33,13 @@ from tools.notes.render_markdown import render_markdown
 from tools.notes.wording import dutch_date
 
 NOT_RELEASED = "nog niet uitgebracht"
+MONITORING = "Over toezicht"
+"""The marker of a clause about monitoring employees (``monitoring: true``)."""
+SELF_REGULATION = "Gedragscode (geen wet):"
+"""The label of a self-regulation code (``is_self_regulation``), never *Wettelijke basis*."""
+CONTENTS = "Inhoud"
+CONTENTS_ANCHOR = "inhoud"
+BACK = "Terug naar de inhoud"
 
 _ACCOUNTS = {
     AccountType.COMPANY: "zakelijke accounts van de organisatie",
@@ -111,8 +119,36 @@ def _clause_title(clause: Clause) -> str:
     return f"{_line(clause.title)} ({clause.id})"
 
 
+def clause_title_line(clause: Clause, *, web: bool, href: str = "") -> Line:
+    """``Titel (sm-012)``; on the web the id is a run that never breaks across lines (one
+    span elsewhere: Word makes a link of each)."""
+    if not web:
+        return (Span(_clause_title(clause), href=href),)
+    return (Span(f"{_line(clause.title)} ", href=href), Span(f"({clause.id})", href=href, css="id"))
+
+
 def _legal(ref: LegalRef) -> str:
     return _line(ref.law) + (f", artikel {_line(ref.article)}" if ref.article else "")
+
+
+_SELF_REGULATION = re.compile(r"code\b", re.IGNORECASE)
+
+
+def is_self_regulation(ref: LegalRef) -> bool:
+    """A code a sector keeps itself (the Reclamecode), not a law: as ``kind`` says, or else
+    when the name ends in ``code`` (``Reclamecode``, ``Nederlandse Reclame Code (NRC)``)."""
+    if ref.kind is not None:
+        return ref.kind == "self-regulation"
+    return _SELF_REGULATION.search(re.sub(r"\s*\(.*?\)", "", ref.law)) is not None
+
+
+def _badge(text: str, css: str) -> Span:
+    return Span(text, "strong", css=f"badge {css}")
+
+
+def level_badge(level: Level) -> Span:
+    """The level as a badge: its word, not colour alone, says what it is."""
+    return _badge(LEVEL_DUTCH[level].capitalize(), f"level-{level.value}")
 
 
 def _department(page: PolicyPage, department_id: str) -> Span:
@@ -126,35 +162,62 @@ def _joined(spans: Sequence[Span], separator: str) -> tuple[Span, ...]:
     return tuple(joined)
 
 
-def _clause_blocks(page: PolicyPage, clause: Clause, titles: Mapping[str, str]) -> list[Block]:
-    level = LEVEL_DUTCH[clause.level]
+def _see(clause: Clause | None, ref: str, *, web: bool) -> Line:
+    """A link to another clause, by its title and id (its id alone if it is not there)."""
+    if clause is None:
+        return (_link(ref, f"#{ref}"),)
+    return clause_title_line(clause, web=web, href=f"#{ref}")
+
+
+def _joined_lines(lines: Sequence[Line], separator: str) -> Line:
+    joined: list[Span] = []
+    for line in lines:
+        joined += [Span(separator), *line] if joined else list(line)
+    return tuple(joined)
+
+
+def _clause_blocks(
+    page: PolicyPage, clause: Clause, titles: Mapping[str, Clause], *, web: bool
+) -> list[Block]:
     version = page.clause_versions.get(clause.id)
     changed = f"Laatst gewijzigd in versie {version}" if version else NOT_RELEASED.capitalize()
+    badges = [level_badge(clause.level), Span(" · ")]
+    if clause.monitoring:
+        badges += [_badge(MONITORING, "monitoring"), Span(" · ")]
     blocks: list[Block] = [
-        Heading(3, (Span(_clause_title(clause)),), clause.id),
-        Paragraph(((Span(f"{level.capitalize()} · {changed}", "em"),),)),
+        Heading(3, clause_title_line(clause, web=web), clause.id),
+        Paragraph(((*badges, Span(changed, "em")),)),
     ]
     if clause.summary:
         blocks.append(Paragraph((_fact("In het kort:", _text(clause.summary)),)))
     blocks += _paragraphs(clause.text)
     facts: list[Line] = []
+    notes = [note for note in (clause.note, *(ref.note for ref in clause.legal)) if note]
+    if notes:
+        facts.append(_fact("Toelichting:", Span(" ".join(map(_line, notes)))))
     if clause.applies_to:
         accounts = ", ".join(_ACCOUNTS[account] for account in clause.applies_to)
         facts.append(_fact("Geldt voor:", Span(accounts)))
-    if clause.legal:
-        facts.append(_fact("Wettelijke basis:", Span("; ".join(map(_legal, clause.legal)))))
+    laws = [_legal(ref) for ref in clause.legal if not is_self_regulation(ref)]
+    codes = [_legal(ref) for ref in clause.legal if is_self_regulation(ref)]
+    if laws:
+        facts.append(_fact("Wettelijke basis:", Span("; ".join(laws))))
+    if codes:
+        facts.append(_fact(SELF_REGULATION, Span("; ".join(codes))))
     if clause.see:
-        seen = [_link(titles.get(ref, ref), f"#{ref}") for ref in clause.see]
-        facts.append(_fact("Zie ook:", *_joined(seen, ", ")))
+        seen = [_see(titles.get(ref), ref, web=web) for ref in clause.see]
+        facts.append(_fact("Zie ook:", *_joined_lines(seen, ", ")))
     if clause.contact:
-        facts.append(_fact("Vragen over dit artikel:", _department(page, clause.contact)))
+        facts.append(_fact("Vragen over deze regel:", _department(page, clause.contact)))
     if clause.next_review:
         review = Span(dutch_date(clause.next_review))
-        facts.append(_fact("Volgende herziening van dit artikel:", review))
+        facts.append(_fact("Volgende herziening van deze regel:", review))
     return blocks + _facts(facts)
 
 
-def _section_blocks(page: PolicyPage, section: Section, titles: Mapping[str, str]) -> list[Block]:
+def _section_blocks(
+    page: PolicyPage, section: Section, titles: Mapping[str, Clause], *, web: bool
+) -> list[Block]:
     blocks: list[Block] = [Heading(2, (_text(section.title),), section_anchor(section.id))]
     facts: list[Line] = []
     responsible = page.responsible.get(section.id, ())
@@ -166,24 +229,32 @@ def _section_blocks(page: PolicyPage, section: Section, titles: Mapping[str, str
     if section.intro:
         blocks += _paragraphs(section.intro)
     for clause in section.clauses:
-        blocks += _clause_blocks(page, clause, titles)
+        blocks += _clause_blocks(page, clause, titles, web=web)
+    if web:
+        blocks.append(Paragraph(((_link(BACK, f"#{CONTENTS_ANCHOR}")._replace(css="back"),),)))
     return blocks
 
 
-def _contents(policy: Policy) -> Outline:
-    return Outline(
-        tuple(
-            (
-                (_link(_line(s.model.title), f"#{section_anchor(s.model.id)}"),),
-                tuple((_link(_clause_title(c), f"#{c.id}"),) for c in s.model.clauses),
-            )
-            for s in policy.sections
+def _rules(count: int) -> str:
+    return f"{count} {'regel' if count == 1 else 'regels'}"
+
+
+def _contents(policy: Policy, *, web: bool) -> Outline:
+    """Sections and their clauses; on the web, each section's clauses fold."""
+    entries = tuple(
+        (
+            (_link(_line(s.model.title), f"#{section_anchor(s.model.id)}"),),
+            tuple(clause_title_line(c, web=web, href=f"#{c.id}") for c in s.model.clauses),
         )
+        for s in policy.sections
     )
+    folds = tuple(_rules(len(s.model.clauses)) for s in policy.sections) if web else ()
+    return Outline(entries, folds)
 
 
-def page_blocks(page: PolicyPage) -> list[Block]:
-    """The policy page, block by block, in reading order."""
+def page_blocks(page: PolicyPage, *, web: bool = False) -> list[Block]:
+    """The policy page, block by block, in reading order; ``web``: for the site, where the
+    table of contents folds and each section ends with a link back to it."""
     meta = page.policy.meta.model
     version = page.version if page.version is not None else meta.version
     effective = page.effective if page.effective is not None else meta.effective
@@ -207,10 +278,11 @@ def page_blocks(page: PolicyPage) -> list[Block]:
     if page.links:
         links = [_link(text, href) for text, href in page.links]
         blocks.append(Paragraph((_joined(links, " · "),)))
-    titles = {clause.id: _clause_title(clause) for _, _, clause in page.policy.clauses()}
-    blocks += [Heading(2, (Span("Inhoud"),)), _contents(page.policy)]
+    titles = {clause.id: clause for _, _, clause in page.policy.clauses()}
+    anchor = CONTENTS_ANCHOR if web else ""
+    blocks += [Heading(2, (Span(CONTENTS),), anchor), _contents(page.policy, web=web)]
     for section in page.policy.sections:
-        blocks += _section_blocks(page, section.model, titles)
+        blocks += _section_blocks(page, section.model, titles, web=web)
     return blocks
 
 
@@ -219,6 +291,7 @@ def render_policy_markdown(page: PolicyPage) -> str:
     return render_markdown(page_blocks(page))
 
 
-def render_policy_html(page: PolicyPage) -> str:
-    """The policy page's body as HTML, the same as markdown-it renders its Markdown."""
-    return render_html(page_blocks(page))
+def render_policy_html(page: PolicyPage, *, web: bool = False) -> str:
+    """The policy page's body as HTML, the same as markdown-it renders its Markdown (but for
+    the style sheet's ``<span class>``es); ``web``: as the site shows it (``page_blocks``)."""
+    return render_html(page_blocks(page, web=web))

@@ -9,7 +9,8 @@ lines take the site's links at render time; a short page says what is missing.
 from __future__ import annotations
 
 from tools.notes.blocks import Block, Heading, Paragraph, Span, paragraph, text
-from tools.notes.readback import read_changelog, read_committed
+from tools.notes.changelog_page import read_changelog
+from tools.notes.readback import read_committed
 from tools.notes.wording import (
     CHANGELOG_TITLE,
     EFFECTIVE,

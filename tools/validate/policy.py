@@ -78,7 +78,9 @@ def _check_clause_ids(policy: Policy) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
     prefix = policy.meta.model.clause_prefix + "-"
     retired = set(policy.meta.model.retired)
-    first: dict[str, str] = {}
+    # Where each id is first used, located only for a duplicate: locating needs the file's
+    # node tree, which a valid file does not keep.
+    first: dict[str, tuple[LoadedFile[Any], int]] = {}
     for section, index, clause in policy.clauses():
         loc = ("clauses", index, "id")
         if not clause.id.startswith(prefix):
@@ -102,18 +104,19 @@ def _check_clause_ids(policy: Policy) -> list[Diagnostic]:
                 )
             )
         if clause.id in first:
+            earlier, earlier_index = first[clause.id]
+            line, _ = earlier.doc.locate(("clauses", earlier_index, "id"))
             problems.append(
                 diagnostic_at(
                     section,
                     loc,
                     "duplicate-id",
-                    f"clause id '{clause.id}' is already used at {first[clause.id]}",
+                    f"clause id '{clause.id}' is already used at {earlier.path}:{line}",
                     "give this clause a new, unused id",
                 )
             )
         else:
-            line, _ = section.doc.locate(loc)
-            first[clause.id] = f"{section.path}:{line}"
+            first[clause.id] = (section, index)
     return problems
 
 
@@ -162,9 +165,11 @@ def _check_elements(policy: Policy) -> list[Diagnostic]:
 
 
 def _check_references(policy: Policy) -> list[Diagnostic]:
-    ids = {clause.id for _, _, clause in policy.clauses()}
+    ids = {clause.id for section in policy.sections for clause in section.model.clauses}
     problems: list[Diagnostic] = []
     for section, index, clause in policy.clauses():
+        if not clause.see:  # most clauses refer to none
+            continue
         for ref_index, ref in enumerate(clause.see):
             loc = ("clauses", index, "see", ref_index)
             if ref == clause.id:
@@ -193,12 +198,14 @@ def _check_references(policy: Policy) -> list[Diagnostic]:
 def covered_elements(policy: Policy) -> dict[str, int]:
     """Per element id, the number of normative clauses that cover it."""
     counts = {element.id: 0 for element in policy.meta.model.elements}
-    for section, _, clause in policy.clauses():
-        if clause.level not in NORMATIVE_LEVELS:
-            continue
-        for element_id in set(section.model.elements) | set(clause.elements):
-            if element_id in counts:
-                counts[element_id] += 1
+    for section in policy.sections:
+        listed = set(section.model.elements)  # once per section, not per clause
+        for clause in section.model.clauses:
+            if clause.level not in NORMATIVE_LEVELS:
+                continue
+            for element_id in listed | set(clause.elements) if clause.elements else listed:
+                if element_id in counts:
+                    counts[element_id] += 1
     return counts
 
 

@@ -128,6 +128,6 @@ def summarise(policy: Policy) -> PolicySummary:
     return PolicySummary(
         id=policy.id,
         version=policy.meta.model.version,
-        clauses=sum(1 for _ in policy.clauses()),
+        clauses=sum(len(section.model.clauses) for section in policy.sections),
         elements=tuple(element for element, count in counts.items() if count >= needed),
     )

@@ -69,3 +69,5 @@ class ReleaseRecord:
     clauses: tuple[str, ...] | None = None
     """The clauses it added, reworded or renumbered (``Policy-Clauses``); ``(ALL_CLAUSES,)``
     for a first release; None when the release commit does not say."""
+    time: dt.datetime | None = None
+    """The release commit's committer time (UTC), to the second: orders a day's releases."""

@@ -1,0 +1,113 @@
+"""The incremental site build's reading side: the tool's fingerprint, and the pages of the
+previous output that can be kept.
+
+A policy's pages are kept when the key of their inputs (``tools/site/inputs.py``, with this
+fingerprint) is the one the previous output's manifest recorded for that policy, and every one
+of its files is still, byte for byte, what that build wrote (a file changed by hand is made
+again). The fingerprint covers the tool's version, the source of ``tools/`` and ``schema/``
+and the libraries that shape the pages, so a changed tool never keeps a page it would now
+write differently.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import stat
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+import schema
+import tools
+
+MANIFEST = ".policy-site.json"
+"""The output's manifest (``tools/site/build.py``): every file written, with its SHA-256."""
+GENERATOR = "policy site"
+
+_LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "pydantic", "ruamel.yaml")
+"""The libraries whose version can change a page: Markdown, the models, YAML."""
+
+
+@functools.cache
+def tool_fingerprint() -> str:
+    """The SHA-256 of the tool's version, its libraries' versions and its source files."""
+    digest = hashlib.sha256(f"policy {tools.__version__}\n".encode())
+    for library in _LIBRARIES:
+        try:
+            digest.update(f"{library} {metadata.version(library)}\n".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{library} -\n".encode())
+    for package in (tools, schema):
+        folder = Path(package.__file__ or "").parent
+        for path in sorted(folder.rglob("*.py")):
+            digest.update(f"{path.relative_to(folder.parent).as_posix()}\n".encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def kept_files(out: Path, files: Mapping[str, str]) -> dict[str, str] | None:
+    """The text of each of ``files`` (path in ``out`` -> the SHA-256 it was written with), or
+    None when one of them is missing, is not a plain file, or was changed since."""
+    found: dict[str, str] = {}
+    for relative, digest in files.items():
+        path = out / relative
+        if any(parent.is_symlink() for parent in path.parents if out in parent.parents):
+            return None
+        try:
+            status = path.lstat()
+            if not stat.S_ISREG(status.st_mode):
+                return None
+            data = path.read_bytes()
+        except OSError:
+            return None
+        if hashlib.sha256(data).hexdigest() != digest:
+            return None
+        try:
+            found[relative] = data.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    return found
+
+
+@dataclass(frozen=True)
+class PreviousSite:
+    """What a finished previous output was made from (its manifest): the pages it may keep."""
+
+    out: Path
+    inputs: Mapping[str, str]
+    """Policy id -> the key of its pages' inputs (``tools/site/inputs.py``)."""
+    files: Mapping[str, str]
+    """Path -> the SHA-256 it was written with."""
+
+    def kept(self, policy_id: str, inputs: str | None) -> dict[str, str] | None:
+        """The policy's files as written, when made from ``inputs`` and untouched since."""
+        if inputs is None or self.inputs.get(policy_id) != inputs:
+            return None
+        mine = {
+            path: digest
+            for path, digest in self.files.items()
+            if path.startswith(f"{policy_id}/") and ".." not in Path(path).parts
+        }
+        return kept_files(self.out, mine) if mine else None
+
+
+def previous_site(out: Path) -> PreviousSite | None:
+    """What the previous output in ``out`` was made from; None when there is none, or its
+    build did not finish (nothing of it is kept then)."""
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(data, dict) or data.get("generator") != GENERATOR or "writing" in data:
+        return None
+    inputs, files = data.get("inputs", {}), data.get("files", {})
+    if not isinstance(inputs, dict) or not isinstance(files, dict):
+        return None
+    return PreviousSite(
+        out,
+        {str(policy): str(key) for policy, key in inputs.items()},
+        {str(path): str(digest) for path, digest in files.items()},
+    )
