@@ -127,6 +127,9 @@ def bench(session: nox.Session) -> None:
     session.run("python", "-m", "tests.bench.run", "--strictdoc", program, *session.posargs)
     # The attestation store (issue #18) on SQLite and a throwaway PostgreSQL cluster.
     session.run("python", "-m", "tests.bench.attest")
+    # policy serve under load (tests/bench/serve.py), over loopback with httpx.
+    session.install("httpx>=0.27,<1")
+    session.run("python", "-m", "tests.bench.serve")
 
 
 @nox.session(default=False)

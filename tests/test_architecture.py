@@ -56,7 +56,8 @@ BOUNDARIES = {
     # The network: the GitHub REST API (pull-request reviews, teams).
     "urllib": {"tools/gate/github_api.py"},
     "http": {"tools/gate/github_api.py"},
-    "socket": {"tools/gate/github_api.py"},
+    # ... and policy serve's listening socket for several workers (TCP_NODELAY).
+    "socket": {"tools/gate/github_api.py", "tools/serve/serve_io.py"},
     "ssl": {"tools/gate/github_api.py"},
     # The attestation store: the tables, the session (store.py, the only module that opens a
     # database) and the migrations, which Alembic's form makes import both libraries.
@@ -67,12 +68,16 @@ BOUNDARIES = {
         "tools/attest/store_acks.py",
         "tools/attest/keystore.py",
         "tools/attest/evidence_store.py",
+        "tools/attest/store_serve.py",
         *MIGRATIONS,
     },
     "alembic": {"tools/attest/store.py", *MIGRATIONS},
     # PostgreSQL's driver: SQLAlchemy loads it from the URL (postgresql+psycopg://); no module
     # imports it.
     "psycopg": set(),
+    # policy serve: the ASGI application and the pages (Starlette), the server (uvicorn).
+    "starlette": {"tools/serve/app.py", "tools/serve/serve_pages.py", "tools/serve/serve_io.py"},
+    "uvicorn": {"tools/serve/serve_io.py"},
 }
 
 
@@ -124,7 +129,7 @@ def test_schema_does_not_depend_on_tools() -> None:
 
 PACKAGES = [
     "base", "signing", "owners", "validate", "compare", "versions", "notes", "gate", "release",
-    "site", "documents", "adopt", "attest", "cli",
+    "site", "documents", "adopt", "attest", "serve", "cli",
 ]  # fmt: skip
 """Lowest first: a module may import only its own package and the packages before it."""
 
@@ -142,6 +147,8 @@ IO_MODULES = SEAM | {
     "tools/documents/gather.py",
     "tools/attest/store.py",
     "tools/attest/gather_rounds.py",
+    "tools/serve/gather.py",
+    "tools/serve/serve_io.py",
 }
 """The modules that read or write the world, with the CLI (``tools/cli/``): only these may
 import the seam; every other module is core and takes plain data."""

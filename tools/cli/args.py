@@ -12,7 +12,7 @@ from typing import Any
 
 from tools import __version__
 from tools.base.errors import UsageError
-from tools.cli import args_adopt, args_attest, argtypes
+from tools.cli import args_adopt, args_attest, args_serve, argtypes
 from tools.cli.helptext import CANNOT_RUN, HelpFormatter, add_epilogs
 
 
@@ -149,6 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     args_adopt.add_adopt_parsers(commands)
     args_attest.add_attest_parsers(commands)
+    args_serve.add_serve_parser(commands)
     add_epilogs(parser)
     parser.epilog = (
         "exit codes:\n  0  ok\n  1  ran and found problems\n  2  " + CANNOT_RUN + "\n\n"

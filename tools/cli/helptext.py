@@ -161,6 +161,11 @@ _EPILOGS: dict[str, tuple[str, str, str]] = {
         "(not used: a problem is exit 2)",
         "policy ack purge --dry-run",
     ),
+    "serve": (
+        "the server was stopped (Ctrl-C, SIGTERM)",
+        "(not used: a problem before listening is exit 2)",
+        "policy serve --dev-login   # then open http://127.0.0.1:8080/dev-login",
+    ),
     "schema": (
         "the files are up to date, or were written",
         "--check: a file is stale",

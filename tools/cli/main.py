@@ -146,6 +146,7 @@ _COMMANDS: dict[str, str] = {
     "new": "commands_adopt:new",
     "people": "commands_attest:people",
     "ack": "commands_attest:ack",
+    "serve": "commands_serve:serve",
 }
 
 
