@@ -14,12 +14,8 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
@@ -31,7 +27,13 @@ from tools.attest.people_diff import PeoplePlan
 from tools.attest.tables import Confirmation, Person
 from tools.base.errors import UsageError
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 DB_FILE = "attest.db"
+SCHEMA_HEAD = "0003"
+"""The newest migration (a test holds it to Alembic's head): a database at it needs no
+Alembic, whose import is a fifth of a small command's time."""
 
 
 def default_database(env: Mapping[str, str]) -> Path:
@@ -71,7 +73,8 @@ def transaction(url: str) -> Iterator[Session]:
     """A session in one transaction on an up-to-date schema; commits when the block ends."""
     engine = _engine(url)
     try:
-        migrate(engine)
+        if _revision(engine) != SCHEMA_HEAD:
+            migrate(engine)
         with Session(engine) as session, session.begin():
             yield session
     except DBAPIError as error:
@@ -106,7 +109,18 @@ def _sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _revision(engine: Engine) -> str | None:
+    """The database's migration; None when it has none yet (or cannot say)."""
+    try:
+        with engine.connect() as connection:
+            return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except DBAPIError:  # no table yet: an empty database
+        return None
+
+
 def _alembic() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
     return config
@@ -115,6 +129,10 @@ def _alembic() -> Config:
 def migrate(engine: Engine) -> str:
     """Upgrade the schema to the newest migration; a schema newer than this code is refused.
     Returns the revision the database is at."""
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
     config = _alembic()
     script = ScriptDirectory.from_config(config)
     head = script.get_current_head() or ""
@@ -133,11 +151,10 @@ def migrate(engine: Engine) -> str:
 
 
 def stored_people(session: Session) -> list[PersonRow]:
-    """Everyone stored, as plain rows."""
-    return [
-        PersonRow(p.employee, p.name, p.email, p.department, p.start_date, p.end_date)
-        for p in session.scalars(select(Person).order_by(Person.employee))
-    ]
+    """Everyone stored, as plain rows (columns, not ORM objects: 10,000 of those cost 0.3 s)."""
+    columns = (Person.employee, Person.name, Person.email, Person.department)
+    query = select(*columns, Person.start_date, Person.end_date).order_by(Person.employee)
+    return [PersonRow(*row) for row in session.connection().execute(query)]
 
 
 def apply_people(session: Session, plan: PeoplePlan) -> None:
