@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event, select, text
+from sqlalchemy import Engine, create_engine, event, insert, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session
@@ -158,16 +158,20 @@ def stored_people(session: Session) -> list[PersonRow]:
 
 
 def apply_people(session: Session, plan: PeoplePlan) -> None:
-    """Write an import's plan in the session's transaction (committed by ``transaction``)."""
-    by_employee = {p.employee: p for p in session.scalars(select(Person))}
-    for row in plan.added:
-        session.add(
-            Person(
-                employee=row.employee, name=row.name, email=row.email,
-                department=row.department, start_date=row.start, end_date=row.end,
-            )
+    """Write an import's plan in the session's transaction (committed by ``transaction``).
+    The added are one bulk insert: 10,000 ORM objects flushed one by one took a second."""
+    if plan.added:
+        session.execute(
+            insert(Person),
+            [
+                {"employee": row.employee, "name": row.name, "email": row.email,
+                 "department": row.department, "start_date": row.start, "end_date": row.end}
+                for row in plan.added
+            ],
         )  # fmt: skip
-    for row in [*plan.updated, *plan.ended]:
+    changed = [*plan.updated, *plan.ended]
+    by_employee = {p.employee: p for p in session.scalars(select(Person))} if changed else {}
+    for row in changed:
         person = by_employee[row.employee]
         person.name, person.email, person.department = row.name, row.email, row.department
         person.start_date, person.end_date = row.start, row.end
