@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import random
 from dataclasses import replace
 
 import pytest
 
-from tools.attest.chain import GENESIS, Link, chain_hashes, first_break, person_key
+from tools.attest.chain import GENESIS, Link, chain_hashes, first_break, link_hash, person_key
 
 KEY = person_key(b"secret", "1")
 LINKS = [
@@ -38,3 +41,16 @@ def test_an_intact_chain_verifies_and_is_deterministic() -> None:
 )
 def test_tampering_is_found(tamper, broken) -> None:  # type: ignore[no-untyped-def]
     assert first_break(tamper(_stored(LINKS))) == broken
+
+
+def test_a_link_hashes_the_bytes_of_canonical_json() -> None:
+    """``link_hash`` fills in a template; it hashes what ``json.dumps`` with sorted keys would
+    give for every field of the link (a new field breaks this), escapes and all."""
+    chance = random.Random(18)
+    alphabet = 'az09 "\\/\n\t\x00\x7féü€😀-'
+    for seq in (1, 9, 10**12):
+        words = ["".join(chance.choices(alphabet, k=chance.randrange(12))) for _ in range(8)]
+        link = Link(seq, *words[:7])  # type: ignore[arg-type]
+        fields = {**vars(link), "previous": words[7]}
+        canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"))
+        assert link_hash(link, words[7]) == hashlib.sha256(canonical.encode()).hexdigest()

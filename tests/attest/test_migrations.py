@@ -6,21 +6,22 @@ from __future__ import annotations
 from pathlib import Path
 
 from alembic import command
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, text
 
 from tests.attest.evidencedata import stocked
 from tests.conftest import run_policy
-from tools.attest.store import _alembic, migrate
+from tools.attest.store import SCHEMA_HEAD, _alembic, migrate
 from tools.attest.tables import Base
 
 
-def _first_migration_only(url: str) -> None:
+def _first_migration_only(url: str, revision: str = "0001") -> None:
     engine = create_engine(url)
     try:
         with engine.begin() as connection:
             config = _alembic()
             config.attributes["connection"] = connection
-            command.upgrade(config, "0001")
+            command.upgrade(config, revision)
     finally:
         engine.dispose()
 
@@ -58,11 +59,42 @@ def test_a_database_of_the_first_migration_keeps_its_rows(db_url: str) -> None:
             )  # fmt: skip
         assert "settings" not in inspect(engine).get_table_names()
         before = _dump(db_url)
-        assert migrate(engine) == "0002"
+        assert migrate(engine) == "0003"
         assert "settings" in inspect(engine).get_table_names()
     finally:
         engine.dispose()
     assert _dump(db_url) == before and len(before) == 2
+
+
+def test_a_database_of_the_second_migration_gains_the_index_and_keeps_its_rows(
+    db_url: str,
+) -> None:
+    _first_migration_only(db_url, "0002")
+    engine = create_engine(db_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text(PEOPLE + "(1, '101', 'An Eik', 'an@example.org', 'hr', "
+                                    "'2020-01-01')"))  # fmt: skip
+            connection.execute(
+                text(CONFIRMATION),
+                {"key": "k" * 64, "tag": "a" * 40, "text": "b" * 64, "zero": "0" * 64,
+                 "hash": "c" * 64},
+            )  # fmt: skip
+        indexes = {i["name"] for i in inspect(engine).get_indexes("confirmations")}
+        assert "ix_confirmations_policy_version" not in indexes
+        before = _dump(db_url)
+        assert migrate(engine) == "0003"
+        indexes = {i["name"] for i in inspect(engine).get_indexes("confirmations")}
+        assert "ix_confirmations_policy_version" in indexes
+    finally:
+        engine.dispose()
+    assert _dump(db_url) == before and len(before) == 2
+
+
+def test_the_schema_head_the_store_knows_is_alembics() -> None:
+    """``transaction`` skips Alembic for a database at ``SCHEMA_HEAD``: a new migration must
+    move it, or it would never run."""
+    assert ScriptDirectory.from_config(_alembic()).get_current_head() == SCHEMA_HEAD
 
 
 def test_a_command_upgrades_a_first_migration_database(shipped_repo: Path, db_url: str) -> None:

@@ -16,6 +16,7 @@ from tools.attest.obligations import (
     obligation,
     obligations,
     overdue,
+    settled_from,
 )
 from tools.attest.people_csv import PersonRow
 from tools.attest.rounds import Round
@@ -89,12 +90,12 @@ def test_coverage_counts_per_policy_and_department_and_the_overdue_list() -> Non
     confirmed = {"1001": {"social-media": [Confirmed("1.0.0", AT)]}}
     today = date(2027, 2, 1)
     policies = [POLICY, HR_ONLY, NO_ROUND]
-    assert coverage(policies, people, confirmed, today) == [
+    assert coverage(policies, people, settled_from(policies, confirmed), today) == [
         Coverage("social-media", "hr", 1, 0, 1),
         Coverage("social-media", "sales", 0, 1, 1),
         Coverage("verzuim", "hr", 0, 0, 2),
     ]
-    assert overdue(policies, people, confirmed, today) == [
+    assert overdue(policies, people, settled_from(policies, confirmed), today) == [
         Overdue("social-media", "1.0.0", "1002", "hr", date(2027, 1, 1)),
         Overdue("social-media", "1.0.0", "1003", "sales", date(2027, 1, 1)),
         Overdue("verzuim", "1.0.0", "1001", "hr", date(2027, 1, 1)),
@@ -137,9 +138,9 @@ def test_the_counts_agree_with_each_persons_obligation() -> None:
                 row[("confirmed", "pending", "overdue").index(owed.state)] += 1
                 if owed.state == "overdue":
                     late.append((p.id, person.department, person.employee, owed.due))
-        counted = coverage(policies, people, confirmed, today)
+        counted = coverage(policies, people, settled_from(policies, confirmed), today)
         assert {(c.policy, c.department): [c.confirmed, c.pending, c.overdue] for c in counted} == (
             expected
         )
-        listed = overdue(policies, people, confirmed, today)
+        listed = overdue(policies, people, settled_from(policies, confirmed), today)
         assert [(o.policy, o.department, o.employee, o.due) for o in listed] == sorted(late)

@@ -460,6 +460,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     print(f"wrote {output}")
     missed = [n for n, r in report["ratios"].items() if r["met"] is False]
+    missed += [f"start-up: {n}" for n, c in report["startup"].items() if not c["met"]]
     if missed:
         print(f"targets missed: {', '.join(missed)}")
         return 1

@@ -10,14 +10,20 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from json.encoder import encode_basestring_ascii as _quoted
 
 GENESIS = "0" * 64
 """The "previous hash" of the first row."""
-_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
-"""Canonical JSON (as ``json.dumps(sort_keys=True, separators=(",", ":"))``), made once."""
+_CANONICAL = (
+    '{"channel":%s,"confirmed_at":%s,"person_key":%s,"policy":%s,"previous":%s,"seq":%d,'
+    '"tag_object":%s,"text_sha256":%s,"version":%s}'
+)
+"""Canonical JSON of a link and the previous hash, the bytes of ``json.dumps(sort_keys=True,
+separators=(",", ":"))`` (keys in order, strings quoted by json's own C function): filled in,
+not encoded from a dict, it hashes 200,000 links in half the time. ``tests/attest/
+test_chain.py`` holds the two equal."""
 
 
 @dataclass(frozen=True)
@@ -42,8 +48,12 @@ def person_key(secret: bytes, employee: str) -> str:
 
 def link_hash(link: Link, previous: str) -> str:
     """SHA-256 over canonical JSON of the fields and the previous hash."""
-    fields = {**vars(link), "previous": previous}  # vars, not asdict: 5x faster, same fields
-    return hashlib.sha256(_CANONICAL.encode(fields).encode("utf-8")).hexdigest()
+    canonical = _CANONICAL % (
+        _quoted(link.channel), _quoted(link.confirmed_at), _quoted(link.person_key),
+        _quoted(link.policy), _quoted(previous), link.seq, _quoted(link.tag_object),
+        _quoted(link.text_sha256), _quoted(link.version),
+    )  # fmt: skip
+    return hashlib.sha256(canonical.encode("ascii")).hexdigest()
 
 
 def chain_hashes(links: Iterable[Link], previous: str = GENESIS) -> list[str]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -158,8 +158,32 @@ def obligations(
     return [obligation(p, person, confirmed.get(p.id, ()), today) for p in policies]
 
 
+Settled = Mapping[str, Collection[str]]
+"""Per policy id, the employee numbers with a confirmation of its latest round's version or
+a later one: all ``coverage`` and ``overdue`` need to know of the confirmations."""
+
+
+def settling_versions(policy: PolicyFacts, versions: Iterable[str]) -> set[str]:
+    """Those of ``versions`` that settle the policy's latest round (at or after its version);
+    none when it has no round."""
+    if not policy.rounds:
+        return set()
+    floor = _key(policy.rounds[-1].version)
+    return {v for v in versions if _key(v) >= floor}
+
+
+def settled_from(policies: Sequence[PolicyFacts], by_person: ByPerson) -> dict[str, set[str]]:
+    """``Settled`` from each person's confirmations (the store asks its database instead)."""
+    found: dict[str, set[str]] = {p.id: set() for p in policies}
+    for policy in policies:
+        for employee, mine in by_person.items():
+            if settling_versions(policy, (c.version for c in mine.get(policy.id, ()))):
+                found[policy.id].add(employee)
+    return found
+
+
 def _states(
-    policies: Sequence[PolicyFacts], people: Iterable[PersonRow], by_person: ByPerson,
+    policies: Sequence[PolicyFacts], people: Iterable[PersonRow], settled: Settled,
     today: dt.date,
 ) -> Iterator[tuple[str, PersonRow, State, dt.date | None]]:  # fmt: skip
     """(policy id, person, state, due) for everyone each policy's round asks. The same rules
@@ -168,14 +192,12 @@ def _states(
     for policy in policies:
         if not policy.rounds:
             continue
-        current = policy.rounds[-1]
-        floor, period = _key(current.version), dt.timedelta(days=policy.days)
+        current, confirmed = policy.rounds[-1], settled.get(policy.id, ())
+        period = dt.timedelta(days=policy.days)
         for person in everyone:
             if policy.departments is not None and person.department not in policy.departments:
                 continue
-            mine = by_person.get(person.employee)
-            confirmed = mine.get(policy.id, ()) if mine else ()
-            if any(_key(c.version) >= floor for c in confirmed):
+            if person.employee in confirmed:
                 yield policy.id, person, "confirmed", None
                 continue
             due = max(current.effective, person.start + period)
@@ -183,13 +205,13 @@ def _states(
 
 
 def coverage(
-    policies: Sequence[PolicyFacts], people: Iterable[PersonRow], by_person: ByPerson,
+    policies: Sequence[PolicyFacts], people: Iterable[PersonRow], settled: Settled,
     today: dt.date,
 ) -> list[Coverage]:  # fmt: skip
     """Per policy and department (people who owe nothing are not counted), sorted."""
     counts = Counter(
         (policy, person.department, state)
-        for policy, person, state, _ in _states(policies, people, by_person, today)
+        for policy, person, state, _ in _states(policies, people, settled, today)
     )
     return [
         Coverage(p, d, counts[p, d, "confirmed"], counts[p, d, "pending"], counts[p, d, "overdue"])
@@ -198,14 +220,14 @@ def coverage(
 
 
 def overdue(
-    policies: Sequence[PolicyFacts], people: Iterable[PersonRow], by_person: ByPerson,
+    policies: Sequence[PolicyFacts], people: Iterable[PersonRow], settled: Settled,
     today: dt.date,
 ) -> list[Overdue]:  # fmt: skip
     """Everyone overdue, by policy, department and employee number."""
     version = {p.id: p.rounds[-1].version for p in policies if p.rounds}
     found = [
         Overdue(policy, version[policy], person.employee, person.department, due)
-        for policy, person, state, due in _states(policies, people, by_person, today)
+        for policy, person, state, due in _states(policies, people, settled, today)
         if state == "overdue" and due is not None
     ]
     return sorted(found, key=lambda o: (o.policy, o.department, o.employee))

@@ -14,13 +14,9 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, select, text
+from sqlalchemy import Engine, create_engine, event, insert, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session
@@ -31,7 +27,13 @@ from tools.attest.people_diff import PeoplePlan
 from tools.attest.tables import Confirmation, Person
 from tools.base.errors import UsageError
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 DB_FILE = "attest.db"
+SCHEMA_HEAD = "0003"
+"""The newest migration (a test holds it to Alembic's head): a database at it needs no
+Alembic, whose import is a fifth of a small command's time."""
 
 
 def default_database(env: Mapping[str, str]) -> Path:
@@ -89,7 +91,8 @@ def transaction(url: str) -> Iterator[Session]:
     """A session in one transaction on an up-to-date schema; commits when the block ends."""
     engine = _engine(url)
     try:
-        migrate(engine)
+        if _revision(engine) != SCHEMA_HEAD:
+            migrate(engine)
         with Session(engine) as session, session.begin():
             yield session
     except DBAPIError as error:
@@ -126,7 +129,18 @@ def _sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _revision(engine: Engine) -> str | None:
+    """The database's migration; None when it has none yet (or cannot say)."""
+    try:
+        with engine.connect() as connection:
+            return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except DBAPIError:  # no table yet: an empty database
+        return None
+
+
 def _alembic() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
     return config
@@ -135,6 +149,10 @@ def _alembic() -> Config:
 def migrate(engine: Engine) -> str:
     """Upgrade the schema to the newest migration; a schema newer than this code is refused.
     Returns the revision the database is at."""
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
     config = _alembic()
     script = ScriptDirectory.from_config(config)
     head = script.get_current_head() or ""
@@ -153,24 +171,27 @@ def migrate(engine: Engine) -> str:
 
 
 def stored_people(session: Session) -> list[PersonRow]:
-    """Everyone stored, as plain rows."""
-    return [
-        PersonRow(p.employee, p.name, p.email, p.department, p.start_date, p.end_date)
-        for p in session.scalars(select(Person).order_by(Person.employee))
-    ]
+    """Everyone stored, as plain rows (columns, not ORM objects: 10,000 of those cost 0.3 s)."""
+    columns = (Person.employee, Person.name, Person.email, Person.department)
+    query = select(*columns, Person.start_date, Person.end_date).order_by(Person.employee)
+    return [PersonRow(*row) for row in session.connection().execute(query)]
 
 
 def apply_people(session: Session, plan: PeoplePlan) -> None:
-    """Write an import's plan in the session's transaction (committed by ``transaction``)."""
-    by_employee = {p.employee: p for p in session.scalars(select(Person))}
-    for row in plan.added:
-        session.add(
-            Person(
-                employee=row.employee, name=row.name, email=row.email,
-                department=row.department, start_date=row.start, end_date=row.end,
-            )
+    """Write an import's plan in the session's transaction (committed by ``transaction``).
+    The added are one bulk insert: 10,000 ORM objects flushed one by one took a second."""
+    if plan.added:
+        session.execute(
+            insert(Person),
+            [
+                {"employee": row.employee, "name": row.name, "email": row.email,
+                 "department": row.department, "start_date": row.start, "end_date": row.end}
+                for row in plan.added
+            ],
         )  # fmt: skip
-    for row in [*plan.updated, *plan.ended]:
+    changed = [*plan.updated, *plan.ended]
+    by_employee = {p.employee: p for p in session.scalars(select(Person))} if changed else {}
+    for row in changed:
         person = by_employee[row.employee]
         person.name, person.email, person.department = row.name, row.email, row.department
         person.start_date, person.end_date = row.start, row.end
@@ -222,26 +243,34 @@ def parse_moment(value: str) -> datetime:
     return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
 
 
-_CHAIN_QUERY = text(
+_CHAIN_QUERY = (
     "SELECT seq, person_key, policy, version, tag_object, text_sha256, confirmed_at, channel, "
     "prev_hash, row_hash FROM confirmations ORDER BY seq"
 )
-"""Plain SQL, the driver's own rows: 200,000 load in half the time of the ORM's query."""
+"""Plain SQL on the driver's own cursor: 200,000 rows load in a third of the time of
+SQLAlchemy's result rows (and half of that again of the ORM's query)."""
 
 
 def chain_links(session: Session) -> list[tuple[Link, str, str]]:
     """Every confirmation in chain order, as (link, stored previous hash, stored hash)."""
+    cursor = session.connection().connection.cursor()
+    try:
+        cursor.execute(_CHAIN_QUERY)
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
     return [
         (Link(seq, key, policy, version, tag, text, _spelled(at), channel), previous, stored)
-        for seq, key, policy, version, tag, text, at, channel, previous, stored in session.execute(
-            _CHAIN_QUERY
-        )
+        for seq, key, policy, version, tag, text, at, channel, previous, stored in rows
     ]
 
 
 def _spelled(value: datetime | str) -> str:
     """A stored time as the chain spells it: PostgreSQL's driver gives a datetime, SQLite the
-    text SQLAlchemy wrote (``2026-12-01 09:30:00.000000``)."""
+    text SQLAlchemy wrote (``2026-12-01 09:30:00.000000``: naive, in UTC, cut to the second
+    without parsing, as ``moment`` would spell it)."""
+    if isinstance(value, str) and len(value) == 26 and value[10] == " " and value[19] == ".":
+        return f"{value[:10]}T{value[11:19]}Z"
     return moment(value if isinstance(value, datetime) else datetime.fromisoformat(value))
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -37,7 +37,11 @@ class Confirmation(Base):
     cleared when the person is purged, the key and the chain stay."""
 
     __tablename__ = "confirmations"
-    __table_args__ = (UniqueConstraint("person_key", "policy", "version"),)
+    __table_args__ = (
+        UniqueConstraint("person_key", "policy", "version"),
+        # Migration 0003: who confirmed which versions, read from the index alone.
+        Index("ix_confirmations_policy_version", "policy", "version", "person_id"),
+    )
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), nullable=True)

@@ -17,7 +17,7 @@ from tools.cli.output import EXIT_OK, EXIT_PROBLEMS, plural, print_diagnostics
 
 if TYPE_CHECKING:
     from tools.attest.acks_csv import AckRow
-    from tools.attest.obligations import Confirmed, PolicyFacts
+    from tools.attest.obligations import PolicyFacts
     from tools.attest.people_csv import PersonRow
     from tools.attest.record import Refusal
     from tools.attest.store_acks import Accepted
@@ -158,9 +158,9 @@ def ack_status(repo: GitRepository, args: argparse.Namespace) -> int:
         raise UsageError(
             f"--department {args.department}: not a department id of policy/departments.yaml"
         )
-    people, by_person = _stored(repo, args, [p.id for p in policies])
+    people, settled = _stored(repo, args, policies)
     day = today()
-    rows = coverage(policies, people, by_person, day)
+    rows = coverage(policies, people, settled, day)
     if args.department is not None:
         rows = [r for r in rows if r.department == args.department]
     if args.format == "json":
@@ -179,9 +179,9 @@ def ack_overdue(repo: GitRepository, args: argparse.Namespace) -> int:
     from tools.base.clock import today
 
     policies = gather_policies(repo)
-    people, by_person = _stored(repo, args, [p.id for p in policies])
+    people, settled = _stored(repo, args, policies)
     day = today()
-    rows = overdue(policies, people, by_person, day)
+    rows = overdue(policies, people, settled, day)
     if args.format == "json":
         print(ackreport.overdue_json(rows, day.isoformat()), end="")
     elif args.format == "csv":
@@ -205,15 +205,15 @@ def _wanted_policies(repo: GitRepository, wanted: str | None) -> list[PolicyFact
 
 
 def _stored(
-    repo: GitRepository, args: argparse.Namespace, policies: list[str]
-) -> tuple[list[PersonRow], dict[str, dict[str, list[Confirmed]]]]:
-    """Everyone stored and their confirmations of ``policies``, read in one transaction."""
+    repo: GitRepository, args: argparse.Namespace, policies: list[PolicyFacts]
+) -> tuple[list[PersonRow], dict[str, set[str]]]:
+    """Everyone stored and who settled each policy's round, read in one transaction."""
     from tools.attest.store import database_url, environment, stored_people, transaction
-    from tools.attest.store_acks import confirmations_by_person
+    from tools.attest.store_acks import settled_people
 
     url = database_url(args.db, environment(), repo.root)
     with transaction(url) as session:
-        return stored_people(session), confirmations_by_person(session, policies)
+        return stored_people(session), settled_people(session, policies)
 
 
 def _departments(repo: GitRepository) -> frozenset[str]:
