@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -158,9 +159,10 @@ def obligations(
     return [obligation(p, person, confirmed.get(p.id, ()), today) for p in policies]
 
 
-Settled = Mapping[str, Collection[str]]
+Settled = Mapping[str, AbstractSet[str]]
 """Per policy id, the employee numbers with a confirmation of its latest round's version or
-a later one: all ``coverage`` and ``overdue`` need to know of the confirmations."""
+a later one: all ``coverage`` and ``overdue`` need to know of the confirmations. A set, so
+that a mapping per person (``ByPerson``, whose keys are also strings) is a type error here."""
 
 
 def settling_versions(policy: PolicyFacts, versions: Iterable[str]) -> set[str]:
