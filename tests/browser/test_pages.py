@@ -19,7 +19,6 @@ the browser binary (default: ``chromium`` on PATH).
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -70,22 +69,6 @@ def _page_id(page: str | Path) -> str:
     if page in SITE_GOLDEN:
         return page.relative_to(ROOT / "tests" / "site" / "cases").as_posix()
     return page.parent.name if page in GOLDEN else str(page)
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    """One headless Debian chromium for the whole run."""
-    from playwright.sync_api import sync_playwright
-
-    executable = os.environ.get("CHROMIUM") or shutil.which("chromium")
-    if not executable:
-        pytest.fail("chromium not found: apt-get install chromium (or set CHROMIUM=/path)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable, headless=True, args=["--no-sandbox"]
-        )
-        yield browser
-        browser.close()
 
 
 def run_cli(*args: str) -> str:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import http.client
 import http.server
-import os
-import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,22 +29,6 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.browser
 
 _HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "host"}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Debian's headless chromium, as tests/browser/test_pages.py starts it."""
-    from playwright.sync_api import sync_playwright
-
-    executable = os.environ.get("CHROMIUM") or shutil.which("chromium")
-    if not executable:
-        pytest.fail("chromium not found: apt-get install chromium (or set CHROMIUM=/path)")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=executable, headless=True, args=["--no-sandbox"]
-        )
-        yield chromium
-        chromium.close()
 
 
 @contextmanager
