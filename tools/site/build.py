@@ -404,7 +404,10 @@ def write_site(
         if relative in previous and _holds(target, digests[relative]):
             unchanged.append(relative)
             continue
-        write_atomic(target, text, mode=PUBLISHED)
+        # No fsync per page (a site has thousands): the manifest, written last and durably,
+        # holds each page's digest, and nothing trusts a page without checking it against
+        # that digest, so a page lost to a crash is written again by the next build.
+        write_atomic(target, text, mode=PUBLISHED, durable=False)
         written.append(relative)
         step(f"written:{relative}")
     step("files-written")
