@@ -20,8 +20,8 @@ from tests.site.test_plan import DEPARTMENTS, draft, later_release, two_releases
 from tools.base.loader import load_policy
 from tools.base.snapshot import DirSnapshot, MemorySnapshot
 from tools.notes.htmlpage import html_page
-from tools.site.plan import SiteSource
 from tools.notes.render_html import render_html
+from tools.site.plan import SiteSource
 from tools.site.policypage import (
     PolicyPage,
     is_self_regulation,

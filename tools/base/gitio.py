@@ -31,6 +31,8 @@ from tools.base.gitlog import (
     parse_changed_paths,
     signing_failure,
     status_paths,
+    tag_facts,
+    tag_facts_args,
     touched_paths,
     with_trailer,
 )
@@ -166,6 +168,11 @@ class GitRepository:
         except git.GitCommandError:
             return None
         return str(obj).strip(), str(commit).strip()
+
+    def tagged_commit_facts(self, prefix: str) -> dict[str, CommitFacts]:
+        """``commit_facts`` of each tag starting with ``prefix`` (by name), in one git call: a
+        lookup per tag rescans packed-refs. A tag of a tag is left out (ask ``commit_facts``)."""
+        return tag_facts(str(self._repo.git.for_each_ref(*tag_facts_args(prefix))), prefix)
 
     def commit_facts(self, revision: str) -> CommitFacts:
         """A commit's id, committer time (Unix seconds) and trailers."""
