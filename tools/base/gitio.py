@@ -179,9 +179,11 @@ class GitRepository:
         commit = self._commit(revision)
         return commit.hexsha, int(commit.committed_date), commit_trailers(_message(commit))
 
-    def commits_with_trailer(self, revision: str, key: str, value: str) -> list[CommitFacts]:
-        """Commits reachable from ``revision`` whose message has the trailer ``key: value``,
-        newest first: how releases are found where their tags were not fetched."""
+    def commits_with_trailer(
+        self, revision: str, key: str, value: str | None = None
+    ) -> list[CommitFacts]:
+        """Commits reachable from ``revision`` whose message has the trailer ``key: value``
+        (None: any value), newest first: how releases are found where tags were not fetched."""
         import git
 
         try:
@@ -189,7 +191,7 @@ class GitRepository:
                 "-z",
                 "--format=%H%x1f%ct%x1f%B",
                 "--fixed-strings",
-                f"--grep={key}: {value}",
+                f"--grep={key}: {value or ''}",
                 revision,
                 "--",
             )

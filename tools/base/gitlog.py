@@ -140,16 +140,16 @@ def commit_trailers(message: str) -> dict[str, str]:
     return found
 
 
-def with_trailer(output: str, key: str, value: str) -> list[CommitFacts]:
+def with_trailer(output: str, key: str, value: str | None) -> list[CommitFacts]:
     """The commits of ``git log -z --format=%H%x1f%ct%x1f%B`` output whose message has the
-    trailer ``key: value``, in git's order."""
+    trailer ``key: value`` (None: ``key`` with any value), in git's order."""
     found = []
     for entry in output.split("\0"):
         if not entry.strip():
             continue
         sha, time, message = entry.strip("\n").split("\x1f", 2)
         trailers = commit_trailers(message)
-        if trailers.get(key) == value:
+        if key in trailers and value in (None, trailers[key]):
             found.append((sha, int(time), trailers))
     return found
 
