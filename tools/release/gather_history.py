@@ -73,9 +73,9 @@ def release_history(
     if not repo.is_open():
         return []
     found: dict[str, tuple[str, str, int, dict[str, str], bool]] = {}
-    tagged = facts.tagged if facts else repo.tagged_commit_facts(f"{policy_id}/v")
+    by_tag = facts.tagged if facts else repo.tagged_commit_facts(f"{policy_id}/v")
     for release in releases(repo, policy_id):
-        sha, time, trailers = tagged.get(release.tag) or repo.commit_facts(release.tag)
+        sha, time, trailers = by_tag.get(release.tag) or repo.commit_facts(release.tag)
         found[release.version_text] = (release.tag, sha, time, trailers, True)
     trailered = (
         facts.trailered if facts else repo.commits_with_trailer("HEAD", TRAILER_POLICY, policy_id)

@@ -135,9 +135,9 @@ def gather_site(
     from tools.release.gather_history import release_facts
 
     today = None if draft else clock.today()
-    facts = release_facts(repo)
+    known = release_facts(repo)
     sources = tuple(
-        _gather_policy(repo, snapshot, cache, policy_id, today, previous, facts)
+        _gather_policy(repo, snapshot, cache, policy_id, today, previous, known)
         for policy_id in ([only] if only is not None else ids)
     )
     return SiteSource(registry.model.organisation, sources, base_url, draft, clock.today())
@@ -157,12 +157,12 @@ def _gather_policy(
     policy_id: str,
     today: dt.date | None,
     previous: PreviousSite | None = None,
-    facts: ReleaseFacts | None = None,
+    known: ReleaseFacts | None = None,
 ) -> PolicySource:
     """One policy: with ``today``, the releases to show; without, the working tree (a draft)."""
     from tools.release.gather_history import release_history
 
-    history = release_history(repo, policy_id, cache, facts=facts)
+    history = release_history(repo, policy_id, cache, facts=known)
     notes = {
         r.version: text
         for r in history
