@@ -138,3 +138,22 @@ def test_a_file_named_like_a_header_does_not_make_an_author_approve_herself(
     assert any(
         i.approver == email("eva") and i.reason.startswith("self-approval") for i in verdict.ignored
     )
+
+
+def test_tagged_commit_facts_are_each_tags_commit_facts(repo: Path) -> None:
+    """One git call gives what a lookup per tag gives: annotated, lightweight and packed tags;
+    a tag of a tag is left out (asked one by one); another prefix's tags are not listed."""
+    git_as(repo, "anouk", "commit", "-q", "--allow-empty", "-m", "Release\n\nPolicy: x\nA: 1")
+    git_as(repo, "anouk", "tag", "-a", "-m", "x 1.0.0", "x/v1.0.0")
+    git_as(repo, "anouk", "tag", "x/v1.0.1", "base")
+    git_as(repo, "anouk", "pack-refs", "--all")
+    git_as(repo, "anouk", "tag", "-a", "-m", "Note: no trailer", "x/v2.0.0", "x/v1.0.0")
+    git_as(repo, "anouk", "tag", "-a", "-m", "y", "xy/v1.0.0")
+    git_as(repo, "anouk", "tag", "-a", "-m", "z", "y/v1.0.0")
+    git = GitRepository(repo)
+    found = git.tagged_commit_facts("x/v")
+    assert sorted(found) == ["x/v1.0.0", "x/v1.0.1"]
+    assert all(facts == git.commit_facts(name) for name, facts in found.items())
+    assert found["x/v1.0.0"][2] == {"Policy": "x", "A": "1"}
+    assert sorted(git.tagged_commit_facts("x")) == ["x/v1.0.0", "x/v1.0.1", "xy/v1.0.0"]
+    assert git.tagged_commit_facts("x*/v") == {}

@@ -20,10 +20,12 @@ from tests.site.test_plan import DEPARTMENTS, draft, later_release, two_releases
 from tools.base.loader import load_policy
 from tools.base.snapshot import DirSnapshot, MemorySnapshot
 from tools.notes.htmlpage import html_page
+from tools.notes.render_html import render_html
 from tools.site.plan import SiteSource
 from tools.site.policypage import (
     PolicyPage,
     is_self_regulation,
+    page_blocks,
     render_policy_html,
     render_policy_markdown,
 )
@@ -184,3 +186,32 @@ def test_badges_monitoring_note_and_kinds_of_legal_source() -> None:
 def test_self_regulation_is_known_by_its_name(law: str, code: bool) -> None:
     assert is_self_regulation(LegalRef(law=law)) is code
     assert is_self_regulation(LegalRef(law=law, kind="law")) is False
+
+
+def _every_fact_page() -> PolicyPage:
+    """Mini with every fact a clause can have, hostile text in each, a reference it lacks."""
+    path = "policy/mini/sections/privacy.yaml"
+    text = MINI_FILES[path] + (
+        '    summary: "Kort <b>&</b> *goed*"\n'
+        "    monitoring: true\n"
+        '    note: "Zo blijven <klant>gegevens & veilig."\n'
+        "    applies_to: [zakelijk, prive]\n"
+        "    contact: communicatie\n"
+        "    next_review: 2027-02-01\n"
+        "    see: [mi-001, mi-404]\n"
+        "    legal:\n"
+        "      - law: AVG <x>\n        article: '5 & 6'\n        note: Wet.\n"
+        "      - law: Reclamecode\n"
+    )
+    snapshot = MemorySnapshot({**MINI_FILES, path: text})
+    policy, problems = load_policy(snapshot, "mini")
+    assert policy is not None and not problems, problems
+    return PolicyPage(policy, {"privacy": ("HR & <OR>",)}, DEPARTMENTS, {"mi-002": "1.0.0"})
+
+
+@pytest.mark.parametrize("name", sorted([*PAGES, "marked", "every-fact"]))
+def test_site_clauses_written_straight_equal_their_blocks(name: str) -> None:
+    """The site writes each clause straight as HTML: exactly what its blocks render to."""
+    more = {"marked": _marked_page, "every-fact": _every_fact_page}
+    page = {**PAGES, **more}[name]()
+    assert render_policy_html(page, web=True) == render_html(page_blocks(page, web=True))

@@ -7,10 +7,13 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomic(path: Path, text: str | bytes, mode: int | None = None) -> None:
+def write_atomic(
+    path: Path, text: str | bytes, mode: int | None = None, *, durable: bool = True
+) -> None:
     """Write ``text`` as UTF-8 (bytes as they are) to a temporary file beside ``path``, then
     rename it into place. ``mode``: the file's permissions (a temporary file is private to its
-    owner: 0600)."""
+    owner: 0600). ``durable=False`` skips the ``fsync`` before the rename: only for a file whose
+    content a later, durable record (a manifest of digests) vouches for and checks."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     data = text.encode("utf-8") if isinstance(text, str) else text
@@ -18,7 +21,8 @@ def write_atomic(path: Path, text: str | bytes, mode: int | None = None) -> None
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
-            os.fsync(stream.fileno())
+            if durable:
+                os.fsync(stream.fileno())
         if mode is not None:
             os.chmod(temporary, mode)
         os.replace(temporary, path)

@@ -31,6 +31,8 @@ from tools.base.gitlog import (
     parse_changed_paths,
     signing_failure,
     status_paths,
+    tag_facts,
+    tag_facts_args,
     touched_paths,
     with_trailer,
 )
@@ -167,14 +169,21 @@ class GitRepository:
             return None
         return str(obj).strip(), str(commit).strip()
 
+    def tagged_commit_facts(self, prefix: str) -> dict[str, CommitFacts]:
+        """``commit_facts`` of each tag starting with ``prefix`` (by name), in one git call: a
+        lookup per tag rescans packed-refs. A tag of a tag is left out (ask ``commit_facts``)."""
+        return tag_facts(str(self._repo.git.for_each_ref(*tag_facts_args(prefix))), prefix)
+
     def commit_facts(self, revision: str) -> CommitFacts:
         """A commit's id, committer time (Unix seconds) and trailers."""
         commit = self._commit(revision)
         return commit.hexsha, int(commit.committed_date), commit_trailers(_message(commit))
 
-    def commits_with_trailer(self, revision: str, key: str, value: str) -> list[CommitFacts]:
-        """Commits reachable from ``revision`` whose message has the trailer ``key: value``,
-        newest first: how releases are found where their tags were not fetched."""
+    def commits_with_trailer(
+        self, revision: str, key: str, value: str | None = None
+    ) -> list[CommitFacts]:
+        """Commits reachable from ``revision`` whose message has the trailer ``key: value``
+        (None: any value), newest first: how releases are found where tags were not fetched."""
         import git
 
         try:
@@ -182,7 +191,7 @@ class GitRepository:
                 "-z",
                 "--format=%H%x1f%ct%x1f%B",
                 "--fixed-strings",
-                f"--grep={key}: {value}",
+                f"--grep={key}: {value or ''}",
                 revision,
                 "--",
             )

@@ -140,16 +140,16 @@ def commit_trailers(message: str) -> dict[str, str]:
     return found
 
 
-def with_trailer(output: str, key: str, value: str) -> list[CommitFacts]:
+def with_trailer(output: str, key: str, value: str | None) -> list[CommitFacts]:
     """The commits of ``git log -z --format=%H%x1f%ct%x1f%B`` output whose message has the
-    trailer ``key: value``, in git's order."""
+    trailer ``key: value`` (None: ``key`` with any value), in git's order."""
     found = []
     for entry in output.split("\0"):
         if not entry.strip():
             continue
         sha, time, message = entry.strip("\n").split("\x1f", 2)
         trailers = commit_trailers(message)
-        if trailers.get(key) == value:
+        if key in trailers and value in (None, trailers[key]):
             found.append((sha, int(time), trailers))
     return found
 
@@ -164,3 +164,35 @@ def signing_failure(stderr: str) -> str:
     ]
     verdicts = [line for line in lines if line.startswith(("fatal:", "error:"))]
     return (verdicts or lines or ["the signer failed"])[0]
+
+
+_TAG_FIELDS = ("objecttype", "objectname", "committerdate:unix", "contents")
+
+
+def tag_facts_args(prefix: str) -> list[str]:
+    """``git for-each-ref``'s arguments for ``tag_facts``: the tags starting with ``prefix``
+    (a prefix with other characters than these asks for every tag, filtered after)."""
+    safe = "/" in prefix and all(c.isalnum() or c in "-_./" for c in prefix)
+    own = "%1f".join(f"%({field})" for field in _TAG_FIELDS)
+    peeled = "%1f".join(f"%(*{field})" for field in _TAG_FIELDS)
+    return [
+        f"--format=%(refname:strip=2)%1f{own}%1f{peeled}%00",
+        f"refs/tags/{prefix}*" if safe else "refs/tags/",
+    ]
+
+
+def tag_facts(output: str, prefix: str) -> dict[str, CommitFacts]:
+    """Tag name -> (commit id, committer time, trailers) from ``git for-each-ref`` output of
+    records (NUL-ended) of the name, then type, id, committer date and message of the tag's
+    object and of the object an annotated tag names (fields split by U+001F). A tag naming
+    anything but a commit, directly or through one annotated tag, is left out."""
+    found: dict[str, CommitFacts] = {}
+    for record in output.split("\0"):
+        fields = record.lstrip("\n").split("\x1f")
+        if len(fields) != 9 or not fields[0].startswith(prefix):
+            continue
+        name, kind, own, peeled = fields[0], fields[1], fields[2:5], fields[6:9]
+        facts = own if kind == "commit" else peeled if fields[5] == "commit" else None
+        if kind in ("commit", "tag") and facts is not None and facts[1].isdigit():
+            found[name] = (facts[0], int(facts[1]), commit_trailers(facts[2]))
+    return found

@@ -13,10 +13,12 @@ trailer into a commit message, so a release known only from its trailers is for 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from tools.base.errors import SnapshotError
 from tools.base.gitio import GitRepository
+from tools.base.gitlog import CommitFacts
 from tools.base.gitsnapshot import GitSnapshot
 from tools.base.loader import ParseCache, Policy, load_policy, same_sections
 from tools.compare.diff import diff_policies
@@ -39,19 +41,49 @@ from tools.versions.releaseid import (
 )
 
 
+@dataclass(frozen=True)
+class ReleaseFacts:
+    """What git says of every policy's releases, read once for all (``release_facts``)."""
+
+    tagged: Mapping[str, CommitFacts]
+    """Tag name -> the facts of its commit."""
+    trailered: Sequence[CommitFacts]
+    """The commits of HEAD with a ``Policy`` trailer, newest first."""
+
+
+def release_facts(repo: GitRepository) -> ReleaseFacts | None:
+    """Two git calls for every policy's ``release_history`` (a command that reads them all);
+    None outside git."""
+    if not repo.is_open():
+        return None
+    return ReleaseFacts(
+        repo.tagged_commit_facts(""), repo.commits_with_trailer("HEAD", TRAILER_POLICY)
+    )
+
+
 def release_history(
-    repo: GitRepository, policy_id: str, cache: ParseCache | None = None
+    repo: GitRepository,
+    policy_id: str,
+    cache: ParseCache | None = None,
+    *,
+    facts: ReleaseFacts | None = None,
 ) -> list[ReleaseRecord]:
     """Every release of the policy, oldest first; none outside git (``cache``: the command's,
-    for the tags made by hand, whose policy is read)."""
+    for the tags made by hand, whose policy is read; ``facts``: read before for all policies)."""
     if not repo.is_open():
         return []
     found: dict[str, tuple[str, str, int, dict[str, str], bool]] = {}
+    by_tag = facts.tagged if facts else repo.tagged_commit_facts(f"{policy_id}/v")
     for release in releases(repo, policy_id):
-        sha, time, trailers = repo.commit_facts(release.tag)
+        sha, time, trailers = by_tag.get(release.tag) or repo.commit_facts(release.tag)
         found[release.version_text] = (release.tag, sha, time, trailers, True)
-    for sha, time, trailers in repo.commits_with_trailer("HEAD", TRAILER_POLICY, policy_id):
+    trailered = (
+        facts.trailered if facts else repo.commits_with_trailer("HEAD", TRAILER_POLICY, policy_id)
+    )
+    for sha, time, trailers in trailered:
         version = trailers.get(TRAILER_VERSION, "")
+        if trailers.get(TRAILER_POLICY) != policy_id:
+            continue
         if version and version not in found and _is_version(version):
             found[version] = (release_tag(policy_id, version), sha, time, trailers, False)
     records: list[ReleaseRecord] = []

@@ -30,6 +30,7 @@ import stat
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from schema.models import PolicyMeta
 from tools.base import clock
@@ -54,6 +55,9 @@ from tools.site.plan import Edition, PolicySource, SiteSource, split_releases, u
 from tools.site.policypage import PolicyPage
 from tools.site.reuseio import GENERATOR, MANIFEST, PreviousSite, tool_fingerprint
 from tools.versions.releaseid import ReleaseRecord
+
+if TYPE_CHECKING:
+    from tools.release.gather_history import ReleaseFacts
 
 PUBLISHED = 0o644
 """Files of the site are for everyone to read: a web server runs as another user."""
@@ -128,9 +132,12 @@ def gather_site(
     ids = policy_ids(snapshot)
     if only is not None and only not in ids:
         raise RevisionError(f"no policy '{only}' in the working tree (policies: {', '.join(ids)})")
+    from tools.release.gather_history import release_facts
+
     today = None if draft else clock.today()
+    known = release_facts(repo)
     sources = tuple(
-        _gather_policy(repo, snapshot, cache, policy_id, today, previous)
+        _gather_policy(repo, snapshot, cache, policy_id, today, previous, known)
         for policy_id in ([only] if only is not None else ids)
     )
     return SiteSource(registry.model.organisation, sources, base_url, draft, clock.today())
@@ -150,11 +157,12 @@ def _gather_policy(
     policy_id: str,
     today: dt.date | None,
     previous: PreviousSite | None = None,
+    known: ReleaseFacts | None = None,
 ) -> PolicySource:
     """One policy: with ``today``, the releases to show; without, the working tree (a draft)."""
     from tools.release.gather_history import release_history
 
-    history = release_history(repo, policy_id, cache)
+    history = release_history(repo, policy_id, cache, facts=known)
     notes = {
         r.version: text
         for r in history
@@ -404,7 +412,10 @@ def write_site(
         if relative in previous and _holds(target, digests[relative]):
             unchanged.append(relative)
             continue
-        write_atomic(target, text, mode=PUBLISHED)
+        # No fsync per page (a site has thousands): the manifest, written last and durably,
+        # holds each page's digest, and nothing trusts a page without checking it against
+        # that digest, so a page lost to a crash is written again by the next build.
+        write_atomic(target, text, mode=PUBLISHED, durable=False)
         written.append(relative)
         step(f"written:{relative}")
     step("files-written")

@@ -183,17 +183,33 @@ def _clause_links(source: PolicySource, first: Edition | None = None) -> ClauseL
     return lambda clause_id: f"{found[clause_id]}#{clause_id}" if clause_id in found else None
 
 
-def _notes_html(site: SiteSource, source: PolicySource, release: ReleaseRecord) -> str:
+class _Links:
+    """``_clause_links`` per first edition, each made once per policy: the table covers every
+    clause, and a policy has a notes page per release."""
+
+    def __init__(self, source: PolicySource) -> None:
+        self.source = source
+        self.made: dict[int, ClauseLink] = {}
+
+    def __call__(self, first: Edition | None = None) -> ClauseLink:
+        if id(first) not in self.made:  # the source holds its editions: an id stays theirs
+            self.made[id(first)] = _clause_links(self.source, first)
+        return self.made[id(first)]
+
+
+def _notes_html(
+    site: SiteSource, source: PolicySource, release: ReleaseRecord, links: _Links
+) -> str:
     """A release's notes page: clause headings link to the clause on a page that has it."""
     own = next((e for e in source.later if e.release == release), None)
     title = _release_title(source, release)
     blocks = notes_blocks(source.title, title, release, source.notes.get(release.version))
-    return _page(site, source, render_html(blocks, _clause_links(source, own)), title)
+    return _page(site, source, render_html(blocks, links(own)), title)
 
 
-def _changelog_html(site: SiteSource, source: PolicySource) -> str:
+def _changelog_html(site: SiteSource, source: PolicySource, links: _Links) -> str:
     """The changelog page: new and changed clauses link to the clause on a page that has it."""
-    body = render_html(changelog_blocks(source.title, source.changelog), _clause_links(source))
+    body = render_html(changelog_blocks(source.title, source.changelog), links())
     return _page(site, source, body, changelog_title(source.title))
 
 
@@ -274,6 +290,7 @@ def _policy_files(site: SiteSource, source: PolicySource) -> dict[str, str]:
     everything = ("Alle versies en wijzigingen", "changelog.html")
     links = (("Al het beleid", "../index.html"), everything)
     later = tuple(_later_facts(source))
+    links_of = _Links(source)
     current = source.current
     if current is None:
         index = _page(site, source, render_html(_not_in_force_blocks(source)), source.title)
@@ -282,7 +299,7 @@ def _policy_files(site: SiteSource, source: PolicySource) -> dict[str, str]:
         index = _policy_page(site, source, page, source.title)
     files = {
         f"{policy_id}/index.html": index,
-        f"{policy_id}/changelog.html": _changelog_html(site, source),
+        f"{policy_id}/changelog.html": _changelog_html(site, source, links_of),
     }
     now = (("Tot die datum geldt:", f"versie {current.release.version}", "index.html"),) if (
         current is not None and current.release is not None
@@ -300,7 +317,7 @@ def _policy_files(site: SiteSource, source: PolicySource) -> dict[str, str]:
         path = f"{policy_id}/{later_page(release.version)}"
         files[path] = _policy_page(site, source, page, title)
     for release in source.releases:
-        files[f"{policy_id}/{release.version}.html"] = _notes_html(site, source, release)
+        files[f"{policy_id}/{release.version}.html"] = _notes_html(site, source, release, links_of)
         if release.version in source.notes:
             files[f"{policy_id}/{release.version}.md"] = source.notes[release.version]
     return files

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from schema.models import LEVEL_DUTCH, AccountType, Clause, LegalRef, Level, Section
 from tools.base.loader import Policy
 from tools.notes.blocks import Block, Heading, Line, Outline, Paragraph, Span, text_paragraphs
-from tools.notes.render_html import render_html
+from tools.notes.render_html import escape, render_html
 from tools.notes.render_markdown import render_markdown
 from tools.notes.wording import dutch_date
 
@@ -215,9 +215,96 @@ def _clause_blocks(
     return blocks + _facts(facts)
 
 
+# --- A clause straight as HTML: what ``render_html`` makes of ``_clause_blocks`` (web) ---------
+
+
+_BREAK = "<br />\n"
+
+
+def _fact_html(label: str, value: str) -> str:
+    return f"<strong>{escape(label)}</strong> {value}"
+
+
+def _title_html(clause: Clause) -> str:
+    """``clause_title_line`` (web) as HTML: the title, then the id in a run that never breaks."""
+    return f'{escape(_line(clause.title))} <span class="id">({escape(clause.id)})</span>'
+
+
+def _badge_html(span: Span) -> str:
+    return f'<strong><span class="{escape(span.css)}">{escape(span.text)}</span></strong>'
+
+
+def _see_html(clause: Clause | None, ref: str) -> str:
+    inner = escape(ref) if clause is None else _title_html(clause)
+    return f'<a href="#{escape(ref)}">{inner}</a>'
+
+
+def _facts_html(page: PolicyPage, clause: Clause, titles: Mapping[str, Clause]) -> list[str]:
+    """The clause's facts, a line each (``_clause_blocks``' last paragraph)."""
+    facts: list[str] = []
+    notes = [note for note in (clause.note, *(ref.note for ref in clause.legal)) if note]
+    if notes:
+        facts.append(_fact_html("Toelichting:", escape(" ".join(map(_line, notes)))))
+    if clause.applies_to:
+        accounts = ", ".join(_ACCOUNTS[account] for account in clause.applies_to)
+        facts.append(_fact_html("Geldt voor:", escape(accounts)))
+    laws = [_legal(ref) for ref in clause.legal if not is_self_regulation(ref)]
+    codes = [_legal(ref) for ref in clause.legal if is_self_regulation(ref)]
+    if laws:
+        facts.append(_fact_html("Wettelijke basis:", escape("; ".join(laws))))
+    if codes:
+        facts.append(_fact_html(SELF_REGULATION, escape("; ".join(codes))))
+    if clause.see:
+        seen = ", ".join(_see_html(titles.get(ref), ref) for ref in clause.see)
+        facts.append(_fact_html("Zie ook:", seen))
+    if clause.contact:
+        name = page.departments.get(clause.contact, clause.contact)
+        facts.append(_fact_html("Vragen over deze regel:", escape(name)))
+    if clause.next_review:
+        review = dutch_date(clause.next_review)
+        facts.append(_fact_html("Volgende herziening van deze regel:", escape(review)))
+    return facts
+
+
+def clause_html(page: PolicyPage, clause: Clause, titles: Mapping[str, Clause]) -> str:
+    """One clause as the site shows it, the same HTML as ``render_html`` of its blocks
+    (``tests/site/test_policypage.py`` holds them equal)."""
+    version = page.clause_versions.get(clause.id)
+    changed = f"Laatst gewijzigd in versie {version}" if version else NOT_RELEASED.capitalize()
+    badges = [_badge_html(level_badge(clause.level))]
+    if clause.monitoring:
+        badges.append(_badge_html(_badge(MONITORING, "monitoring")))
+    parts = [
+        f'<h3 id="{escape(clause.id)}">{_title_html(clause)}</h3>\n',
+        f"<p>{' · '.join(badges)} · <em>{escape(changed)}</em></p>\n",
+    ]
+    if clause.summary:
+        summary = _fact_html("In het kort:", escape(_line(clause.summary)))
+        parts.append(f"<p>{summary}</p>\n")
+    parts += (f"<p>{escape(line)}</p>\n" for line in text_paragraphs(clause.text))
+    facts = _facts_html(page, clause, titles)
+    if facts:
+        parts.append(f"<p>{_BREAK.join(facts)}</p>\n")
+    return "".join(parts)
+
+
 def _section_blocks(
     page: PolicyPage, section: Section, titles: Mapping[str, Clause], *, web: bool
 ) -> list[Block]:
+    blocks = _section_head(page, section)
+    for clause in section.clauses:
+        blocks += _clause_blocks(page, clause, titles, web=web)
+    if web:
+        blocks.append(_back())
+    return blocks
+
+
+def _back() -> Block:
+    return Paragraph(((_link(BACK, f"#{CONTENTS_ANCHOR}")._replace(css="back"),),))
+
+
+def _section_head(page: PolicyPage, section: Section) -> list[Block]:
+    """A section's heading, who is responsible and whom to ask, and its introduction."""
     blocks: list[Block] = [Heading(2, (_text(section.title),), section_anchor(section.id))]
     facts: list[Line] = []
     responsible = page.responsible.get(section.id, ())
@@ -228,10 +315,6 @@ def _section_blocks(
     blocks += _facts(facts)
     if section.intro:
         blocks += _paragraphs(section.intro)
-    for clause in section.clauses:
-        blocks += _clause_blocks(page, clause, titles, web=web)
-    if web:
-        blocks.append(Paragraph(((_link(BACK, f"#{CONTENTS_ANCHOR}")._replace(css="back"),),)))
     return blocks
 
 
@@ -252,9 +335,8 @@ def _contents(policy: Policy, *, web: bool) -> Outline:
     return Outline(entries, folds)
 
 
-def page_blocks(page: PolicyPage, *, web: bool = False) -> list[Block]:
-    """The policy page, block by block, in reading order; ``web``: for the site, where the
-    table of contents folds and each section ends with a link back to it."""
+def _head_blocks(page: PolicyPage, *, web: bool) -> list[Block]:
+    """The page above its sections: title, dates, summary, links, table of contents."""
     meta = page.policy.meta.model
     version = page.version if page.version is not None else meta.version
     effective = page.effective if page.effective is not None else meta.effective
@@ -278,9 +360,18 @@ def page_blocks(page: PolicyPage, *, web: bool = False) -> list[Block]:
     if page.links:
         links = [_link(text, href) for text, href in page.links]
         blocks.append(Paragraph((_joined(links, " · "),)))
-    titles = {clause.id: clause for _, _, clause in page.policy.clauses()}
     anchor = CONTENTS_ANCHOR if web else ""
-    blocks += [Heading(2, (Span(CONTENTS),), anchor), _contents(page.policy, web=web)]
+    return [*blocks, Heading(2, (Span(CONTENTS),), anchor), _contents(page.policy, web=web)]
+
+
+def _titles(page: PolicyPage) -> dict[str, Clause]:
+    return {clause.id: clause for _, _, clause in page.policy.clauses()}
+
+
+def page_blocks(page: PolicyPage, *, web: bool = False) -> list[Block]:
+    """The policy page, block by block, in reading order; ``web``: for the site, where the
+    table of contents folds and each section ends with a link back to it."""
+    blocks, titles = _head_blocks(page, web=web), _titles(page)
     for section in page.policy.sections:
         blocks += _section_blocks(page, section.model, titles, web=web)
     return blocks
@@ -293,5 +384,16 @@ def render_policy_markdown(page: PolicyPage) -> str:
 
 def render_policy_html(page: PolicyPage, *, web: bool = False) -> str:
     """The policy page's body as HTML, the same as markdown-it renders its Markdown (but for
-    the style sheet's ``<span class>``es); ``web``: as the site shows it (``page_blocks``)."""
-    return render_html(page_blocks(page, web=web))
+    the style sheet's ``<span class>``es); ``web``: as the site shows it (``page_blocks``),
+    each clause written straight as HTML (``clause_html``): the site's pages hold thousands,
+    and their blocks were most of its time."""
+    if not web:
+        return render_html(page_blocks(page))
+    titles = _titles(page)
+    parts = [render_html(_head_blocks(page, web=True))]
+    back = render_html([_back()])
+    for section in page.policy.sections:
+        parts.append(render_html(_section_head(page, section.model)))
+        parts += (clause_html(page, clause, titles) for clause in section.model.clauses)
+        parts.append(back)
+    return "".join(parts)
