@@ -8,12 +8,15 @@ import stat
 from dataclasses import asdict, replace
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from tests.attest.evidencedata import NAMES, TODAY, link, sql, stocked
+from tests.attest.evidencedata import NAMES, SECRET, TODAY, link, sql, stocked
 from tests.conftest import run_policy
 from tools.attest.chain import link_hash
+from tools.attest.keystore import check_key
+from tools.attest.store import transaction
 
 
 def _ack(repo: Path, url: str, *args: str, today: str = TODAY) -> tuple[int, str, str]:
@@ -132,3 +135,27 @@ def test_an_edited_row_is_broken_with_or_without_the_head(shipped_repo: Path, db
     sql(db_url, lambda c: c.execute(text("UPDATE confirmations SET version = '9.0.0'")))
     code, said, _ = _ack(shipped_repo, db_url, "verify", "--head", head)
     assert code == 1 and said.startswith("the chain is broken at confirmation 1: ")
+
+
+def test_a_confirmation_moved_to_another_person_is_caught_with_the_key(
+    shipped_repo: Path, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # person_id is outside the chain (a purge clears it): moving a row to another person, and
+    # giving that person the first one's employee number, leaves every hash right.
+    stocked(shipped_repo, db_url)
+    with transaction(db_url) as session:
+        check_key(session, SECRET)  # remembered, as ack confirm and the server do
+    monkeypatch.setenv("POLICY_ACK_KEY", SECRET.decode())
+    assert _ack(shipped_repo, db_url, "verify")[0] == 0
+    sql(
+        db_url,
+        lambda c: c.execute(
+            text(
+                "UPDATE confirmations SET person_id = "
+                "(SELECT id FROM people WHERE employee = '102') WHERE seq = 1"
+            )
+        ),
+    )
+    code, said, _ = _ack(shipped_repo, db_url, "verify")
+    assert code == 1
+    assert said.startswith("confirmation 1 is linked to a person whose employee number is not")

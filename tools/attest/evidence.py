@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields
 from datetime import date, timedelta
 
-from tools.attest.chain import GENESIS
+from tools.attest.chain import GENESIS, person_key
 
 RETENTION_DAYS = 730
 """Two years after a person leaves, then ``policy ack purge`` erases their personal data."""
@@ -117,3 +117,13 @@ def head_problem(kept: str, chain: Sequence[tuple[int, str]]) -> str | None:
 def past_retention(end: date | None, today: date, days: int) -> bool:
     """True for a person who left more than ``days`` days before ``today``."""
     return end is not None and today - end > timedelta(days=days)
+
+
+def first_mislinked(linked: Sequence[tuple[int, str, str]], secret: bytes) -> int | None:
+    """The ``seq`` of the first confirmation whose person (``person_id``, which the chain does
+    not cover: a purge clears it) is not the one its chained ``person_key`` names; ``linked``
+    holds (seq, person_key, the linked person's employee number) of every linked row."""
+    for seq, key, employee in linked:
+        if person_key(secret, employee) != key:
+            return seq
+    return None

@@ -265,6 +265,16 @@ def chain_links(session: Session) -> list[tuple[Link, str, str]]:
     ]
 
 
+def linked_people(session: Session) -> list[tuple[int, str, str]]:
+    """(seq, person_key, employee number) of every confirmation still linked to a person."""
+    rows = session.execute(
+        select(Confirmation.seq, Confirmation.person_key, Person.employee)
+        .join(Person, Person.id == Confirmation.person_id)
+        .order_by(Confirmation.seq)
+    )
+    return [(seq, key, employee) for seq, key, employee in rows]
+
+
 def _spelled(value: datetime | str) -> str:
     """A stored time as the chain spells it: PostgreSQL's driver gives a datetime, SQLite the
     text SQLAlchemy wrote (``2026-12-01 09:30:00.000000``: naive, in UTC, cut to the second

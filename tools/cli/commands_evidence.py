@@ -81,22 +81,35 @@ def _write(output: Path | None, text: str) -> None:
 
 def ack_verify(repo: GitRepository, args: argparse.Namespace) -> int:
     from tools.attest.chain import GENESIS, first_break
-    from tools.attest.evidence import head_problem
+    from tools.attest.evidence import first_mislinked, head_problem
     from tools.attest.keystore import chain_secret, check_key, key_path
-    from tools.attest.store import chain_links, database_url, environment, transaction
+    from tools.attest.store import (
+        chain_links,
+        database_url,
+        environment,
+        linked_people,
+        transaction,
+    )
 
     env = environment()
     url = database_url(args.db, env, repo.root)
     given = args.key_file is not None or env.get("POLICY_ACK_KEY", "").strip()
     known = given or _exists(key_path(url))  # never makes a key file: only checks one
+    mislinked = None
     with transaction(url) as session:
         if known:  # a key this tool would use: refuse it now if it is not the chain's
-            check_key(session, chain_secret(url, args.key_file, env), remember=False)
+            secret = chain_secret(url, args.key_file, env)
+            check_key(session, secret, remember=False)
+            mislinked = first_mislinked(linked_people(session), secret)
         links = chain_links(session)
     broken = first_break(links)
     if broken is not None:
         print(f"the chain is broken at confirmation {links[broken][0].seq}: a row was edited, "
               "inserted, deleted or moved; compare with the last export")  # fmt: skip
+        return EXIT_PROBLEMS
+    if mislinked is not None:
+        print(f"confirmation {mislinked} is linked to a person whose employee number is not "
+              "the one its chained key names: its person was changed in the database")  # fmt: skip
         return EXIT_PROBLEMS
     chain = [(link.seq, stored) for link, _, stored in links]
     last = chain[-1][1] if chain else GENESIS
