@@ -3,20 +3,22 @@ record, the head kept elsewhere, and the purge after the retention period."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import stat
 from dataclasses import asdict, replace
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.engine import Connection
 
 from tests.attest.evidencedata import NAMES, SECRET, TODAY, link, sql, stocked
 from tests.conftest import run_policy
 from tools.attest.chain import link_hash
 from tools.attest.keystore import check_key
-from tools.attest.store import transaction
+from tools.attest.store import append_confirmation, transaction
+from tools.attest.tables import Person
 
 
 def _ack(repo: Path, url: str, *args: str, today: str = TODAY) -> tuple[int, str, str]:
@@ -159,3 +161,29 @@ def test_a_confirmation_moved_to_another_person_is_caught_with_the_key(
     code, said, _ = _ack(shipped_repo, db_url, "verify")
     assert code == 1
     assert said.startswith("confirmation 1 is linked to a person whose employee number is not")
+
+
+def test_a_purged_person_back_under_the_same_number_is_linked_to_their_confirmation(
+    shipped_repo: Path, db_url: str
+) -> None:
+    stocked(shipped_repo, db_url)
+    assert _ack(shipped_repo, db_url, "purge")[0] == 0  # 102 left in January 2024
+    with transaction(db_url) as session:
+        session.add(
+            Person(
+                employee="102",
+                name="Bo Kok",
+                email="bo@example.org",
+                department="hr",
+                start_date=dt.date(2026, 11, 1),
+                end_date=None,
+            )
+        )
+    with transaction(db_url) as session:  # fmt: skip
+        again = session.scalars(select(Person).where(Person.employee == "102")).one()
+        assert not append_confirmation(session, again.id, link("102"))  # stored once, still
+    linked = sql(db_url, lambda c: c.execute(text(
+        "SELECT p.employee FROM confirmations c JOIN people p ON p.id = c.person_id "
+        "WHERE c.seq = 2")).all())  # fmt: skip
+    assert [row[0] for row in linked] == ["102"]  # type: ignore[attr-defined]
+    assert _ack(shipped_repo, db_url, "export", "--person", "102")[0] == 0

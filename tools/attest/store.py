@@ -210,12 +210,17 @@ def append_confirmation(session: Session, person_id: int | None, link: Link) -> 
     transaction-scoped advisory lock. The unique constraint backs up the idempotence check."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK})
-    same = select(Confirmation.seq).where(
+    same = select(Confirmation).where(
         Confirmation.person_key == link.person_key,
         Confirmation.policy == link.policy,
         Confirmation.version == link.version,
     )
-    if session.scalar(same) is not None:
+    if (found := session.scalars(same).first()) is not None:
+        if found.person_id is None and person_id is not None:
+            # Purged, then back under the same employee number: the same keyed hash, so the
+            # same person. The link is outside the chain; restoring it changes no hash.
+            found.person_id = person_id
+            session.flush()
         return False
     head = session.scalars(select(Confirmation).order_by(Confirmation.seq.desc()).limit(1)).first()
     seq, previous = (head.seq + 1, head.row_hash) if head else (1, GENESIS)
