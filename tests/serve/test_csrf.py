@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from tools.serve.csrf import MAX_AGE, check_token, make_token, same_origin, valid_session
+import pytest
+
+from tools.serve.csrf import MAX_AGE, check_token, make_token, origins, same_origin, valid_session
 
 SECRET = b"k" * 32
 SESSION = "s" * 43
@@ -37,3 +39,23 @@ def test_origin() -> None:
     assert same_origin({"sec-fetch-site": "same-origin"}, own)
     assert not same_origin({"sec-fetch-site": "cross-site"}, own)
     assert not same_origin({}, own)
+
+
+@pytest.mark.parametrize(
+    ("host", "public", "dev", "expected"),
+    [
+        ("beleid.intern", None, False, ["http://beleid.intern", "https://beleid.intern"]),
+        ("beleid.intern", "https://beleid.intern", False, ["https://beleid.intern"]),
+        ("evil.example:8080", "https://beleid.intern", False, ["https://beleid.intern"]),
+        ("127.0.0.1:8080", None, True, ["http://127.0.0.1:8080", "https://127.0.0.1:8080"]),
+        ("localhost:8080", None, True, ["http://localhost:8080", "https://localhost:8080"]),
+        ("[::1]:8080", None, True, ["http://[::1]:8080", "https://[::1]:8080"]),
+        ("evil.example:8080", None, True, []),  # DNS rebinding to a --dev-login server
+        ("127.0.0.1.evil.example", None, True, []),
+        ("", None, False, []),
+    ],
+)
+def test_the_origins_a_form_may_come_from(
+    host: str, public: str | None, dev: bool, expected: list[str]
+) -> None:
+    assert origins(host, public, dev) == expected

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import re
 from collections.abc import Mapping, Sequence
 
@@ -65,3 +66,29 @@ def same_origin(headers: Mapping[str, str], own: Sequence[str]) -> bool:
     if origin is not None:
         return origin in own
     return headers.get("sec-fetch-site") == "same-origin"
+
+
+def origins(host: str, public_origin: str | None, dev_login: bool) -> list[str]:
+    """The origins a form of this server may come from: the configured public one only, when
+    set; else the ``Host`` asked for, and with ``--dev-login`` only a loopback one, so a page
+    on another name that resolves here (DNS rebinding) cannot sign in as anyone."""
+    if public_origin:
+        return [public_origin]
+    if not host or (dev_login and not loopback_host(host)):
+        return []
+    return [f"http://{host}", f"https://{host}"]
+
+
+def loopback_host(host: str) -> bool:
+    """A ``Host`` header naming this machine: ``localhost``, 127.0.0.0/8 or ``[::1]``, with or
+    without a port."""
+    if host.startswith("["):  # [::1] or [::1]:8080
+        name = host[1 : host.find("]")] if "]" in host else ""
+    else:  # a name or an IPv4 address, perhaps with a port
+        name = host.split(":", 1)[0]
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False

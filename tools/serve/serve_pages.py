@@ -94,10 +94,9 @@ def message(title: str, text: str, status: int) -> Response:
 
 
 def own_origins(settings: Settings, request: Request) -> list[str]:
-    """The origins this server's pages have: the configured one, and the Host asked for."""
+    """The origins this server's pages have (``csrf.origins``)."""
     host = request.headers.get("host", "")
-    found = [f"http://{host}", f"https://{host}"] if host else []
-    return [*found, settings.config.public_origin] if settings.config.public_origin else found
+    return csrf.origins(host, settings.config.public_origin, settings.dev_login)
 
 
 def _is_hr(settings: Settings, who: Identity) -> bool:
