@@ -4,6 +4,7 @@ and the browser, the store on SQLite and PostgreSQL. Every refused request store
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -75,13 +76,21 @@ def test_every_response_carries_the_security_headers(released_root: Path, url: s
         ]:  # fmt: skip
             answer = web.get(path, headers=headers)
             assert answer.status_code == status, path
-            csp = answer.headers["content-security-policy"]
-            assert "default-src 'none'" in csp and "frame-ancestors 'none'" in csp
-            assert answer.headers["x-content-type-options"] == "nosniff"
-            assert answer.headers["referrer-policy"] == "same-origin"
-            assert "server" not in answer.headers
+            _has_security_headers(answer.headers)
+        # Starlette's own answers: a method the path does not take.
+        refused = web.post("/mijn-beleid", headers=NOOR)
+        assert refused.status_code == 405
+        _has_security_headers(refused.headers)
         cookie = web.get(PAGE, headers=NOOR).headers.get("set-cookie", "")
         assert cookie == "" or ("HttpOnly" in cookie and "SameSite=strict" in cookie)
+
+
+def _has_security_headers(headers: Mapping[str, str]) -> None:
+    csp = headers["content-security-policy"]
+    assert "default-src 'none'" in csp and "frame-ancestors 'none'" in csp
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] == "same-origin"
+    assert "server" not in headers
 
 
 def test_no_identity_is_401(released_root: Path, url: str) -> None:

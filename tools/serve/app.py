@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -147,6 +148,20 @@ def create_app(settings: Settings) -> Starlette:
         Route("/favicon.ico", no_icon),
         Route("/{path:path}", _signed_in(pages.site_page)),
     ]
-    app = Starlette(routes=routes)
+    # Starlette's own answers (a method not allowed, an error) carry the headers too.
+    handlers = {HTTPException: _http_error, Exception: _server_error}
+    app = Starlette(routes=routes, exception_handlers=handlers)  # type: ignore[arg-type]
     app.state.settings = settings
     return app
+
+
+async def _http_error(_request: Request, error: HTTPException) -> Response:
+    text = "Dit adres of deze manier van vragen kent de site niet."
+    return respond(fragments.message_page("Niet gevonden", text), error.status_code)
+
+
+async def _server_error(_request: Request, error: Exception) -> Response:
+    # Its type only: a database error's text can hold a query's values (an e-mail address).
+    LOG.error("an error in policy serve: %s", type(error).__name__)
+    text = "Er ging iets mis. Probeer het later nog eens."
+    return respond(fragments.message_page("Fout", text), 500)
