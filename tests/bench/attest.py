@@ -33,8 +33,8 @@ from sqlalchemy import insert, select
 
 from tests.attest.pgcluster import start_cluster
 from tests.bench import generate
-from tools.attest.chain import GENESIS, Link, link_hash, person_key
-from tools.attest.store import parse_moment, transaction
+from tools.attest.chain import GENESIS, Link, link_hash, parse_moment, person_key
+from tools.attest.store import transaction
 from tools.attest.tables import Confirmation, Person
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.orm import Session
 
+from tools.attest.chain import moment
 from tools.attest.evidence import ExportRow, PersonRecord
-from tools.attest.store import moment
 from tools.attest.tables import Confirmation, Person
 
 _C = Confirmation

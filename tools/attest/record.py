@@ -15,11 +15,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
-from tools.attest.chain import Link, person_key
+from tools.attest.chain import Link, moment, person_key
 from tools.attest.obligations import PolicyFacts, ReleasedText, in_audience
 from tools.attest.people_csv import PersonRow
 from tools.attest.rounds import employed
-from tools.attest.store import moment
 from tools.notes.releasenotes import version_key
 
 Channel = Literal["web", "import"]

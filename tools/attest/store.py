@@ -12,7 +12,7 @@ import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session
 
-from tools.attest.chain import GENESIS, Link, first_break, link_hash
+from tools.attest.chain import GENESIS, Link, first_break, link_hash, moment, parse_moment
 from tools.attest.people_csv import PersonRow
 from tools.attest.people_diff import PeoplePlan
 from tools.attest.tables import Confirmation, Person
@@ -235,17 +235,6 @@ def append_confirmation(session: Session, person_id: int | None, link: Link) -> 
     )  # fmt: skip
     session.flush()
     return True
-
-
-def moment(value: datetime) -> str:
-    """A time as the chain spells it: UTC, whole seconds, ``Z`` (SQLite gives it back naive)."""
-    if value.tzinfo is not None:
-        value = value.astimezone(UTC).replace(tzinfo=None)
-    return value.isoformat(timespec="seconds") + "Z"  # isoformat: 5x faster than strftime
-
-
-def parse_moment(value: str) -> datetime:
-    return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
 
 
 _CHAIN_QUERY = (

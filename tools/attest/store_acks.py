@@ -12,11 +12,11 @@ from datetime import UTC
 from sqlalchemy import and_, false, or_, select, text
 from sqlalchemy.orm import Session
 
-from tools.attest.chain import GENESIS, link_hash
+from tools.attest.chain import GENESIS, link_hash, parse_moment
 from tools.attest.obligations import Confirmed, PolicyFacts, ReleasedText, settling_versions
 from tools.attest.people_csv import PersonRow
 from tools.attest.record import Request, link
-from tools.attest.store import _CHAIN_LOCK, append_confirmation, parse_moment
+from tools.attest.store import _CHAIN_LOCK, append_confirmation
 from tools.attest.tables import Confirmation, Person
 
 Accepted = tuple[int | None, Request, ReleasedText, dt.datetime]
