@@ -153,6 +153,23 @@ def test_the_database_is_never_inside_the_repository(shipped_repo: Path, tmp_pat
     assert not (shipped_repo / "people.db").exists()
 
 
+def test_a_partial_export_that_would_end_many_is_refused_unless_asked(
+    shipped_repo: Path, db_url: str
+) -> None:
+    header, *rows = [
+        "employee_number,name,email,department,start_date,end_date",
+        *(f"{n},Naam {n},p{n}@example.org,hr,2020-01-01," for n in range(100, 110)),
+    ]
+    assert _import(shipped_repo, "\n".join([header, *rows]) + "\n", db_url)[0] == 0
+    one_department = "\n".join([header, *rows[:2]]) + "\n"  # 8 of 10 would leave
+    code, out, _ = _import(shipped_repo, one_department, db_url)
+    assert code == 1 and "would end 8 people at once" in out and "Nothing was changed" in out
+    code, out, _ = _import(shipped_repo, one_department, db_url)  # still all there
+    assert code == 1 and "would end 8 people" in out
+    code, out, _ = _import(shipped_repo, one_department, db_url, "--many-leavers")
+    assert (code, out) == (0, "../hr.csv: 0 added, 0 updated, 8 ended, 2 unchanged\n")
+
+
 def test_a_new_sqlite_store_is_readable_by_its_owner_only(
     shipped_repo: Path, tmp_path: Path
 ) -> None:

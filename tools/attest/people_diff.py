@@ -45,6 +45,17 @@ def plan_import(
     return PeoplePlan(sorted(added), sorted(updated), sorted(ended), unchanged)
 
 
+MANY_LEAVERS = 0.2
+"""The share of the people employed before an import that may leave in one import; more is
+more likely a partial or cut-short export (one department's, say) than a wave of leavers."""
+
+
+def too_many_leavers(plan: PeoplePlan) -> bool:
+    """More than ``MANY_LEAVERS`` of those employed before, and more than five, would leave."""
+    employed = len(plan.ended) + len(plan.updated) + plan.unchanged
+    return len(plan.ended) > 5 and len(plan.ended) > MANY_LEAVERS * employed
+
+
 def summary(plan: PeoplePlan) -> str:
     """One line of counts: never a name (the summary may land in a log)."""
     return (

@@ -40,6 +40,12 @@ def add_attest_parsers(commands: Commands) -> None:
         "department=Afdeling,start=Indienst,end=Uitdienst (defaults: employee_number, name, "
         "email, department, start_date, end_date)",
     )
+    imp.add_argument(
+        "--many-leavers",
+        action="store_true",
+        help="apply an export that ends more than a fifth of the people employed (refused "
+        "without it: a partial export would end everyone it leaves out)",
+    )
     _add_db(imp)
     ack = commands.add_parser(
         "ack",

@@ -38,7 +38,7 @@ def ack(repo: GitRepository, args: argparse.Namespace) -> int:
 
 def _people_import(repo: GitRepository, args: argparse.Namespace) -> int:
     from tools.attest.people_csv import DEFAULT_COLUMNS, read_people
-    from tools.attest.people_diff import plan_import, summary
+    from tools.attest.people_diff import plan_import, summary, too_many_leavers
     from tools.attest.store import (
         apply_people,
         database_url,
@@ -60,6 +60,11 @@ def _people_import(repo: GitRepository, args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     with transaction(url) as session:
         plan = plan_import(rows, stored_people(session), today())
+        if too_many_leavers(plan) and not args.many_leavers:
+            print(f"policy: {file}: would end {len(plan.ended)} people at once, more "
+                  "than a fifth of those employed: is it the whole export, not one department's? "
+                  "Nothing was changed; check it, or give --many-leavers to apply it")  # fmt: skip
+            return EXIT_PROBLEMS
         apply_people(session, plan)
     print(f"{file}: {summary(plan)}")
     return EXIT_OK
