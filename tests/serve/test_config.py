@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import ipaddress
+import socket
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import ROOT, run_policy
 from tools.serve.config import ServeConfig, parse_config
@@ -60,3 +63,26 @@ def test_policy_serve_stops_on_a_bad_config_before_listening(tmp_path: Path) -> 
     assert f"{config}:2:1: error[serve-config]: unknown key 'trusted_proxy'" in done.stderr
     missing = run_policy("serve", "--config", str(tmp_path / "nergens.toml"), cwd=ROOT)
     assert missing.returncode == 2 and "cannot read" in missing.stderr
+
+
+def test_policy_serve_refuses_a_form_secret_others_can_read(
+    tmp_path: Path, released_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secret = tmp_path / "form.secret"
+    secret.write_text("s" * 40 + "\n", encoding="utf-8")
+    secret.chmod(0o644)  # whoever reads it can make forms this server accepts
+    config = tmp_path / "serve.toml"
+    config.write_text(f'secret_file = "{secret}"\n', encoding="utf-8")
+    monkeypatch.setenv("POLICY_ACK_KEY", "k" * 64)
+    db = f"sqlite:///{tmp_path / 'attest.db'}"
+    with socket.socket() as taken:  # were the check gone, the server would fail, not serve
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        done = run_policy(
+            "serve", "--config", str(config), "--db", db, "--port", port, cwd=released_root
+        )
+    assert done.returncode == 2
+    assert done.stderr.strip().endswith(
+        f"{secret}: the secret_file can be read by others; allow its owner only: chmod 600 {secret}"
+    )

@@ -5,6 +5,7 @@ with), then run the server until stopped."""
 from __future__ import annotations
 
 import argparse
+import stat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,9 +44,14 @@ def serve(repo: GitRepository, args: argparse.Namespace) -> int:
 
 def _form_secret(path: str) -> str:
     try:
+        mode = Path(path).stat().st_mode
         text = Path(path).read_text(encoding="utf-8").strip()
     except (OSError, UnicodeDecodeError) as error:
         raise UsageError(f"cannot read secret_file {path}: {error}") from None
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):  # whoever reads it can forge forms
+        raise UsageError(
+            f"{path}: the secret_file can be read by others; allow its owner only: chmod 600 {path}"
+        )
     if len(text) < 32:
         raise UsageError(f"{path}: the secret is shorter than 32 characters")
     return text.encode("utf-8").hex()
