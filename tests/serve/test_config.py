@@ -43,6 +43,8 @@ def test_errors_are_located() -> None:
     cases = {
         'hr_group = "hr"\ntrusted_proxy = ["10.0.0.5"]\n': (2, "unknown key 'trusted_proxy'"),
         'trusted_proxies = ["10.0.0.500"]\n': (1, "does not appear to be an IPv4 or IPv6"),
+        'trusted_proxies = ["0.0.0.0/0"]\n': (1, "0.0.0.0/0 is wider than a /16"),
+        'trusted_proxies = ["10.0.0.5", "::/0"]\n': (1, "::/0 is wider than a /16 (IPv6: /48)"),
         'email_header = "X Email"\n': (1, "email_header must be a header name"),
         'person_match = "name"\n': (1, "person_match must be"),
         "secure_cookie = 1\n": (1, "secure_cookie must be true or false"),

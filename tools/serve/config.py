@@ -61,7 +61,14 @@ def _proxies(data: dict[str, object]) -> tuple[Network, ...]:
         return LOOPBACK
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ValueError("trusted_proxies must be a list of addresses")
-    return parse_networks([str(v) for v in value])
+    networks = parse_networks([str(v) for v in value])
+    for network in networks:  # "0.0.0.0/0" trusts anyone's identity header: the classic hole
+        if network.prefixlen < (16 if network.version == 4 else 48):
+            raise ValueError(
+                f"trusted_proxies: {network} is wider than a /16 (IPv6: /48); name the "
+                "addresses of the sign-on proxy only"
+            )
+    return networks
 
 
 def _header(data: dict[str, object], key: str, default: str) -> str:
