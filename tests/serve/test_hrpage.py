@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from dataclasses import replace
 
 import html5lib
 
@@ -30,3 +31,6 @@ def test_csv_files_hold_no_formulas() -> None:
         ["Social-mediabeleid", "1.0.0", "'=HYPERLINK(1)", "Marketing", "2027-01-01"],
     ]
     assert coverage_csv(COVERAGE).splitlines()[1] == "Social-mediabeleid,Communicatie,3,1,0"
+    hidden = [replace(LATE[0], employee="\t=1+1"), replace(LATE[0], employee="\r@SUM(A1)")]
+    cells = [row[2] for row in csv.reader(io.StringIO(overdue_csv(hidden)))][1:]
+    assert cells == ["'\t=1+1", "'\r@SUM(A1)"]

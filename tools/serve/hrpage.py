@@ -95,10 +95,14 @@ def hr_page(coverage: Sequence[CoverageRow], overdue: Sequence[OverdueRow]) -> s
 
 
 def _cell(value: object) -> object:
-    """A text a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``) gets a quote
-    first: employee numbers come from another system."""
+    """A text a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, or a tab or
+    carriage return before one) gets a quote first: employee numbers come from another system."""
     text = str(value)
-    return f"'{text}" if isinstance(value, str) and text[:1] in ("=", "+", "-", "@") else value
+    return (
+        f"'{text}"
+        if isinstance(value, str) and text[:1] in ("=", "+", "-", "@", "\t", "\r")
+        else value
+    )
 
 
 def _csv(head: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
