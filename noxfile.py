@@ -122,7 +122,7 @@ def bench(session: nox.Session) -> None:
     session.run("python", "-m", "pip", "install", "doorstop", success_codes=[0, 1])
     # StrictDoc in a virtual environment of its own: its some 60 packages in this one would
     # slow the policy command's start-up (pydantic looks through every installed package).
-    strictdoc = Path(session.create_tmp()) / "strictdoc"
+    strictdoc = Path(session.create_tmp()).resolve() / "strictdoc"  # run from another folder
     session.run("python", "-m", "venv", str(strictdoc))
     pip = str(strictdoc / "bin" / "pip")
     session.run(pip, "install", "-q", "strictdoc", external=True, success_codes=[0, 1])
