@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event, insert, select, text
+from sqlalchemy import Engine, bindparam, create_engine, event, insert, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session
@@ -203,6 +203,14 @@ def apply_people(session: Session, plan: PeoplePlan) -> None:
 
 
 _CHAIN_LOCK = 18  # PostgreSQL advisory lock key of the chain head (the issue's number)
+_ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+_SAME = select(Confirmation.seq).where(
+    Confirmation.person_key == bindparam("key"),
+    Confirmation.policy == bindparam("policy"),
+    Confirmation.version == bindparam("version"),
+)
+_HEAD = select(Confirmation.seq, Confirmation.row_hash).order_by(Confirmation.seq.desc()).limit(1)
+_INSERT = insert(Confirmation)  # on a Connection: a plain INSERT, no unit of work
 
 
 def append_confirmation(session: Session, person_id: int | None, link: Link) -> bool:
@@ -212,27 +220,24 @@ def append_confirmation(session: Session, person_id: int | None, link: Link) -> 
     The head is read and extended under one lock, so two writers never fork the chain: SQLite's
     transaction holds the write lock from its start (BEGIN IMMEDIATE), PostgreSQL takes a
     transaction-scoped advisory lock. The unique constraint backs up the idempotence check."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK})
-    same = select(Confirmation.seq).where(
-        Confirmation.person_key == link.person_key,
-        Confirmation.policy == link.policy,
-        Confirmation.version == link.version,
-    )
-    if session.scalar(same) is not None:
+    connection = session.connection()  # Core rows and insert: the ORM's units of work cost
+    if connection.dialect.name == "postgresql":  # more than the queries (policy serve's post)
+        connection.execute(_ADVISORY_LOCK, {"key": _CHAIN_LOCK})
+    same = {"key": link.person_key, "policy": link.policy, "version": link.version}
+    if connection.execute(_SAME, same).first() is not None:
         return False
-    head = session.scalars(select(Confirmation).order_by(Confirmation.seq.desc()).limit(1)).first()
+    head = connection.execute(_HEAD).first()
     seq, previous = (head.seq + 1, head.row_hash) if head else (1, GENESIS)
     link = replace(link, seq=seq)
-    session.add(
-        Confirmation(
-            seq=seq, person_id=person_id, person_key=link.person_key, policy=link.policy,
-            version=link.version, tag_object=link.tag_object, text_sha256=link.text_sha256,
-            confirmed_at=parse_moment(link.confirmed_at), channel=link.channel,
-            prev_hash=previous, row_hash=link_hash(link, previous),
-        )
+    connection.execute(
+        _INSERT,
+        {
+            "seq": seq, "person_id": person_id, "person_key": link.person_key,
+            "policy": link.policy, "version": link.version, "tag_object": link.tag_object,
+            "text_sha256": link.text_sha256, "confirmed_at": parse_moment(link.confirmed_at),
+            "channel": link.channel, "prev_hash": previous, "row_hash": link_hash(link, previous),
+        },
     )  # fmt: skip
-    session.flush()
     return True
 
 
