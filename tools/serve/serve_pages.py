@@ -22,8 +22,8 @@ from tools.attest import obligations as owed
 from tools.attest import record
 from tools.attest.obligations import Confirmed
 from tools.attest.store import stored_people
-from tools.attest.store_acks import confirmations_by_person
 from tools.attest.store_acks import record as record_confirmation
+from tools.attest.store_acks import settled_people
 from tools.attest.store_serve import Database, confirmations_of, person_by_email
 from tools.base import clock
 from tools.serve import csrf, fragments, hrpage
@@ -270,17 +270,17 @@ def _coverage(settings: Settings) -> tuple[list[hrpage.CoverageRow], list[hrpage
     today = clock.today()
     with settings.database.reading() as session:
         people = stored_people(session)
-        by_person = confirmations_by_person(session)
+        settled = settled_people(session, policies)  # what coverage and overdue take
     titles, names = served.titles, served.departments
     coverage = [
         hrpage.CoverageRow(titles.get(c.policy, c.policy), names.get(c.department, c.department),
                            c.confirmed, c.pending, c.overdue)
-        for c in owed.coverage(policies, people, by_person, today)
+        for c in owed.coverage(policies, people, settled, today)
     ]  # fmt: skip
     late = [
         hrpage.OverdueRow(titles.get(o.policy, o.policy), o.version, o.employee,
                           names.get(o.department, o.department), o.due)
-        for o in owed.overdue(policies, people, by_person, today)
+        for o in owed.overdue(policies, people, settled, today)
     ]  # fmt: skip
     return coverage, late
 
