@@ -150,9 +150,9 @@ def bench_one(
     assert done.returncode == 0, done.stderr
     with server(root, url, workers) as (base, pid):
         page = _page_ms(base)
-        cpu = cpu_seconds(pid)
+        cpu, client = cpu_seconds(pid), time.process_time()
         times, codes, wall = asyncio.run(_burst(base, args.total, args.concurrent))
-        cpu = cpu_seconds(pid) - cpu
+        cpu, client = cpu_seconds(pid) - cpu, time.process_time() - client
     count, holds = _stored(url)
     p50, p99 = _percentile(times, 0.50), _percentile(times, 0.99)
     return {
@@ -163,6 +163,7 @@ def bench_one(
         "target_p99_ms": TARGET_P99_MS[kind], "p99_met": p99 < TARGET_P99_MS[kind],
         "page_ms": round(page, 1), "page_met": page < TARGET_PAGE_MS,
         "server_cpu_ms_per_confirmation": round(cpu * 1000 / args.total, 2),
+        "client_cpu_ms_per_confirmation": round(client * 1000 / args.total, 2),
     }  # fmt: skip
 
 
@@ -174,7 +175,8 @@ def _line(r: dict[str, Any]) -> str:
         f"{'holds' if r['chain_holds'] else 'BROKEN'}, p50 {r['p50_ms']} ms, p99 {r['p99_ms']} "
         f"ms (target {r['target_p99_ms']:.0f}: {met[r['p99_met']]}), {r['per_second']}/s; "
         f"page {r['page_ms']} ms (target 50: {met[r['page_met']]}); server CPU "
-        f"{r['server_cpu_ms_per_confirmation']} ms a confirmation (its page and post)"
+        f"{r['server_cpu_ms_per_confirmation']} ms a confirmation (its page and post), client "
+        f"{r['client_cpu_ms_per_confirmation']} ms"
     )
 
 
