@@ -220,6 +220,7 @@ def append_confirmation(session: Session, person_id: int | None, link: Link) -> 
     The head is read and extended under one lock, so two writers never fork the chain: SQLite's
     transaction holds the write lock from its start (BEGIN IMMEDIATE), PostgreSQL takes a
     transaction-scoped advisory lock. The unique constraint backs up the idempotence check."""
+    session.flush()  # rows the caller added through the ORM are in the head read below
     connection = session.connection()  # Core rows and insert: the ORM's units of work cost
     if connection.dialect.name == "postgresql":  # more than the queries (policy serve's post)
         connection.execute(_ADVISORY_LOCK, {"key": _CHAIN_LOCK})
