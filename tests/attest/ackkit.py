@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy import Engine, inspect, text
+
 from tests.releasekit import (
     MONITORING,
     MUST_AFTER,
@@ -53,3 +55,13 @@ def release_major(repo: ShippedRepo, today: str) -> None:
 def _release(repo: ShippedRepo, today: str | None = None) -> None:
     done = repo.release() if today is None else repo.release(today=today)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def index_names(engine: Engine, table: str) -> set[str]:
+    """The table's indexes by name; SQLite's from its catalogue, since SQLAlchemy's inspector
+    leaves out an index on an expression there (``lower(email)``, migration 0004)."""
+    if engine.dialect.name == "sqlite":
+        query = text("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = :t")
+        with engine.connect() as connection:
+            return {str(n) for n in connection.execute(query, {"t": table}).scalars()}
+    return {str(i["name"]) for i in inspect(engine).get_indexes(table)}

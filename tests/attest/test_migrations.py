@@ -9,6 +9,7 @@ from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, text
 
+from tests.attest.ackkit import index_names
 from tests.attest.evidencedata import stocked
 from tests.conftest import run_policy
 from tools.attest.store import SCHEMA_HEAD, _alembic, migrate
@@ -59,7 +60,7 @@ def test_a_database_of_the_first_migration_keeps_its_rows(db_url: str) -> None:
             )  # fmt: skip
         assert "settings" not in inspect(engine).get_table_names()
         before = _dump(db_url)
-        assert migrate(engine) == "0003"
+        assert migrate(engine) == SCHEMA_HEAD
         assert "settings" in inspect(engine).get_table_names()
     finally:
         engine.dispose()
@@ -83,12 +84,35 @@ def test_a_database_of_the_second_migration_gains_the_index_and_keeps_its_rows(
         indexes = {i["name"] for i in inspect(engine).get_indexes("confirmations")}
         assert "ix_confirmations_policy_version" not in indexes
         before = _dump(db_url)
-        assert migrate(engine) == "0003"
+        assert migrate(engine) == SCHEMA_HEAD
         indexes = {i["name"] for i in inspect(engine).get_indexes("confirmations")}
         assert "ix_confirmations_policy_version" in indexes
     finally:
         engine.dispose()
     assert _dump(db_url) == before and len(before) == 2
+
+
+def test_a_database_of_the_third_migration_gains_the_email_index_and_keeps_its_rows(
+    db_url: str,
+) -> None:
+    _first_migration_only(db_url, "0003")
+    engine = create_engine(db_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text(PEOPLE + "(1, '101', 'An Eik', 'An@Example.org', 'hr', "
+                                    "'2020-01-01')"))  # fmt: skip
+        indexes = index_names(engine, "people")
+        assert "ix_people_email_lower" not in indexes
+        before = _dump(db_url)
+        assert migrate(engine) == "0004"
+        indexes = index_names(engine, "people")
+        assert "ix_people_email_lower" in indexes
+        with engine.connect() as connection:
+            found = "SELECT id FROM people WHERE lower(email) = 'an@example.org'"
+            assert connection.execute(text(found)).scalar() == 1
+    finally:
+        engine.dispose()
+    assert _dump(db_url) == before and len(before) == 1
 
 
 def test_the_schema_head_the_store_knows_is_alembics() -> None:

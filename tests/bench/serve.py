@@ -48,9 +48,26 @@ def _people(count: int) -> str:
     return "employee_number,name,email,department,start_date,end_date\n" + "\n".join(rows) + "\n"
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU of a process and its living children (uvicorn's workers), from
+    /proc; 0 where there is none."""
+    pids, total = [pid], 0.0
+    while pids:
+        current = pids.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pids += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+    return total
+
+
 @contextmanager
-def server(root: Path, url: str, workers: int) -> Iterator[str]:
-    """``policy serve`` on a free port of 127.0.0.1 until the block ends; its address."""
+def server(root: Path, url: str, workers: int) -> Iterator[tuple[str, int]]:
+    """``policy serve`` on a free port of 127.0.0.1 until the block ends; its address and
+    process id."""
     port = free_port()
     config = root.parent / "serve.toml"
     config.write_text("secure_cookie = false\n", encoding="utf-8")  # plain http on loopback
@@ -73,7 +90,7 @@ def server(root: Path, url: str, workers: int) -> Iterator[str]:
                 if time.monotonic() > deadline:
                     raise RuntimeError("policy serve did not answer") from None
                 time.sleep(0.2)
-        yield base
+        yield base, process.pid
     finally:
         process.terminate()
         process.wait(30)
@@ -131,9 +148,11 @@ def bench_one(
     done = run_policy("people", "import", str(root.parent / "people.csv"), "--db", url,
                       cwd=root, today=PENDING_DAY)  # fmt: skip
     assert done.returncode == 0, done.stderr
-    with server(root, url, workers) as base:
+    with server(root, url, workers) as (base, pid):
         page = _page_ms(base)
+        cpu, client = cpu_seconds(pid), time.process_time()
         times, codes, wall = asyncio.run(_burst(base, args.total, args.concurrent))
+        cpu, client = cpu_seconds(pid) - cpu, time.process_time() - client
     count, holds = _stored(url)
     p50, p99 = _percentile(times, 0.50), _percentile(times, 0.99)
     return {
@@ -143,6 +162,8 @@ def bench_one(
         "p50_ms": round(p50, 1), "p99_ms": round(p99, 1), "per_second": round(args.total / wall),
         "target_p99_ms": TARGET_P99_MS[kind], "p99_met": p99 < TARGET_P99_MS[kind],
         "page_ms": round(page, 1), "page_met": page < TARGET_PAGE_MS,
+        "server_cpu_ms_per_confirmation": round(cpu * 1000 / args.total, 2),
+        "client_cpu_ms_per_confirmation": round(client * 1000 / args.total, 2),
     }  # fmt: skip
 
 
@@ -153,7 +174,9 @@ def _line(r: dict[str, Any]) -> str:
         f"by {r['concurrent']} at once, {r['stored']} stored, chain "
         f"{'holds' if r['chain_holds'] else 'BROKEN'}, p50 {r['p50_ms']} ms, p99 {r['p99_ms']} "
         f"ms (target {r['target_p99_ms']:.0f}: {met[r['p99_met']]}), {r['per_second']}/s; "
-        f"page {r['page_ms']} ms (target 50: {met[r['page_met']]})"
+        f"page {r['page_ms']} ms (target 50: {met[r['page_met']]}); server CPU "
+        f"{r['server_cpu_ms_per_confirmation']} ms a confirmation (its page and post), client "
+        f"{r['client_cpu_ms_per_confirmation']} ms"
     )
 
 

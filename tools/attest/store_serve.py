@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy import Engine, bindparam, create_engine, event, func, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -93,15 +93,24 @@ def open_database(url: str) -> Database:
     return Database(url, engine, _reader(url, engine))
 
 
+_PERSON = (
+    select(Person.id, Person.employee, Person.name, Person.email, Person.department,
+           Person.start_date, Person.end_date)
+    .where(func.lower(Person.email) == bindparam("email"))  # migration 0004's index
+    .limit(2)
+)  # fmt: skip
+_CONFIRMED = (
+    select(Confirmation.policy, Confirmation.version, Confirmation.confirmed_at)
+    .where(Confirmation.person_id == bindparam("person"))
+    .order_by(Confirmation.seq)
+)
+
+
 def person_by_email(session: Session, email: str) -> tuple[int, PersonRow] | None:
     """(row id, the person) whose e-mail is ``email``, case-insensitive; None when there is
-    none or more than one (an ambiguous sign-in is no sign-in). Plain columns, no ORM
-    objects: it runs on every page a signed-in person opens."""
-    columns = (Person.id, Person.employee, Person.name, Person.email, Person.department,
-               Person.start_date, Person.end_date)  # fmt: skip
-    found = session.execute(
-        select(*columns).where(func.lower(Person.email) == email.lower()).limit(2)
-    ).all()
+    none or more than one (an ambiguous sign-in is no sign-in). Core rows on the session's
+    connection, no ORM: it runs on every page a signed-in person opens."""
+    found = session.connection().execute(_PERSON, {"email": email.lower()}).all()
     if len(found) != 1:
         return None
     row_id, employee, name, address, department, start, end = found[0]
@@ -110,13 +119,8 @@ def person_by_email(session: Session, email: str) -> tuple[int, PersonRow] | Non
 
 def confirmations_of(session: Session, person_id: int) -> dict[str, list[Confirmed]]:
     """The person's confirmations per policy, in chain order."""
-    query = (
-        select(Confirmation.policy, Confirmation.version, Confirmation.confirmed_at)
-        .where(Confirmation.person_id == person_id)
-        .order_by(Confirmation.seq)
-    )
     found: dict[str, list[Confirmed]] = {}
-    for policy, version, stored in session.execute(query):
+    for policy, version, stored in session.connection().execute(_CONFIRMED, {"person": person_id}):
         at = stored if stored.tzinfo else stored.replace(tzinfo=UTC)  # SQLite: naive, in UTC
         found.setdefault(policy, []).append(Confirmed(version, at))
     return found

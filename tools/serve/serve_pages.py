@@ -269,7 +269,7 @@ def _coverage(settings: Settings) -> tuple[list[hrpage.CoverageRow], list[hrpage
     today = clock.today()
     with settings.database.reading() as session:
         people = stored_people(session)
-        settled = settled_people(session, policies)
+        settled = settled_people(session, policies)  # what coverage and overdue take
     titles, names = served.titles, served.departments
     coverage = [
         hrpage.CoverageRow(titles.get(c.policy, c.policy), names.get(c.department, c.department),
