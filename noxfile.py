@@ -117,7 +117,9 @@ def bench(session: nox.Session) -> None:
     load (tests/bench/serve.py, .bench/serve.json). Every benchmark runs even when one misses a
     target; the session fails at the end, after tests/bench/summary.py has shown every target,
     when any was missed."""
-    session.install("-e", ".", "httpx>=0.27,<1")  # PyYAML, the second floor, comes with it
+    # PyYAML, the second floor, comes with the tool; the serve bench drives the server with
+    # httpx and reuses the tests' kits (pytest's conftest).
+    session.install("-e", ".", "httpx>=0.27,<1", "pytest>=8,<10")
     # The peers to compare with; when one cannot be installed the bench says so (ratio n/a).
     session.run("python", "-m", "pip", "install", "doorstop", success_codes=[0, 1])
     # StrictDoc in a virtual environment of its own: its some 60 packages in this one would
