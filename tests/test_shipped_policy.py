@@ -69,8 +69,8 @@ def test_monitoring_clauses_are_flagged_and_referenced() -> None:
 
 
 # Duties of the organisation towards employees ("wij ..."), not of the employee: they reach
-# private accounts to protect them.
-ORGANISATION_PROMISES = {"sm-048", "sm-049", "sm-050", "sm-051", "sm-052", "sm-053"}
+# private accounts to protect them (monitoring limits, and sm-014's support when attacked).
+ORGANISATION_PROMISES = {"sm-014", "sm-048", "sm-049", "sm-050", "sm-051", "sm-052", "sm-053"}
 
 
 def test_private_use_is_bound_only_where_sm005_says() -> None:
