@@ -4,6 +4,7 @@ verifies; a restarted server takes the rest."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -154,3 +155,17 @@ def test_dev_login_refuses_a_non_loopback_host(released_root: Path, host: str) -
                       cwd=released_root)  # fmt: skip
     assert done.returncode == 2
     assert "--dev-login" in done.stderr and "loopback" in done.stderr
+
+
+def test_a_worker_drops_the_secrets_from_its_environment(
+    released_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The chain's key and the form secret reach a worker in POLICY_SERVE; git processes the
+    # worker starts later must not inherit them.
+    from tools.serve.serve_io import ENVIRONMENT, Start, worker_app
+
+    start = Start(str(released_root), f"sqlite:///{tmp_path / 'attest.db'}", None, KEY, "ab" * 32)
+    monkeypatch.setenv(ENVIRONMENT, json.dumps(start.__dict__))
+    app = worker_app()
+    assert app.state.settings.chain_secret == KEY.encode("utf-8")
+    assert ENVIRONMENT not in os.environ

@@ -75,8 +75,10 @@ def settings_for(start: Start, config: ServeConfig) -> Settings:
 
 
 def worker_app() -> Starlette:
-    """uvicorn's factory in each worker: the settings from the environment."""
-    data = json.loads(os.environ[ENVIRONMENT])
+    """uvicorn's factory in each worker: the settings from the environment, which it then
+    drops: they hold the chain's key and the form secret, and every git process the worker
+    starts would inherit them."""
+    data = json.loads(os.environ.pop(ENVIRONMENT))
     start = Start(**data)
     config = read_config(Path(start.config_file) if start.config_file else None)
     return create_app(settings_for(start, config))
