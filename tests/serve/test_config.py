@@ -88,3 +88,19 @@ def test_policy_serve_refuses_a_form_secret_others_can_read(
     assert done.stderr.strip().endswith(
         f"{secret}: the secret_file can be read by others; allow its owner only: chmod 600 {secret}"
     )
+
+
+def test_policy_serve_on_a_port_in_use_is_one_line_and_exit_2(
+    tmp_path: Path, released_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("POLICY_ACK_KEY", "k" * 64)
+    db = f"sqlite:///{tmp_path / 'attest.db'}"
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        done = run_policy("serve", "--db", db, "--port", port, cwd=released_root)
+    assert done.returncode == 2 and done.stdout == ""  # no "policy serve: http://..." line
+    assert (
+        done.stderr == f"policy: error: cannot listen on 127.0.0.1:{port}: Address already in use\n"
+    )

@@ -22,7 +22,7 @@ def serve(repo: GitRepository, args: argparse.Namespace) -> int:
     from tools.attest.store_serve import open_database
     from tools.cli.commands_ack import chain_key
     from tools.serve.gather import gather_served
-    from tools.serve.serve_io import Start, check_host, new_form_secret, read_config, run
+    from tools.serve.serve_io import Start, check_host, listen, new_form_secret, read_config, run
 
     check_host(args.host, args.dev_login)
     config = read_config(args.config)
@@ -37,8 +37,9 @@ def serve(repo: GitRepository, args: argparse.Namespace) -> int:
         str(repo.root), url, str(args.config) if args.config else None,
         secret.decode("utf-8"), form_secret, args.dev_login,
     )  # fmt: skip
+    sock = listen(args.host, args.port)  # a port in use stops here, before the line below
     print(f"policy serve: http://{args.host}:{args.port}/ (Ctrl-C stops)")
-    run(start, args.host, args.port, args.workers)
+    run(start, sock, args.workers)
     return EXIT_OK
 
 

@@ -104,8 +104,9 @@ def new_form_secret() -> str:
     return secrets.token_hex(32)
 
 
-def _tcp_socket(host: str, port: int) -> socket.socket:
-    """The listening socket for several workers. uvicorn's own has protocol 0, so asyncio does
+def listen(host: str, port: int) -> socket.socket:
+    """The listening socket, bound before the server starts (a port in use: one line, exit 2).
+    uvicorn's own has protocol 0, so asyncio does
     not set TCP_NODELAY on its connections and every answer waits ~40 ms for the client's
     delayed ACK; made with IPPROTO_TCP it does."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -120,17 +121,15 @@ def _tcp_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def run(start: Start, host: str, port: int, workers: int = 1) -> None:
-    """Serve until stopped (Ctrl-C, SIGTERM)."""
-    check_host(host, start.dev_login)
+def run(start: Start, sock: socket.socket, workers: int = 1) -> None:
+    """Serve on ``sock`` (from ``listen``) until stopped (Ctrl-C, SIGTERM)."""
     os.environ[ENVIRONMENT] = json.dumps(start.__dict__)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     config = uvicorn.Config(
-        "tools.serve.serve_io:worker_app", factory=True, host=host, port=port,
-        workers=workers, access_log=False, server_header=False, proxy_headers=False,
-        log_level="info",
+        "tools.serve.serve_io:worker_app", factory=True, workers=workers, access_log=False,
+        server_header=False, proxy_headers=False, log_level="info",
     )  # fmt: skip
     if workers == 1:
-        uvicorn.Server(config).run()
+        uvicorn.Server(config).run(sockets=[sock])
     else:
-        Multiprocess(config, sockets=[_tcp_socket(host, port)]).run()
+        Multiprocess(config, sockets=[sock]).run()
