@@ -192,27 +192,42 @@ def _clause_blocks(
         blocks.append(Paragraph((_fact("In het kort:", _text(clause.summary)),)))
     blocks += _paragraphs(clause.text)
     facts: list[Line] = []
+    for label, value in _clause_facts(page, clause):
+        if label == SEE_ALSO:
+            seen = [_see(titles.get(ref), ref, web=web) for ref in clause.see]
+            facts.append(_fact(SEE_ALSO, *_joined_lines(seen, ", ")))
+        else:
+            facts.append(_fact(label, Span(value)))
+    return blocks + _facts(facts)
+
+
+SEE_ALSO = "Zie ook:"
+"""The one fact whose value is links, not text: each renderer makes them itself."""
+
+
+def _clause_facts(page: PolicyPage, clause: Clause) -> list[tuple[str, str]]:
+    """A clause's facts in reading order, as (label, plain text); ``SEE_ALSO``'s text is empty.
+    Both renderers (blocks, and ``clause_html``) read them from here."""
+    facts: list[tuple[str, str]] = []
     notes = [note for note in (clause.note, *(ref.note for ref in clause.legal)) if note]
     if notes:
-        facts.append(_fact("Toelichting:", Span(" ".join(map(_line, notes)))))
+        facts.append(("Toelichting:", " ".join(map(_line, notes))))
     if clause.applies_to:
-        accounts = ", ".join(_ACCOUNTS[account] for account in clause.applies_to)
-        facts.append(_fact("Geldt voor:", Span(accounts)))
+        facts.append(("Geldt voor:", ", ".join(_ACCOUNTS[a] for a in clause.applies_to)))
     laws = [_legal(ref) for ref in clause.legal if not is_self_regulation(ref)]
     codes = [_legal(ref) for ref in clause.legal if is_self_regulation(ref)]
     if laws:
-        facts.append(_fact("Wettelijke basis:", Span("; ".join(laws))))
+        facts.append(("Wettelijke basis:", "; ".join(laws)))
     if codes:
-        facts.append(_fact(SELF_REGULATION, Span("; ".join(codes))))
+        facts.append((SELF_REGULATION, "; ".join(codes)))
     if clause.see:
-        seen = [_see(titles.get(ref), ref, web=web) for ref in clause.see]
-        facts.append(_fact("Zie ook:", *_joined_lines(seen, ", ")))
+        facts.append((SEE_ALSO, ""))
     if clause.contact:
-        facts.append(_fact("Vragen over deze regel:", _department(page, clause.contact)))
+        name = page.departments.get(clause.contact, clause.contact)
+        facts.append(("Vragen over deze regel:", name))
     if clause.next_review:
-        review = Span(dutch_date(clause.next_review))
-        facts.append(_fact("Volgende herziening van deze regel:", review))
-    return blocks + _facts(facts)
+        facts.append(("Volgende herziening van deze regel:", dutch_date(clause.next_review)))
+    return facts
 
 
 # --- A clause straight as HTML: what ``render_html`` makes of ``_clause_blocks`` (web) ---------
@@ -241,29 +256,12 @@ def _see_html(clause: Clause | None, ref: str) -> str:
 
 def _facts_html(page: PolicyPage, clause: Clause, titles: Mapping[str, Clause]) -> list[str]:
     """The clause's facts, a line each (``_clause_blocks``' last paragraph)."""
-    facts: list[str] = []
-    notes = [note for note in (clause.note, *(ref.note for ref in clause.legal)) if note]
-    if notes:
-        facts.append(_fact_html("Toelichting:", escape(" ".join(map(_line, notes)))))
-    if clause.applies_to:
-        accounts = ", ".join(_ACCOUNTS[account] for account in clause.applies_to)
-        facts.append(_fact_html("Geldt voor:", escape(accounts)))
-    laws = [_legal(ref) for ref in clause.legal if not is_self_regulation(ref)]
-    codes = [_legal(ref) for ref in clause.legal if is_self_regulation(ref)]
-    if laws:
-        facts.append(_fact_html("Wettelijke basis:", escape("; ".join(laws))))
-    if codes:
-        facts.append(_fact_html(SELF_REGULATION, escape("; ".join(codes))))
-    if clause.see:
-        seen = ", ".join(_see_html(titles.get(ref), ref) for ref in clause.see)
-        facts.append(_fact_html("Zie ook:", seen))
-    if clause.contact:
-        name = page.departments.get(clause.contact, clause.contact)
-        facts.append(_fact_html("Vragen over deze regel:", escape(name)))
-    if clause.next_review:
-        review = dutch_date(clause.next_review)
-        facts.append(_fact_html("Volgende herziening van deze regel:", escape(review)))
-    return facts
+    return [
+        _fact_html(label, ", ".join(_see_html(titles.get(ref), ref) for ref in clause.see))
+        if label == SEE_ALSO
+        else _fact_html(label, escape(value))
+        for label, value in _clause_facts(page, clause)
+    ]
 
 
 def clause_html(page: PolicyPage, clause: Clause, titles: Mapping[str, Clause]) -> str:
