@@ -18,6 +18,7 @@ so. The hierarchy (``tests/base/test_errors.py`` checks that it matches the clas
     + ReleaseError
     + SiteOutputError
     + WordReadError
+    + GitError
   x LoadError
     + InvalidRepositoryError
   x RefusalError
@@ -83,6 +84,16 @@ class SiteOutputError(UsageError):
 
 class WordReadError(UsageError):
     """A Word file cannot be imported (old .doc, encrypted, damaged, empty, tracked changes)."""
+
+
+class GitError(UsageError):
+    """A git command the seam ran failed unexpectedly; the message is git's own last words."""
+
+    def __init__(self, command: list[str], status: int, stderr: str) -> None:
+        lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+        verb = command[1] if len(command) > 1 else "git"
+        super().__init__(f"git {verb} failed: {lines[-1] if lines else status}")
+        self.command, self.status, self.stderr = command, status, stderr
 
 
 class LoadError(PolicyError):

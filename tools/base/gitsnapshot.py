@@ -1,20 +1,19 @@
 """The files of one commit, read from git objects: the reading half of the git seam
-(``tools/base/gitio.py``), and like it a module that sees GitPython objects."""
+(``tools/base/gitio.py``), through its ``git cat-file --batch`` (``tools/base/gitcat.py``)."""
 
 from __future__ import annotations
 
 import hashlib
 from typing import TYPE_CHECKING
 
-from git.objects import Blob, Tree
-
 from tools.base.errors import SnapshotError
+from tools.base.gitcat import SUBMODULE_MODE, TREE_MODE, TreeEntry
 
 if TYPE_CHECKING:
+    from tools.base.gitcat import CatFile
     from tools.base.gitio import GitRepository
 
 _SYMLINK_MODE = 0o120000
-_SUBMODULE_MODE = 0o160000
 
 
 class GitSnapshot:
@@ -26,18 +25,21 @@ class GitSnapshot:
 
     def __init__(self, repo: GitRepository, revision: str) -> None:
         self.repo = repo
-        self._at = repo._commit(revision)
-        self.commit_id: str = self._at.hexsha
+        at = repo._commit(revision)
+        self._objects: CatFile = repo._objects()
+        self._tree = at.tree
+        self.commit_id: str = at.id
         self.label = revision
-        self._entries: dict[str, tuple[str, int, Blob | None]] = {}
+        self._entries: dict[str, tuple[str, int]] = {}
+        """Path -> (blob id, mode) of every file seen (a submodule: its commit id)."""
         self._listed: set[str] = set()
         """Folders whose every file is in ``_entries`` ('' for the whole tree)."""
 
-    def _collect(self, tree: Tree, prefix: str) -> None:
-        for item in tree:
+    def _collect(self, tree: str, prefix: str) -> None:
+        for item in self._objects.tree(tree):
             path = f"{prefix}{item.name}"
-            if isinstance(item, Tree):
-                self._collect(item, f"{path}/")
+            if item.mode == TREE_MODE:
+                self._collect(item.id, f"{path}/")
             else:
                 self._entries[path] = _entry_of(item)
 
@@ -48,17 +50,12 @@ class GitSnapshot:
     def _list(self, folder: str) -> None:
         if self._is_listed(folder):
             return
-        tree = self._item(folder) if folder else self._at.tree
-        if isinstance(tree, Tree):
-            self._collect(tree, f"{folder}/" if folder else "")
+        tree = self._objects.entry(self._tree, folder) if folder else None
+        if not folder or (tree is not None and tree.mode == TREE_MODE):
+            self._collect(
+                tree.id if tree is not None else self._tree, f"{folder}/" if folder else ""
+            )
         self._listed.add(folder)
-
-    def _item(self, path: str) -> object | None:
-        try:
-            item: object = self._at.tree / path
-        except KeyError:
-            return None
-        return item
 
     def files(self, prefix: str) -> list[str]:
         folder = prefix.rstrip("/")
@@ -67,15 +64,14 @@ class GitSnapshot:
         return sorted(path for path in self._entries if path.startswith(start))
 
     def read(self, path: str) -> bytes:
-        _, mode, blob = self._entry(path)
-        if blob is None or mode == _SUBMODULE_MODE:
+        sha, mode = self._entry(path)
+        if mode == SUBMODULE_MODE:
             raise SnapshotError(
                 f"{path} is a submodule at {self.label}; policy files must be files"
             )
         if mode == _SYMLINK_MODE:
             raise SnapshotError(f"{path} is a symbolic link at {self.label}")
-        data: bytes = blob.data_stream.read()
-        return data
+        return self._objects.blob(sha)
 
     def blob_id(self, path: str) -> str:
         return self._entry(path)[0]
@@ -84,27 +80,28 @@ class GitSnapshot:
         """``"<mode> sha256:<hex>"`` of a file as it is in this commit; None when absent.
         Symbolic links and submodules have a state too: what they point at."""
         try:
-            sha, mode, blob = self._entry(path)
+            sha, mode = self._entry(path)
         except KeyError:
             return None
-        data = blob.data_stream.read() if blob is not None else sha.encode()
+        data = self._objects.blob(sha) if mode != SUBMODULE_MODE else sha.encode()
         return f"{mode:06o} sha256:{hashlib.sha256(data).hexdigest()}"
 
-    def _entry(self, path: str) -> tuple[str, int, Blob | None]:
+    def _entry(self, path: str) -> tuple[str, int]:
         found = self._entries.get(path)
         if found is not None:
             return found
         if not path or self._is_listed(path.rpartition("/")[0]):
             raise KeyError(path)
-        item = self._item(path)
-        if item is None or isinstance(item, Tree):
+        item = self._objects.entry(self._tree, path)
+        if item is None or item.mode == TREE_MODE:
             raise KeyError(path)
         self._entries[path] = _entry_of(item)
         return self._entries[path]
 
 
-def _entry_of(item: object) -> tuple[str, int, Blob | None]:
-    if isinstance(item, Blob):
-        return item.hexsha, item.mode, item
-    # A submodule: listed so that reading it fails closed.
-    return getattr(item, "hexsha", ""), _SUBMODULE_MODE, None
+def _entry_of(item: TreeEntry) -> tuple[str, int]:
+    """A file's (id, mode); anything but a file or a link counts as a submodule, so that
+    reading it fails closed."""
+    if item.mode >> 12 in (0o10, 0o12):  # a file or a link: a blob, as git's own reading
+        return item.id, item.mode
+    return item.id, SUBMODULE_MODE
