@@ -24,7 +24,8 @@ from tools.base.gitrun import git_environment
 TREE_MODE = 0o040000
 SUBMODULE_MODE = 0o160000
 _KINDS = {"commit", "tree", "blob", "tag"}
-_TREES_KEPT = 4096
+_TREES_KEPT = 256
+"""At most this many parsed trees are kept (then forgotten at once): memory stays flat."""
 
 
 @dataclass(frozen=True)
