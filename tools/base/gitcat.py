@@ -14,7 +14,6 @@ import os
 import subprocess
 import threading
 import weakref
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -28,25 +27,34 @@ _TREES_KEPT = 256
 """At most this many parsed trees are kept (then forgotten at once): memory stays flat."""
 
 
-@dataclass(frozen=True)
 class CommitObject:
-    """The parts of a commit the seam hands out."""
+    """The parts of a commit the seam reads. A plain class, not a dataclass: this module is
+    imported by every command that reads git, and a dataclass costs a millisecond to build."""
 
-    id: str
-    tree: str
-    parents: tuple[str, ...]
-    author_email: str
-    committer_email: str
-    committed: int
-    """Committer time, Unix seconds."""
-    message: str
+    __slots__ = ("author_email", "committed", "committer_email", "id", "message", "parents", "tree")
+
+    def __init__(
+        self,
+        id: str,
+        tree: str,
+        parents: tuple[str, ...],
+        author_email: str,
+        committer_email: str,
+        committed: int,
+        message: str,
+    ) -> None:
+        self.id, self.tree, self.parents = id, tree, parents
+        self.author_email, self.committer_email = author_email, committer_email
+        self.committed, self.message = committed, message  # committed: Unix seconds
 
 
-@dataclass(frozen=True)
 class TreeEntry:
-    name: str
-    mode: int
-    id: str
+    """One entry of a tree: a name, its mode and the id of its object."""
+
+    __slots__ = ("id", "mode", "name")
+
+    def __init__(self, name: str, mode: int, id: str) -> None:
+        self.name, self.mode, self.id = name, mode, id
 
 
 class CatFile:
