@@ -257,6 +257,7 @@ def _run(launcher: Launcher, args: argparse.Namespace) -> dict[str, Any]:
     commands: list[tuple[Command, int | None]] = [
         (Command(startupsite.EMPTY, startupsite.empty_argv(), ROOT), None),
         (Command("policy --version", (policy, "--version"), ROOT), None),
+        (Command(startupsite.MODELS, startupsite.models_argv(FLOOR_SCRIPT), ROOT), None),
         (Command("validate (shipped policy)", (policy, "validate"), ROOT), None),
     ]
     missing: list[Result] = []
@@ -320,6 +321,9 @@ def _run(launcher: Launcher, args: argparse.Namespace) -> dict[str, Any]:
         "results": [result.to_json() for result in results],
         "ratios": ratios,
         "startup": startup,
+        "reference": startupsite.reference(
+            lambda name, size: _median(results, name, size, cpu=True)
+        ),
         "notes": notes,
     }
 
@@ -428,6 +432,8 @@ def render_table(report: dict[str, Any]) -> str:
     for name, check in report["startup"].items():
         met = "yes" if check["met"] else "NO"
         lines.append(f"| start-up: {name} | {check['median_s']:.3f} s | <= 0.3 s | {met} |")
+    for name, value in report.get("reference", {}).items():
+        lines.append(f"| reference: {name} | {value} | (none) | - |")
     return "\n".join(lines)
 
 

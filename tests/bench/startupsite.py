@@ -17,6 +17,9 @@ from pathlib import Path
 from tests.bench import siterelease
 
 EMPTY = "python -c pass"
+MODELS = "import pydantic, build the models"
+"""For reference, not a target: what importing Pydantic and building the validators of the
+models every command reads with costs, before any file is read (``floor.py - models``)."""
 REBUILD = "site rebuild 1 clause x2"
 """Two rebuilds per run: the release, then back (each a one-clause change); halved."""
 TARGETS = {
@@ -32,6 +35,17 @@ Lookup = Callable[[str, int | None], float | None]
 
 def empty_argv() -> tuple[str, ...]:
     return (sys.executable, "-c", "pass")
+
+
+def models_argv(floor_script: Path) -> tuple[str, ...]:
+    return (sys.executable, str(floor_script), "-", "models")
+
+
+def reference(cpu: Lookup) -> dict[str, float | None]:
+    """The models' cost over an empty interpreter's, in CPU time (None: not measured)."""
+    models, empty = cpu(MODELS, None), cpu(EMPTY, None)
+    value = round(models / empty, 3) if models and empty else None
+    return {"models_cpu_vs_empty": value}
 
 
 def rebuild_argv(policy: str, repo: Path, site_out: Path) -> tuple[str, ...]:
