@@ -75,7 +75,9 @@ def character_name(char: str) -> str:
 
 
 def _check_visible(value: str) -> str:
-    if HIDDEN_CHARACTERS.search(value) is None:  # nearly always: one search, no list
+    # isprintable() is False for every hidden character (a test holds this for all of
+    # Unicode) and runs at twice a regex search's speed; a line break sends text to the search.
+    if value.isprintable() or HIDDEN_CHARACTERS.search(value) is None:
         return value
     found = [match.group() for match in HIDDEN_CHARACTERS.finditer(value)]
     if found:

@@ -36,7 +36,7 @@ BOUNDARIES = {
     # The release lock.
     "filelock": {"tools/release/apply.py"},
     "ruamel": {
-        f"tools/base/yaml{p}.py" for p in ["file", "loader", "scan", "syntax", "edit", "fast"]
+        f"tools/base/yaml{p}.py" for p in ["file", "loader", "ruamel", "syntax", "edit", "fast"]
     },
     # PyYAML: libyaml's faster composer for files that need no positions.
     "yaml": {"tools/base/yamlfast.py"},

@@ -96,3 +96,21 @@ def test_clause_ids_take_three_to_five_digits(number: str, valid: bool) -> None:
     else:
         with pytest.raises(ValidationError):
             Clause.model_validate(clause)
+
+
+def test_every_hidden_character_is_unprintable() -> None:
+    """``_check_visible`` lets text through on ``str.isprintable()`` before its search: that is
+    only sound while no character of the hidden class is printable, in all of Unicode."""
+    from schema.models import HIDDEN_CHARACTERS
+
+    hidden = "".join(HIDDEN_CHARACTERS.findall("".join(map(chr, range(0x110000)))))
+    assert len(hidden) > 60
+    assert [f"U+{ord(char):04X}" for char in hidden if char.isprintable()] == []
+
+
+@pytest.mark.parametrize("text", ["Let op\u200b", "twee\nregels\u00ad", "a\u2060b", "\u202e"])
+def test_hidden_characters_are_refused_with_and_without_line_breaks(text: str) -> None:
+    data = {"id": "sm-001", "title": "Titel", "level": "must", "text": text}
+    with pytest.raises(ValidationError, match="invisible or control character"):
+        Clause.model_validate(data)
+    assert Clause.model_validate({**data, "text": "twee\nregels"}).text == "twee\nregels"

@@ -16,10 +16,11 @@ from tests.bench.generate import Spec, make_policies, render_policy, render_sect
 from tools.base.errors import SnapshotError
 from tools.base.loader import load_policy
 from tools.base.snapshot import DirSnapshot, MemorySnapshot
-from tools.base.yamlfast import fast_data
-from tools.base.yamlfile import _construct, parse_yaml
+from tools.base.yamlfast import _TABLE, fast_data
+from tools.base.yamlfile import parse_yaml
 from tools.base.yamlloader import LOADER
-from tools.base.yamlscan import check_keys
+from tools.base.yamlruamel import check_keys
+from tools.base.yamlruamel import construct as _construct
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -179,3 +180,41 @@ def test_a_file_changed_since_it_was_loaded_is_not_located_in_its_new_text(
     (tmp_path / section.path).write_text("id: x\n", encoding="utf-8")
     with pytest.raises(SnapshotError, match="changed while it was being checked"):
         section.doc.locate(("clauses", 0, "id"))
+
+
+def test_the_type_table_is_ruamels() -> None:
+    """The fast path's YAML 1.2 table is written out (to not import ruamel): the same first
+    characters, tags, patterns and flags, in the same order, as ruamel's resolver."""
+
+    def patterns(table: Any) -> dict[str | None, list[tuple[str, str, int]]]:
+        return {
+            first: [(tag, match.__self__.pattern, match.__self__.flags) for tag, match in rows]
+            for first, rows in table.items()
+        }
+
+    ruamel = LOADER.resolver.versioned_resolver
+    assert patterns(_TABLE) == patterns(
+        {first: [(tag, pattern.match) for tag, pattern in rows] for first, rows in ruamel.items()}
+    )
+
+
+def test_reading_valid_files_does_not_import_ruamel() -> None:
+    """``policy validate`` on the shipped policy, and a typed value of every kind a policy
+    file holds, need no ruamel; a flow list (left to ruamel) then loads it."""
+    import subprocess
+    import sys
+
+    script = """
+import sys
+from tools.cli.main import main
+from tools.base.yamlfile import parse_yaml
+code = main(["validate"])
+doc, problems = parse_yaml("f.yaml", b"a: 2027-01-01\\nb: 12\\nc: true\\nd: ~\\ne: tekst\\n")
+assert not problems and "ruamel" not in sys.modules, sorted(sys.modules)
+parse_yaml("g.yaml", b"a: [1, 2]\\n")
+print(code, "ruamel.yaml" in sys.modules)
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert done.stdout.split()[-2:] == ["0", "True"], done.stderr[-2000:]

@@ -3,7 +3,7 @@
 Start-up: the CPU time (user and system, git's processes included) of ``policy --version`` and
 of a one-clause ``policy diff`` and ``policy approvals`` at the worst size, each over an empty
 interpreter's (``python -c pass``) in the same run. The site: a rebuild after a one-clause
-release (``tests/bench/siterelease.py``) over the first build's time.
+release (``tests/bench/siterelease.py``) over the first build's CPU time.
 """
 
 from __future__ import annotations
@@ -17,6 +17,9 @@ from pathlib import Path
 from tests.bench import siterelease
 
 EMPTY = "python -c pass"
+MODELS = "import pydantic, build the models"
+"""For reference, not a target: what importing Pydantic and building the validators of the
+models every command reads with costs, before any file is read (``floor.py - models``)."""
 REBUILD = "site rebuild 1 clause x2"
 """Two rebuilds per run: the release, then back (each a one-clause change); halved."""
 TARGETS = {
@@ -34,6 +37,17 @@ def empty_argv() -> tuple[str, ...]:
     return (sys.executable, "-c", "pass")
 
 
+def models_argv(floor_script: Path) -> tuple[str, ...]:
+    return (sys.executable, str(floor_script), "-", "models")
+
+
+def reference(cpu: Lookup) -> dict[str, float | None]:
+    """The models' cost over an empty interpreter's, in CPU time (None: not measured)."""
+    models, empty = cpu(MODELS, None), cpu(EMPTY, None)
+    value = round(models / empty, 3) if models and empty else None
+    return {"models_cpu_vs_empty": value}
+
+
 def rebuild_argv(policy: str, repo: Path, site_out: Path) -> tuple[str, ...]:
     """Two rebuilds of a site built here first: with one more release that rewords a clause
     (a copy of ``repo``), then back; each keeps the pages of the policies that did not change."""
@@ -45,9 +59,9 @@ def rebuild_argv(policy: str, repo: Path, site_out: Path) -> tuple[str, ...]:
     return ("sh", "-c", f"{there} && {back}")
 
 
-def ratios(cpu: Lookup, median: Lookup, sizes: Sequence[int], ratio: Ratio) -> dict[str, object]:
-    """The ratios of this module: ``cpu`` and ``median`` look a measurement up by name and
-    size (None: not measured); ``ratio`` is the runner's."""
+def ratios(cpu: Lookup, sizes: Sequence[int], ratio: Ratio) -> dict[str, object]:
+    """The ratios of this module, in CPU time: ``cpu`` looks a measurement up by name and size
+    (None: not measured); ``ratio`` is the runner's."""
     empty = cpu(EMPTY, None)
     version = cpu("policy --version", None)
     found = {"version_cpu_vs_empty": ratio(version, empty, TARGETS["version_cpu_vs_empty"], "")}
@@ -56,7 +70,7 @@ def ratios(cpu: Lookup, median: Lookup, sizes: Sequence[int], ratio: Ratio) -> d
         target = TARGETS[f"{key}_cpu_vs_empty"]
         found[f"{key}_cpu_vs_empty"] = ratio(worst or None, empty, target, "not measured")
     large = max(sizes)
-    rebuilds, first = median(REBUILD, large), median("site", large)
+    rebuilds, first = cpu(REBUILD, large), cpu("site", large)
     found["site_rebuild_vs_first"] = ratio(
         rebuilds / 2 if rebuilds else None,
         first,

@@ -16,15 +16,12 @@ with any of those goes the ruamel way; the block style of a policy file reads al
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from typing import Any
 
-from ruamel.yaml.nodes import ScalarNode
-from ruamel.yaml.tag import Tag
 from yaml.nodes import MappingNode
-
-from tools.base.yamlloader import LOADER
 
 try:
     from yaml.cyaml import CParser
@@ -50,20 +47,80 @@ class _UnsureError(Exception):
 
 Matcher = Callable[[str], "re.Match[str] | None"]
 
+# ruamel's implicit types of YAML 1.2 (its ``VersionedResolver`` for 1.2), by a plain scalar's
+# first character: 'yes' and 'on' stay text, '010' is ten, as ``policy validate`` has always
+# read them. Written out here so that reading a valid file does not import ruamel (a fifth of
+# a small command's start-up); ``tests/base/test_yamlfast.py`` holds the table equal to
+# ruamel's.
+_Y = "tag:yaml.org,2002:"
 
-def _resolver_table() -> dict[str | None, list[tuple[str, Matcher]]]:
-    """ruamel's implicit types of YAML 1.2 by first character: 'yes' and 'on' stay text, '010'
-    is ten, as ``policy validate`` has always read them. ruamel's patterns are lazy proxies
-    that pass every attribute lookup through Python: their ``match`` is looked up once here."""
-    table = LOADER.resolver.versioned_resolver
-    return {first: [(tag, pattern.match) for tag, pattern in table[first]] for first in table}
+
+def _matcher(pattern: str, flags: int = 0) -> Matcher:
+    return re.compile(pattern, flags).match
 
 
-_TABLE = _resolver_table()
+_BOOL_MATCH = _matcher("^(?:true|True|TRUE|false|False|FALSE)$", re.X)
+_FLOAT = _matcher(
+    "^(?:\n"
+    "         [-+]?(?:[0-9][0-9_]*)\\.[0-9_]*(?:[eE][-+]?[0-9]+)?\n"
+    "        |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)\n"
+    "        |[-+]?\\.[0-9_]+(?:[eE][-+][0-9]+)?\n"
+    "        |[-+]?\\.(?:inf|Inf|INF)\n"
+    "        |\\.(?:nan|NaN|NAN))$",
+    re.X,
+)
+_INT = _matcher(
+    "^(?:[-+]?0b[0-1_]+\n"
+    "        |[-+]?0o?[0-7_]+\n"
+    "        |[-+]?[0-9_]+\n"
+    "        |[-+]?0x[0-9a-fA-F_]+)$",
+    re.X,
+)
+_TIMESTAMP = _matcher(
+    "^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]\n"
+    "        |[0-9][0-9][0-9][0-9] -[0-9][0-9]? -[0-9][0-9]?\n"
+    "        (?:[Tt]|[ \\t]+)[0-9][0-9]?\n"
+    "        :[0-9][0-9] :[0-9][0-9] (?:\\.[0-9]*)?\n"
+    "        (?:[ \\t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$",
+    re.X,
+)
+_MERGE_MATCH = _matcher("^(?:<<)$")
+_NULL_MATCH = _matcher(
+    "^(?: ~\n        |null|Null|NULL\n        | )$",
+    re.X,
+)
+_VALUE_MATCH = _matcher("^(?:=)$")
+_YAML_MATCH = _matcher("^(?:!|&|\\*)$")
+_BOOL = [(f"{_Y}bool", _BOOL_MATCH)]
+_NULL = [(f"{_Y}null", _NULL_MATCH)]
+_YAML = [(f"{_Y}yaml", _YAML_MATCH)]
+_NUMBER = [(f"{_Y}float", _FLOAT), (f"{_Y}int", _INT)]
+_DIGIT = [*_NUMBER, (f"{_Y}timestamp", _TIMESTAMP)]
+_TABLE: dict[str | None, list[tuple[str, Matcher]]] = {
+    "": _NULL,
+    "~": _NULL,
+    "n": _NULL,
+    "N": _NULL,
+    "t": _BOOL,
+    "T": _BOOL,
+    "f": _BOOL,
+    "F": _BOOL,
+    "!": _YAML,
+    "&": _YAML,
+    "*": _YAML,
+    "+": _NUMBER,
+    "-": _NUMBER,
+    ".": [(f"{_Y}float", _FLOAT)],
+    "<": [(f"{_Y}merge", _MERGE_MATCH)],
+    "=": [(f"{_Y}value", _VALUE_MATCH)],
+    **{digit: _DIGIT for digit in "0123456789"},
+}
 _ANY_START = _TABLE.get(None, [])
 _NONE: list[tuple[str, Matcher]] = []
 _TYPED_STARTS = frozenset(_TABLE)
 """First characters of plain scalars that may be other than text."""
+_SIMPLE_INT = re.compile(r"0|[1-9][0-9]{0,17}").fullmatch
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}").fullmatch
 
 
 class _FastParser(CParser):  # type: ignore[misc]
@@ -106,7 +163,7 @@ def _odd_line_start(text: str) -> bool:
 
 
 def _build(node: Any) -> Any:
-    """Plain data, as ``yamlfile._construct`` builds it from ruamel's nodes."""
+    """Plain data, as ``yamlruamel.construct`` builds it from ruamel's nodes."""
     kind = node.tag  # slice(kind, value, implicit), or a string: an explicit tag
     if kind.__class__ is not slice:
         raise _UnsureError
@@ -124,8 +181,29 @@ def _build(node: Any) -> Any:
     tag = _plain_tag(value)
     if tag is _STR:
         return value
-    scalar = ScalarNode(Tag(suffix=tag), value)
-    return LOADER.constructor.construct_non_recursive_object(scalar)
+    return _typed(tag, value)
+
+
+def _typed(tag: str, value: str) -> Any:
+    """A typed plain scalar, as ruamel's safe constructor builds it: the forms a policy file
+    holds (null, a boolean, a small whole number, a date) here, any other by ruamel itself."""
+    if tag == f"{_Y}null":
+        return None
+    if tag == f"{_Y}bool":
+        return value[0] in "tT"
+    if tag == f"{_Y}int" and _SIMPLE_INT(value):
+        return int(value)
+    if tag == f"{_Y}timestamp" and _DATE(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:  # 2027-13-01: text, which the schema reports as a bad date
+            return value
+    from ruamel.yaml.nodes import ScalarNode
+    from ruamel.yaml.tag import Tag
+
+    from tools.base.yamlloader import LOADER
+
+    return LOADER.constructor.construct_non_recursive_object(ScalarNode(Tag(suffix=tag), value))
 
 
 def _key(node: Any) -> str:

@@ -1,11 +1,12 @@
 """Reading YAML safely: bytes to plain data and the node tree that locates each value.
 
 A file is read by libyaml through PyYAML when it can be (``tools/base/yamlfast.py``), else
-through ruamel's C-based safe loader (``tools/base/yamlloader.py``), whose node tree gives every
+through ruamel's C-based safe loader (``tools/base/yamlruamel.py``), whose node tree gives every
 value's line and column: a valid file parses once and keeps no tree, a file with a problem is
 parsed again by ruamel to locate it. What a policy file may not hold is refused first
 (``tools/base/yamlscan.py``); syntax errors become diagnostics in ``tools/base/yamlsyntax.py``.
-Only the ``yaml*`` modules of ``tools/base/`` import ruamel.yaml.
+Only the ``yaml*`` modules of ``tools/base/`` import ruamel.yaml, and only when a file needs it:
+a command that reads valid files never loads it.
 """
 
 from __future__ import annotations
@@ -14,17 +15,14 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
-
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-from ruamel.yaml.reader import ReaderError
+from typing import TYPE_CHECKING, Any
 
 from tools.base.diagnostics import Diagnostic
 from tools.base.yamlfast import fast_data
-from tools.base.yamlloader import LOADER, child_node, position
-from tools.base.yamlscan import check_keys, scan_structure, too_many_values
-from tools.base.yamlsyntax import reader_error, syntax_problems, unreadable
+from tools.base.yamlscan import may_hold_many_values, scan_structure
+
+if TYPE_CHECKING:
+    from ruamel.yaml.nodes import Node
 
 MAX_BYTES = 1024 * 1024
 """Largest file accepted: a section of 100 long clauses is about 100 KiB."""
@@ -58,6 +56,8 @@ class YamlDocument:
     @property
     def root(self) -> Node:
         if not self._root:
+            from tools.base.yamlloader import LOADER
+
             self._root.append(LOADER.compose(self.text))
         return self._root[0]
 
@@ -81,6 +81,10 @@ class YamlDocument:
         return node.start_mark.line + 1, node.start_mark.column + 1
 
     def _child(self, node: Node, part: str | int, *, want_key: bool) -> Node | None:
+        from ruamel.yaml.nodes import MappingNode, ScalarNode
+
+        from tools.base.yamlloader import child_node
+
         if isinstance(node, MappingNode):
             keys = self._keys.get(id(node))
             if keys is None:
@@ -133,57 +137,16 @@ def parse_yaml(path: str, raw: bytes) -> tuple[YamlDocument | None, list[Diagnos
     problems = scan_structure(path, text)
     if problems:
         return None, problems
-    try:
-        problems = too_many_values(path, text)
-        if problems:
-            return None, problems
+    if not may_hold_many_values(text):
         fast = fast_data(text)
         if fast is not None:
             return YamlDocument(path, fast[0], text), []
-        root = LOADER.compose(text)
-        if root is None:
-            return None, [
-                Diagnostic.at(
-                    path,
-                    "empty-file",
-                    "the file has no content",
-                    "write the file's fields, or delete the file",
-                    line=1,
-                    column=1,
-                )
-            ]
-        problems = check_keys(path, root)
-        if problems:
-            return None, problems
-        data = _construct(root)
-    except MarkedYAMLError as error:
-        return None, syntax_problems(path, text, error)
-    except ReaderError as error:
-        return None, [reader_error(path, text, error)]
-    except (YAMLError, ValueError, TypeError) as error:
-        return None, [unreadable(path, error)]
+    from tools.base.yamlruamel import parse_with_nodes
+
+    root, data, problems = parse_with_nodes(path, text)
+    if root is None:
+        return None, problems
     return YamlDocument(path, data, text, [root]), []
-
-
-_STR_TAG = "tag:yaml.org,2002:str"
-
-
-def _construct(node: Node) -> Any:
-    """Plain data from a node tree that passed the checks: no anchors or aliases (so no shared
-    nodes), merge keys, tags, duplicate or complex keys, and at most ``MAX_DEPTH`` levels.
-
-    Mappings, sequences and strings are built here; other scalars (dates, numbers, booleans,
-    null) by the safe constructor. The same data as ruamel's ``construct_document``, at a third
-    of its cost: it passes every node through several generic calls and memo tables, which only
-    anchors and recursive structures need.
-    """
-    if isinstance(node, MappingNode):
-        return {_construct(key): _construct(value) for key, value in node.value}
-    if isinstance(node, SequenceNode):
-        return [_construct(item) for item in node.value]
-    if node.tag == _STR_TAG:
-        return node.value
-    return LOADER.constructor.construct_non_recursive_object(node)
 
 
 def decode_text(path: str, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
@@ -214,7 +177,8 @@ def decode_text(path: str, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         prefix = raw[: error.start].decode("utf-8", "replace")
-        line, column = position(prefix, len(prefix))
+        line = prefix.count("\n") + 1
+        column = len(prefix) - (prefix.rfind("\n") + 1) + 1
         return None, [
             Diagnostic.at(
                 path,

@@ -1,6 +1,7 @@
 """ruamel.yaml set up once: the safe C loader every YAML module parses with, and how to find a
-value in its node tree. The YAML modules (``yamlfile``, ``yamlscan``, ``yamlsyntax``,
-``yamledit``) are the only ones that import ruamel.yaml.
+value in its node tree. The YAML modules (``yamlruamel``, ``yamlsyntax``, ``yamledit``, this one)
+are the only ones that import ruamel.yaml, and ``yamlfile`` and ``yamlfast`` reach them only for
+a file the fast path cannot read.
 """
 
 from __future__ import annotations
