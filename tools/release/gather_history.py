@@ -15,16 +15,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from tools.base.errors import SnapshotError
 from tools.base.gitio import GitRepository
 from tools.base.gitlog import CommitFacts
-from tools.base.gitsnapshot import GitSnapshot
 from tools.base.loader import ParseCache, Policy, load_policy, same_sections
 from tools.compare.diff import diff_policies
 from tools.compare.impact import Impact
-from tools.gate.evidence import evidence_path
-from tools.gate.evidence import read as read_evidence
 from tools.notes.releasenotes import version_key
 from tools.versions.gather import releases
 from tools.versions.releaseid import (
@@ -39,6 +37,9 @@ from tools.versions.releaseid import (
     parse_clauses,
     release_tag,
 )
+
+if TYPE_CHECKING:
+    from tools.base.gitsnapshot import GitSnapshot
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,9 @@ def release_approvers(
     evidence."""
     if not records:
         return {}
+    from tools.gate.evidence import evidence_path
+    from tools.gate.evidence import read as read_evidence
+
     found: dict[str, tuple[tuple[str, str], ...]] = {}
     for record in records:
         snapshot = repo.snapshot(record.commit)

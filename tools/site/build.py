@@ -47,7 +47,6 @@ from tools.base.loader import (
     policy_ids,
 )
 from tools.base.snapshot import DirSnapshot, Snapshot
-from tools.notes.gather import compare
 from tools.owners.codeowners import CODEOWNERS_PATH, parse_codeowners
 from tools.owners.rules import compile_rules, owners_of
 from tools.site.inputs import PolicyInputs, policy_key
@@ -228,6 +227,7 @@ def _working_page(
     history: Sequence[ReleaseRecord],
 ) -> PolicyPage:
     """The working tree's text; a clause changed since the last release has no version."""
+    from tools.notes.gather import compare
     from tools.release.gather_history import clause_versions
 
     policy, problems = load_policy(snapshot, policy_id, cache)
@@ -330,13 +330,20 @@ def _is_temporary(path: Path, name: str) -> bool:
 
 
 def _remove_temporaries(out: Path, relatives: Sequence[str]) -> None:
-    """The temporary files a killed run left beside the files of the site and its manifest."""
+    """The temporary files a killed run left beside the files of the site and its manifest:
+    each folder is listed once (not globbed once per file: a site has thousands)."""
+    folders: dict[Path, set[str]] = {}
     for relative in (*relatives, MANIFEST):
         target = _inside(out, relative)
-        if target.parent.is_dir() and not target.parent.is_symlink():
-            for entry in target.parent.glob(f".{target.name}.*"):
-                if _is_temporary(entry, target.name):
-                    entry.unlink()
+        folders.setdefault(target.parent, set()).add(target.name)
+    for folder, names in folders.items():
+        if not folder.is_dir() or folder.is_symlink():
+            continue
+        for entry in folder.iterdir():
+            name = entry.name
+            # ``.NAME.`` and 8 characters: NAME is what is left between the dots.
+            if name.startswith(".") and name[1:-9] in names and _is_temporary(entry, name[1:-9]):
+                entry.unlink()
 
 
 def _inside(out: Path, relative: str) -> Path:

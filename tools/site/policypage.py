@@ -21,6 +21,7 @@ and extra facts that link the other versions.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ from dataclasses import dataclass, field
 from schema.models import LEVEL_DUTCH, AccountType, Clause, LegalRef, Level, Section
 from tools.base.loader import Policy
 from tools.notes.blocks import Block, Heading, Line, Outline, Paragraph, Span, text_paragraphs
-from tools.notes.render_html import escape, render_html
+from tools.notes.render_html import escape, line_html, render_html
 from tools.notes.render_markdown import render_markdown
 from tools.notes.wording import dutch_date
 
@@ -264,26 +265,43 @@ def _facts_html(page: PolicyPage, clause: Clause, titles: Mapping[str, Clause]) 
     ]
 
 
-def clause_html(page: PolicyPage, clause: Clause, titles: Mapping[str, Clause]) -> str:
+def clause_html(
+    page: PolicyPage, clause: Clause, titles: Mapping[str, Clause], head: str | None = None
+) -> str:
     """One clause as the site shows it, the same HTML as ``render_html`` of its blocks
-    (``tests/site/test_policypage.py`` holds them equal)."""
-    version = page.clause_versions.get(clause.id)
-    changed = f"Laatst gewijzigd in versie {version}" if version else NOT_RELEASED.capitalize()
-    badges = [_badge_html(level_badge(clause.level))]
-    if clause.monitoring:
-        badges.append(_badge_html(_badge(MONITORING, "monitoring")))
+    (``tests/site/test_policypage.py`` holds them equal). A site has thousands: what is the
+    same for many clauses (badges, the version line) is made once, and the text is escaped
+    whole (escaping keeps its blank lines and spaces where they are). ``head``: its
+    ``_title_html``, when already made (for the table of contents)."""
     parts = [
-        f'<h3 id="{escape(clause.id)}">{_title_html(clause)}</h3>\n',
-        f"<p>{' · '.join(badges)} · <em>{escape(changed)}</em></p>\n",
+        f'<h3 id="{escape(clause.id)}">{head or _title_html(clause)}</h3>\n',
+        _badges_html(clause.level, clause.monitoring),
+        _changed_html(page.clause_versions.get(clause.id)),
     ]
     if clause.summary:
         summary = _fact_html("In het kort:", escape(_line(clause.summary)))
         parts.append(f"<p>{summary}</p>\n")
-    parts += (f"<p>{escape(line)}</p>\n" for line in text_paragraphs(clause.text))
-    facts = _facts_html(page, clause, titles)
-    if facts:
-        parts.append(f"<p>{_BREAK.join(facts)}</p>\n")
+    parts += (f"<p>{line}</p>\n" for line in text_paragraphs(escape(clause.text)))
+    kinds = (clause.note, clause.legal, clause.applies_to, clause.see, clause.contact)
+    if any(kinds) or clause.next_review:  # else ``_clause_facts`` has none
+        parts.append(f"<p>{_BREAK.join(_facts_html(page, clause, titles))}</p>\n")
     return "".join(parts)
+
+
+@functools.cache
+def _badges_html(level: Level, monitoring: bool) -> str:
+    """The start of a clause's badge line: the same for every clause of a level."""
+    badges = [_badge_html(level_badge(level))]
+    if monitoring:
+        badges.append(_badge_html(_badge(MONITORING, "monitoring")))
+    return f"<p>{' · '.join(badges)} · "
+
+
+@functools.cache
+def _changed_html(version: str | None) -> str:
+    """The end of a clause's badge line: in which version it last changed."""
+    changed = f"Laatst gewijzigd in versie {version}" if version else NOT_RELEASED.capitalize()
+    return f"<em>{escape(changed)}</em></p>\n"
 
 
 def _section_blocks(
@@ -333,8 +351,33 @@ def _contents(policy: Policy, *, web: bool) -> Outline:
     return Outline(entries, folds)
 
 
+def _contents_html(policy: Policy, heads: Sequence[str]) -> str:
+    """``_contents`` (web) as HTML, each clause's line from ``heads`` (its ``_title_html``, in
+    reading order): what ``render_html`` makes of the outline, without a span per title."""
+    items, at = [], 0
+    for loaded in policy.sections:
+        section, count = loaded.model, len(loaded.model.clauses)
+        link = _link(_line(section.title), f"#{section_anchor(section.id)}")
+        inner = ""
+        if count:
+            nested = "".join(
+                f'<li><a href="#{escape(clause.id)}">{head}</a></li>\n'
+                for clause, head in zip(section.clauses, heads[at : at + count], strict=True)
+            )
+            summary = f"<summary>{escape(_rules(count))}</summary>"
+            inner = f"\n<details>\n{summary}\n<ul>\n{nested}</ul>\n</details>\n"
+        items.append(f"<li>{line_html((link,))}{inner}</li>\n")
+        at += count
+    return f"<ul>\n{''.join(items)}</ul>\n"
+
+
 def _head_blocks(page: PolicyPage, *, web: bool) -> list[Block]:
     """The page above its sections: title, dates, summary, links, table of contents."""
+    return [*_head_top(page, web=web), _contents(page.policy, web=web)]
+
+
+def _head_top(page: PolicyPage, *, web: bool) -> list[Block]:
+    """``_head_blocks`` but the table of contents itself (its heading is here)."""
     meta = page.policy.meta.model
     version = page.version if page.version is not None else meta.version
     effective = page.effective if page.effective is not None else meta.effective
@@ -359,7 +402,7 @@ def _head_blocks(page: PolicyPage, *, web: bool) -> list[Block]:
         links = [_link(text, href) for text, href in page.links]
         blocks.append(Paragraph((_joined(links, " · "),)))
     anchor = CONTENTS_ANCHOR if web else ""
-    return [*blocks, Heading(2, (Span(CONTENTS),), anchor), _contents(page.policy, web=web)]
+    return [*blocks, Heading(2, (Span(CONTENTS),), anchor)]
 
 
 def _titles(page: PolicyPage) -> dict[str, Clause]:
@@ -383,15 +426,19 @@ def render_policy_markdown(page: PolicyPage) -> str:
 def render_policy_html(page: PolicyPage, *, web: bool = False) -> str:
     """The policy page's body as HTML, the same as markdown-it renders its Markdown (but for
     the style sheet's ``<span class>``es); ``web``: as the site shows it (``page_blocks``),
-    each clause written straight as HTML (``clause_html``): the site's pages hold thousands,
-    and their blocks were most of its time."""
+    each clause and the table of contents written straight as HTML (``clause_html``,
+    ``_contents_html``): the site's pages hold thousands, and their blocks were most of its
+    time."""
     if not web:
         return render_html(page_blocks(page))
     titles = _titles(page)
-    parts = [render_html(_head_blocks(page, web=True))]
-    back = render_html([_back()])
+    heads = [_title_html(clause) for _, _, clause in page.policy.clauses()]
+    parts = [render_html(_head_top(page, web=True)), _contents_html(page.policy, heads)]
+    back, at = render_html([_back()]), 0
     for section in page.policy.sections:
         parts.append(render_html(_section_head(page, section.model)))
-        parts += (clause_html(page, clause, titles) for clause in section.model.clauses)
+        for clause in section.model.clauses:
+            parts.append(clause_html(page, clause, titles, heads[at]))
+            at += 1
         parts.append(back)
     return "".join(parts)
