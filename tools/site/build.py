@@ -405,7 +405,8 @@ def write_site(
             f"{out} holds files that are not a previous site output (no {MANIFEST}); "
             "give an empty or new folder with --out"
         )
-    digests = {rel: _digest(text.encode("utf-8")) for rel, text in files.items()}
+    encoded = {relative: text.encode("utf-8") for relative, text in files.items()}  # once
+    digests = {relative: _digest(data) for relative, data in encoded.items()}
     _remove_temporaries(out, [*previous, *files])
     # Every file the folder may hold from now on is in the manifest before it is written.
     writing = {relative: set(known) for relative, known in previous.items()}
@@ -414,7 +415,7 @@ def write_site(
     _write_manifest(out, {}, writing)
     step("started")
     written, unchanged = [], []
-    for relative, text in files.items():
+    for relative, data in encoded.items():
         target = _inside(out, relative)
         if relative in previous and _holds(target, digests[relative]):
             unchanged.append(relative)
@@ -422,7 +423,7 @@ def write_site(
         # No fsync per page (a site has thousands): the manifest, written last and durably,
         # holds each page's digest, and nothing trusts a page without checking it against
         # that digest, so a page lost to a crash is written again by the next build.
-        write_atomic(target, text, mode=PUBLISHED, durable=False)
+        write_atomic(target, data, mode=PUBLISHED, durable=False)
         written.append(relative)
         step(f"written:{relative}")
     step("files-written")
