@@ -13,8 +13,8 @@ from tests.conftest import day_epoch, run_policy
 from tests.site import test_build
 from tests.site.test_build import folder_state, release
 from tools.base.gitio import GitRepository
-from tools.site.build import MANIFEST, gather_site
-from tools.site.reuseio import previous_site
+from tools.site.build import gather_site
+from tools.site.reuseio import MANIFEST, previous_site
 
 released_repo = test_build.released_repo
 """The mini policy released as 1.0.0 and 1.1.0 (the fixture of ``test_build.py``)."""

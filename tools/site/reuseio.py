@@ -24,8 +24,10 @@ import schema
 import tools
 
 MANIFEST = ".policy-site.json"
-"""The output's manifest (``tools/site/build.py``): every file written, with its SHA-256."""
+"""The output's manifest (``tools/site/writeio.py``): every file written, with its SHA-256."""
 GENERATOR = "policy site"
+PUBLISHED = 0o644
+"""Files of the site are for everyone to read: a web server runs as another user."""
 
 _LIBRARIES = (
     ("markdown_it", "__init__.py"),
@@ -77,7 +79,8 @@ def kept_files(out: Path, files: Mapping[str, str]) -> dict[str, str] | None:
             return None
         try:
             status = path.lstat()
-            if not stat.S_ISREG(status.st_mode):
+            # A page must also be readable by everyone still, or it is written again.
+            if not stat.S_ISREG(status.st_mode) or stat.S_IMODE(status.st_mode) != PUBLISHED:
                 return None
             data = path.read_bytes()
         except OSError:
