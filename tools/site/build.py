@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import TYPE_CHECKING
 
 from schema.models import PolicyMeta
@@ -36,6 +37,7 @@ from tools.base.snapshot import DirSnapshot, Snapshot
 from tools.owners.codeowners import CODEOWNERS_PATH, parse_codeowners
 from tools.owners.rules import compile_rules, owners_of
 from tools.site.inputs import PolicyInputs, policy_key
+from tools.site.parsestore import ParsedStore
 from tools.site.plan import Edition, PolicySource, SiteSource, split_releases, unchanged_clauses
 from tools.site.policypage import PolicyPage
 from tools.site.reuseio import PreviousSite, tool_fingerprint
@@ -90,11 +92,13 @@ def gather_site(
     draft: bool = False,
     only: str | None = None,
     previous: PreviousSite | None = None,
+    store: ParsedStore | None = None,
 ) -> SiteSource:
     """Everything the site shows (``only``: of that policy alone): per policy the release in
     force today (``tools/base/clock.py``) and the releases that take effect later, each read at its
     tag; with ``draft``, the working tree's text instead. A policy whose pages ``previous`` holds
-    from the same inputs keeps them: only its ``policy.yaml`` is read (for the index)."""
+    from the same inputs keeps them: only its ``policy.yaml`` is read (for the index). ``store``:
+    the section files the previous build parsed (``tools/site/parsestore.py``)."""
     snapshot = DirSnapshot(repo.root, label="working tree")
     cache = ParseCache()
     registry, problems = load_registry(snapshot, cache)
@@ -108,7 +112,7 @@ def gather_site(
     today = None if draft else clock.today()
     known = release_facts(repo)
     sources = tuple(
-        _gather_policy(repo, snapshot, cache, policy_id, today, previous, known)
+        _gather_policy(repo, snapshot, cache, policy_id, today, previous, known, store)
         for policy_id in ([only] if only is not None else ids)
     )
     return SiteSource(registry.model.organisation, sources, base_url, draft, clock.today())
@@ -129,6 +133,7 @@ def _gather_policy(
     today: dt.date | None,
     previous: PreviousSite | None = None,
     known: ReleaseFacts | None = None,
+    store: ParsedStore | None = None,
 ) -> PolicySource:
     """One policy: with ``today``, the releases to show; without, the working tree (a draft)."""
     from tools.release.gather_history import release_history
@@ -151,7 +156,7 @@ def _gather_policy(
         facts = PolicyInputs(policy_id, history, in_force, coming, notes, changelog, working)
         inputs = policy_key(tool_fingerprint(), facts)
         kept = previous.kept(policy_id, inputs) if previous is not None else None
-        edition = release_edition if kept is None else _meta_edition
+        edition = partial(release_edition, store=store) if kept is None else _meta_edition
         current = edition(repo, cache, in_force, history) if in_force else None
         later = tuple(edition(repo, cache, release, history) for release in coming)
     shown_meta = [e.page.policy.meta.model for e in (current, *later) if e is not None]
@@ -225,19 +230,28 @@ def _tagged(repo: GitRepository, release: ReleaseRecord) -> Snapshot:
 
 
 def release_edition(
-    repo: GitRepository, cache: ParseCache, release: ReleaseRecord, history: Sequence[ReleaseRecord]
+    repo: GitRepository,
+    cache: ParseCache,
+    release: ReleaseRecord,
+    history: Sequence[ReleaseRecord],
+    *,
+    store: ParsedStore | None = None,
 ) -> Edition:
     """A release's text, read at its tag, with the version in which each of its clauses last
-    changed."""
+    changed; ``store``: the section files parsed by the previous build over the same folder."""
     from tools.release.gather_history import clause_versions
 
     snapshot = _tagged(repo, release)
+    if store is not None:
+        store.preload(cache, snapshot, release.policy)
     policy, problems = load_policy(snapshot, release.policy, cache)
     if policy is None or problems:
         raise LoadError(f"{release.tag}: the released policy does not load", problems)
+    if store is not None:
+        store.record(policy)
     until = history[: list(history).index(release) + 1]
     clauses = [clause.id for _, _, clause in policy.clauses()]
-    versions = clause_versions(repo, release.policy, clauses, until, cache)
+    versions = clause_versions(repo, release.policy, clauses, until, cache, store)
     return Edition(_page(snapshot, cache, policy, versions), release)
 
 

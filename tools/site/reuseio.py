@@ -15,6 +15,7 @@ import functools
 import hashlib
 import importlib.util
 import json
+import os
 import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -71,27 +72,43 @@ def tool_fingerprint() -> str:
 
 def kept_files(out: Path, files: Mapping[str, str]) -> dict[str, str] | None:
     """The text of each of ``files`` (path in ``out`` -> the SHA-256 it was written with), or
-    None when one of them is missing, is not a plain file, or was changed since."""
+    None when one of them is missing, is not a plain file, or was changed since, or a folder
+    on its way is a symbolic link (each folder is looked at once, not once per file)."""
+    folders = {relative.rsplit("/", 1)[0] for relative in files if "/" in relative}
+    on_the_way = {
+        "/".join(parts[:depth])
+        for folder in folders
+        for parts in [folder.split("/")]
+        for depth in range(1, len(parts) + 1)
+    }
+    if any(os.path.islink(os.path.join(out, folder)) for folder in on_the_way):
+        return None
     found: dict[str, str] = {}
     for relative, digest in files.items():
-        path = out / relative
-        if any(parent.is_symlink() for parent in path.parents if out in parent.parents):
+        text = _kept_text(os.path.join(out, relative), digest)
+        if text is None:
             return None
-        try:
-            status = path.lstat()
-            # A page must also be readable by everyone still, or it is written again.
-            if not stat.S_ISREG(status.st_mode) or stat.S_IMODE(status.st_mode) != PUBLISHED:
-                return None
-            data = path.read_bytes()
-        except OSError:
-            return None
-        if hashlib.sha256(data).hexdigest() != digest:
-            return None
-        try:
-            found[relative] = data.decode("utf-8")
-        except UnicodeDecodeError:
-            return None
+        found[relative] = text
     return found
+
+
+def _kept_text(path: str, digest: str) -> str | None:
+    """The file's text when it is a plain file everyone may read with this SHA-256."""
+    try:
+        status = os.lstat(path)
+        # A page must also be readable by everyone still, or it is written again.
+        if not stat.S_ISREG(status.st_mode) or stat.S_IMODE(status.st_mode) != PUBLISHED:
+            return None
+        with open(path, "rb") as stream:
+            data = stream.read()
+    except OSError:
+        return None
+    if hashlib.sha256(data).hexdigest() != digest:
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 @dataclass(frozen=True)
@@ -103,6 +120,8 @@ class PreviousSite:
     """Policy id -> the key of its pages' inputs (``tools/site/inputs.py``)."""
     files: Mapping[str, str]
     """Path -> the SHA-256 it was written with."""
+    parsed: Mapping[str, object] | None = None
+    """The manifest's record of the parsed store (``tools/site/parsestore.py``)."""
 
     def kept(self, policy_id: str, inputs: str | None) -> dict[str, str] | None:
         """The policy's files as written, when made from ``inputs`` and untouched since."""
@@ -132,4 +151,5 @@ def previous_site(out: Path) -> PreviousSite | None:
         out,
         {str(policy): str(key) for policy, key in inputs.items()},
         {str(path): str(digest) for path, digest in files.items()},
+        parsed if isinstance(parsed := data.get("parsed"), dict) else None,
     )

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from tools.base.errors import SiteOutputError
 from tools.base.fileio import write_atomic
+from tools.site.parsestore import ParsedStore
 from tools.site.plan import SiteSource
 from tools.site.reuseio import GENERATOR, MANIFEST, PUBLISHED, PreviousSite
 
@@ -96,14 +97,20 @@ def _remove_temporaries(out: Path, relatives: Sequence[str]) -> None:
                 entry.unlink()
 
 
-def _inside(out: Path, relative: str) -> Path:
-    """``out / relative``, refusing paths and symbolic links that lead out of ``out``."""
+def _inside(out: Path, relative: str, safe: set[Path] | None = None) -> Path:
+    """``out / relative``, refusing paths and symbolic links that lead out of ``out``;
+    ``safe``: folders already found to be no symbolic link in this run (each looked at once)."""
     parts = Path(relative).parts
     if ".." in parts or Path(relative).is_absolute():
         raise SiteOutputError(f"{relative}: not a path inside the site")
     for depth in range(1, len(parts)):
-        if (out.joinpath(*parts[:depth])).is_symlink():
-            raise SiteOutputError(f"{out / Path(*parts[:depth])} is a symbolic link; remove it")
+        folder = out.joinpath(*parts[:depth])
+        if safe is not None and folder in safe:
+            continue
+        if folder.is_symlink():
+            raise SiteOutputError(f"{folder} is a symbolic link; remove it")
+        if safe is not None:
+            safe.add(folder)
     return out / relative
 
 
@@ -112,6 +119,7 @@ def _write_manifest(
     files: Mapping[str, str],
     writing: Mapping[str, set[str]] | None = None,
     inputs: Mapping[str, str] | None = None,
+    parsed: Mapping[str, object] | None = None,
 ) -> None:
     """The manifest: the files written and (``inputs``) the key each policy's pages were made
     from, or (``writing``) every content each file of the folder may have while a run is under
@@ -119,6 +127,8 @@ def _write_manifest(
     manifest: dict[str, object] = {"generator": GENERATOR, "files": dict(sorted(files.items()))}
     if inputs:
         manifest["inputs"] = dict(sorted(inputs.items()))
+    if parsed:
+        manifest["parsed"] = parsed
     if writing is not None:
         manifest["writing"] = {path: sorted(known) for path, known in sorted(writing.items())}
     write_atomic(
@@ -172,6 +182,7 @@ def write_site(
     inputs: Mapping[str, str] | None = None,
     on_step: Callable[[str], None] | None = None,
     verified: Mapping[str, tuple[str, str]] | None = None,
+    store: ParsedStore | None = None,
 ) -> WriteResult:
     """Write the site into ``out``: new, empty, or a previous site output (see the module); a
     file the previous output already holds as it is stays untouched. ``inputs`` (policy id ->
@@ -179,7 +190,9 @@ def write_site(
     each step done (``started``, ``written:PATH``, ``files-written``, ``old-removed``,
     ``finished``). ``verified``: files this run read from ``out`` and found as the previous
     manifest records them (path -> their text and SHA-256, ``verified_pages``): such a file,
-    when the site has that very text, is neither hashed nor read again."""
+    when the site has that very text, is neither hashed nor read again. ``store``: the parsed
+    section files to keep for the next build, written after the pages and named by the
+    manifest."""
     step = on_step or (lambda name: None)
     previous = _previous_files(out)
     if previous is None:
@@ -196,8 +209,9 @@ def write_site(
     _write_manifest(out, {}, writing)
     step("started")
     written, unchanged = [], []
+    safe: set[Path] = set()
     for relative in files:
-        target = _inside(out, relative)
+        target = _inside(out, relative, safe)
         data = encoded.get(relative)
         if data is None or (relative in previous and _holds(target, digests[relative])):
             unchanged.append(relative)
@@ -220,6 +234,12 @@ def write_site(
         elif path.exists():
             kept.append(relative)
     step("old-removed")
-    _write_manifest(out, digests, inputs=inputs)
+    policies = list(inputs or {})
+    if store is not None:
+        store.write()
+    parsed = store.manifest(policies) if store is not None else None
+    _write_manifest(out, digests, inputs=inputs, parsed=parsed)
+    if store is not None:
+        store.prune(policies)
     step("finished")
     return WriteResult(tuple(written), tuple(removed), tuple(kept), tuple(unchanged))
