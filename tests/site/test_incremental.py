@@ -149,3 +149,38 @@ def test_a_rebuild_parses_only_what_the_store_lacks_and_never_trusts_a_changed_e
     assert len([path for path in parsed if "/sections/" in path]) == (2 if len(entries) > 1 else 1)
     assert pages(out) == pages(full)
     assert "UITLEG" not in entries[0].read_text("utf-8") and entries[-1].exists()
+
+
+def test_the_store_of_another_tool_is_not_used_and_a_file_not_its_own_is_left(
+    released_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Entries the manifest names for another tool (another version or source) are parsed
+    again and replaced; a file in the store that no manifest named stays."""
+    out, full = tmp_path / "site", tmp_path / "full"
+    site(released_repo, out)
+    reword(released_repo, "Dit is betere uitleg.", "Dit is de beste uitleg.")
+    release(released_repo, "1.2.0", "patch", "2027-01-10", "2026-12-01", monkeypatch)
+    site(released_repo, out)
+    manifest = json.loads((out / MANIFEST).read_text("utf-8"))
+    manifest["parsed"]["tool"] = "0" * 64
+    (out / MANIFEST).write_text(json.dumps(manifest), "utf-8")
+    stranger = out / FOLDER / f"{'a' * 40}.json"
+    stranger.write_text("{}", "utf-8")
+    parsed: list[str] = []
+    original = loader._load_uncached
+
+    def counted(*args: object, **kwargs: object) -> object:
+        parsed.append(str(args[1]))
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loader, "_load_uncached", counted)
+    (out / "mini/index.html").unlink()
+    site(released_repo, out)
+    assert [path for path in parsed if "/sections/" in path]
+    site(released_repo, full)
+    assert pages(out) == pages(full)
+    assert stranger.read_text("utf-8") == "{}"
+    again = json.loads((out / MANIFEST).read_text("utf-8"))["parsed"]
+    assert again["tool"] != "0" * 64 and stranger.name not in set().union(
+        *again["policies"].values()
+    )

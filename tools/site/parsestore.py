@@ -50,6 +50,8 @@ class ParsedStore:
     """Entries to write: name -> bytes."""
     loaded: dict[str, str] = field(default_factory=dict)
     """Entries read from the store, intact: name -> SHA-256 (not written again)."""
+    ours: frozenset[str] = frozenset()
+    """Every entry the previous manifest names, for any tool: files a build wrote."""
 
     def preload(
         self, cache: ParseCache, snapshot: Snapshot, policy_id: str, skip: Collection[str] = ()
@@ -124,13 +126,15 @@ class ParsedStore:
             write_atomic(target, data, mode=MODE, durable=False)
 
     def prune(self, policies: Collection[str]) -> None:
-        """Every file of the store that the manifest no longer names (after it is written)."""
+        """The entries a build wrote that the manifest no longer names (after it is written);
+        a file nobody's manifest named is not ours to delete."""
         folder = self.out / FOLDER
         if not folder.is_dir() or folder.is_symlink():
             return
         named = {name for entries in self._named(policies).values() for name in entries}
-        for entry in folder.iterdir():
-            if entry.name not in named and entry.is_file() and not entry.is_symlink():
+        for name in (self.ours | set(self.pending)) - named:
+            entry = folder / name
+            if entry.is_file() and not entry.is_symlink():
                 entry.unlink()
 
 
@@ -138,17 +142,18 @@ def open_store(out: Path, previous: PreviousSite) -> ParsedStore:
     """The store of ``out``, a previous output; its entries are trusted only when its manifest
     names them for this very tool."""
     tool, parsed = tool_fingerprint(), previous.parsed or {}
-    trusted: dict[str, dict[str, str]] = {}
-    policies = parsed.get("policies") if parsed.get("tool") == tool else None
+    named: dict[str, dict[str, str]] = {}
+    policies = parsed.get("policies")
     if isinstance(policies, dict):
         for policy, entries in policies.items():
             if isinstance(entries, dict):
-                trusted[str(policy)] = {
+                named[str(policy)] = {
                     str(name): str(digest)
                     for name, digest in entries.items()
                     if _is_entry_name(str(name))
                 }
-    return ParsedStore(out, tool, trusted)
+    ours = frozenset(name for entries in named.values() for name in entries)
+    return ParsedStore(out, tool, named if parsed.get("tool") == tool else {}, ours=ours)
 
 
 def _is_entry_name(name: str) -> bool:
