@@ -184,3 +184,18 @@ def test_the_store_of_another_tool_is_not_used_and_a_file_not_its_own_is_left(
     assert again["tool"] != "0" * 64 and stranger.name not in set().union(
         *again["policies"].values()
     )
+
+
+def test_a_store_folder_that_is_a_symbolic_link_is_neither_read_nor_written(
+    released_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The store could lead out of the site through a link: the build keeps nothing then."""
+    out, elsewhere = tmp_path / "site", tmp_path / "elsewhere"
+    site(released_repo, out)
+    elsewhere.mkdir()
+    (out / FOLDER).symlink_to(elsewhere)
+    reword(released_repo, "Dit is betere uitleg.", "Dit is de beste uitleg.")
+    release(released_repo, "1.2.0", "patch", "2027-01-10", "2026-12-01", monkeypatch)
+    site(released_repo, out)
+    assert list(elsewhere.iterdir()) == []
+    assert "Dit is de beste uitleg." in (out / "mini/index.html").read_text("utf-8")

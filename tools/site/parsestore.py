@@ -77,8 +77,9 @@ class ParsedStore:
     def _entry(
         self, snapshot: Snapshot, path: str, blob_id: str, digest: str
     ) -> LoadedFile[Section] | None:
+        folder = self.out / FOLDER
         try:
-            data = (self.out / FOLDER / f"{blob_id}.json").read_bytes()
+            data = b"" if folder.is_symlink() else (folder / f"{blob_id}.json").read_bytes()
         except OSError:
             return None
         if hashlib.sha256(data).hexdigest() != digest:
@@ -119,6 +120,8 @@ class ParsedStore:
         """The new entries (before the manifest that names them); an entry already there with
         these bytes stays untouched."""
         folder = self.out / FOLDER
+        if folder.is_symlink():  # it could lead out of the site: keep nothing
+            return
         for name, data in self.pending.items():
             target = folder / name
             if target.is_file() and not target.is_symlink() and target.read_bytes() == data:
