@@ -21,7 +21,6 @@ and extra facts that link the other versions.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -29,7 +28,7 @@ from dataclasses import dataclass, field
 from schema.models import LEVEL_DUTCH, AccountType, Clause, LegalRef, Level, Section
 from tools.base.loader import Policy
 from tools.notes.blocks import Block, Heading, Line, Outline, Paragraph, Span, text_paragraphs
-from tools.notes.render_html import escape, line_html, render_html
+from tools.notes.render_html import render_html
 from tools.notes.render_markdown import render_markdown
 from tools.notes.wording import dutch_date
 
@@ -231,79 +230,6 @@ def _clause_facts(page: PolicyPage, clause: Clause) -> list[tuple[str, str]]:
     return facts
 
 
-# --- A clause straight as HTML: what ``render_html`` makes of ``_clause_blocks`` (web) ---------
-
-
-_BREAK = "<br />\n"
-
-
-def _fact_html(label: str, value: str) -> str:
-    return f"<strong>{escape(label)}</strong> {value}"
-
-
-def _title_html(clause: Clause) -> str:
-    """``clause_title_line`` (web) as HTML: the title, then the id in a run that never breaks."""
-    return f'{escape(_line(clause.title))} <span class="id">({escape(clause.id)})</span>'
-
-
-def _badge_html(span: Span) -> str:
-    return f'<strong><span class="{escape(span.css)}">{escape(span.text)}</span></strong>'
-
-
-def _see_html(clause: Clause | None, ref: str) -> str:
-    inner = escape(ref) if clause is None else _title_html(clause)
-    return f'<a href="#{escape(ref)}">{inner}</a>'
-
-
-def _facts_html(page: PolicyPage, clause: Clause, titles: Mapping[str, Clause]) -> list[str]:
-    """The clause's facts, a line each (``_clause_blocks``' last paragraph)."""
-    return [
-        _fact_html(label, ", ".join(_see_html(titles.get(ref), ref) for ref in clause.see))
-        if label == SEE_ALSO
-        else _fact_html(label, escape(value))
-        for label, value in _clause_facts(page, clause)
-    ]
-
-
-def clause_html(
-    page: PolicyPage, clause: Clause, titles: Mapping[str, Clause], head: str | None = None
-) -> str:
-    """One clause as the site shows it, the same HTML as ``render_html`` of its blocks
-    (``tests/site/test_policypage.py`` holds them equal). A site has thousands: what is the
-    same for many clauses (badges, the version line) is made once, and the text is escaped
-    whole (escaping keeps its blank lines and spaces where they are). ``head``: its
-    ``_title_html``, when already made (for the table of contents)."""
-    parts = [
-        f'<h3 id="{escape(clause.id)}">{head or _title_html(clause)}</h3>\n',
-        _badges_html(clause.level, clause.monitoring),
-        _changed_html(page.clause_versions.get(clause.id)),
-    ]
-    if clause.summary:
-        summary = _fact_html("In het kort:", escape(_line(clause.summary)))
-        parts.append(f"<p>{summary}</p>\n")
-    parts += (f"<p>{line}</p>\n" for line in text_paragraphs(escape(clause.text)))
-    kinds = (clause.note, clause.legal, clause.applies_to, clause.see, clause.contact)
-    if any(kinds) or clause.next_review:  # else ``_clause_facts`` has none
-        parts.append(f"<p>{_BREAK.join(_facts_html(page, clause, titles))}</p>\n")
-    return "".join(parts)
-
-
-@functools.cache
-def _badges_html(level: Level, monitoring: bool) -> str:
-    """The start of a clause's badge line: the same for every clause of a level."""
-    badges = [_badge_html(level_badge(level))]
-    if monitoring:
-        badges.append(_badge_html(_badge(MONITORING, "monitoring")))
-    return f"<p>{' · '.join(badges)} · "
-
-
-@functools.cache
-def _changed_html(version: str | None) -> str:
-    """The end of a clause's badge line: in which version it last changed."""
-    changed = f"Laatst gewijzigd in versie {version}" if version else NOT_RELEASED.capitalize()
-    return f"<em>{escape(changed)}</em></p>\n"
-
-
 def _section_blocks(
     page: PolicyPage, section: Section, titles: Mapping[str, Clause], *, web: bool
 ) -> list[Block]:
@@ -349,26 +275,6 @@ def _contents(policy: Policy, *, web: bool) -> Outline:
     )
     folds = tuple(_rules(len(s.model.clauses)) for s in policy.sections) if web else ()
     return Outline(entries, folds)
-
-
-def _contents_html(policy: Policy, heads: Sequence[str]) -> str:
-    """``_contents`` (web) as HTML, each clause's line from ``heads`` (its ``_title_html``, in
-    reading order): what ``render_html`` makes of the outline, without a span per title."""
-    items, at = [], 0
-    for loaded in policy.sections:
-        section, count = loaded.model, len(loaded.model.clauses)
-        link = _link(_line(section.title), f"#{section_anchor(section.id)}")
-        inner = ""
-        if count:
-            nested = "".join(
-                f'<li><a href="#{escape(clause.id)}">{head}</a></li>\n'
-                for clause, head in zip(section.clauses, heads[at : at + count], strict=True)
-            )
-            summary = f"<summary>{escape(_rules(count))}</summary>"
-            inner = f"\n<details>\n{summary}\n<ul>\n{nested}</ul>\n</details>\n"
-        items.append(f"<li>{line_html((link,))}{inner}</li>\n")
-        at += count
-    return f"<ul>\n{''.join(items)}</ul>\n"
 
 
 def _head_blocks(page: PolicyPage, *, web: bool) -> list[Block]:
@@ -426,19 +332,11 @@ def render_policy_markdown(page: PolicyPage) -> str:
 def render_policy_html(page: PolicyPage, *, web: bool = False) -> str:
     """The policy page's body as HTML, the same as markdown-it renders its Markdown (but for
     the style sheet's ``<span class>``es); ``web``: as the site shows it (``page_blocks``),
-    each clause and the table of contents written straight as HTML (``clause_html``,
-    ``_contents_html``): the site's pages hold thousands, and their blocks were most of its
-    time."""
+    each clause and the table of contents written straight as HTML
+    (``tools/site/clausehtml.py``): the site's pages hold thousands, and their blocks were most
+    of its time."""
     if not web:
         return render_html(page_blocks(page))
-    titles = _titles(page)
-    heads = [_title_html(clause) for _, _, clause in page.policy.clauses()]
-    parts = [render_html(_head_top(page, web=True)), _contents_html(page.policy, heads)]
-    back, at = render_html([_back()]), 0
-    for section in page.policy.sections:
-        parts.append(render_html(_section_head(page, section.model)))
-        for clause in section.model.clauses:
-            parts.append(clause_html(page, clause, titles, heads[at]))
-            at += 1
-        parts.append(back)
-    return "".join(parts)
+    from tools.site.clausehtml import site_page_html
+
+    return site_page_html(page)
