@@ -26,7 +26,8 @@ from tests.releasekit import (
 )
 from tests.site.test_plan import broken_links
 from tools.base.errors import SiteOutputError
-from tools.site.build import MANIFEST, write_site
+from tools.site.reuseio import MANIFEST
+from tools.site.writeio import write_site
 
 HTML = "{http://www.w3.org/1999/xhtml}"
 
@@ -508,7 +509,8 @@ KILL_SITE = """
 import os, sys
 from pathlib import Path
 from tools.site.plan import plan_site
-from tools.site.build import gather_site, write_site
+from tools.site.build import gather_site
+from tools.site.writeio import write_site
 from tools.base.gitio import GitRepository
 step, draft = sys.argv[2], sys.argv[3] == "draft"
 def die(name):

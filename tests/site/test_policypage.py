@@ -19,8 +19,10 @@ from tests.notes.test_releasenotes import HTML, parse_html
 from tests.site.test_plan import DEPARTMENTS, draft, later_release, two_releases
 from tools.base.loader import load_policy
 from tools.base.snapshot import DirSnapshot, MemorySnapshot
+from tools.notes.blocks import text_paragraphs
 from tools.notes.htmlpage import html_page
 from tools.notes.render_html import render_html
+from tools.site.clausehtml import _text_lines
 from tools.site.plan import SiteSource
 from tools.site.policypage import (
     PolicyPage,
@@ -215,3 +217,26 @@ def test_site_clauses_written_straight_equal_their_blocks(name: str) -> None:
     more = {"marked": _marked_page, "every-fact": _every_fact_page}
     page = {**PAGES, **more}[name]()
     assert render_policy_html(page, web=True) == render_html(page_blocks(page, web=True))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Eén alinea met gewone spaties.",
+        "",
+        " ",
+        " voor",
+        "na ",
+        "twee  spaties",
+        "tab\tin de tekst",
+        "harde\u00a0spatie",
+        "smalle\u202fspatie",
+        "regel\neinde",
+        "alinea\n\ntwee",
+        "lijn\u2028scheiding",
+        "\x85volgende regel",
+    ],
+)
+def test_the_fast_paragraphs_equal_text_paragraphs(text: str) -> None:
+    """The site's shortcut for single-spaced text gives exactly what the blocks' rule gives."""
+    assert _text_lines(text) == text_paragraphs(text)

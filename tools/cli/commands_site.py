@@ -20,9 +20,11 @@ if TYPE_CHECKING:
 
 
 def site(repo: GitRepository, args: argparse.Namespace) -> int:
-    from tools.site.build import gather_site, write_site
+    from tools.site.build import gather_site
+    from tools.site.parsestore import open_store
     from tools.site.plan import base_url_problem, plan_site
     from tools.site.reuseio import previous_site
+    from tools.site.writeio import verified_pages, write_site
 
     base_url = args.base_url
     problem = base_url_problem(base_url) if base_url is not None else None
@@ -33,13 +35,16 @@ def site(repo: GitRepository, args: argparse.Namespace) -> int:
     # frees them, and the cyclic collector's passes over them were a fifth of the build.
     gc.disable()
     try:
-        source = gather_site(repo, base_url, draft=args.draft, previous=previous_site(out))
+        previous = previous_site(out)
+        store = open_store(out, previous) if previous is not None and not args.draft else None
+        source = gather_site(repo, base_url, draft=args.draft, previous=previous, store=store)
         files = plan_site(source)
     finally:
         gc.enable()
     inputs = {p.policy_id: p.inputs for p in source.policies if p.inputs is not None}
     try:
-        result = write_site(out, files, inputs=inputs)
+        verified = verified_pages(source, previous)
+        result = write_site(out, files, inputs=inputs, verified=verified, store=store)
     except OSError as error:  # a SiteOutputError goes to the CLI as it is
         raise UsageError(str(error)) from None
     for relative in result.kept:

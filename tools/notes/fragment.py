@@ -9,14 +9,22 @@ taught to it: the notes are a block model (``tools/notes/blocks.py``) with their
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
-_PARSER = MarkdownIt("commonmark", {"html": False}).enable("table").disable("image")
+
+@functools.cache
+def _parser() -> MarkdownIt:
+    """Made when first needed: a site without Markdown pages never imports markdown-it."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False}).enable("table").disable("image")
 
 
 @dataclass(frozen=True)
@@ -35,18 +43,18 @@ def fragment(markdown: str, references: References | None = None) -> Fragment:
     """``markdown`` parsed; ``references``: those of the document it is cut from, so that a
     reference-style link resolves as it does in the whole document."""
     env = {"references": dict(references)} if references else {}
-    return Fragment(markdown, tuple(_PARSER.parse(markdown, env)))
+    return Fragment(markdown, tuple(_parser().parse(markdown, env)))
 
 
 def references(markdown: str) -> References:
     """The link reference definitions of a whole document."""
     env: dict[str, Any] = {}
-    _PARSER.parse(markdown, env)
+    _parser().parse(markdown, env)
     found: References = env.get("references", {})
     return found
 
 
 def fragment_html(piece: Fragment) -> str:
     """The fragment as HTML, as markdown-it renders it (links it finds unsafe are not links)."""
-    html: str = _PARSER.renderer.render(list(piece.tokens), _PARSER.options, {})
+    html: str = _parser().renderer.render(list(piece.tokens), _parser().options, {})
     return html

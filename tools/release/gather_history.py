@@ -13,18 +13,16 @@ trailer into a commit message, so a release known only from its trailers is for 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
 
 from tools.base.errors import SnapshotError
 from tools.base.gitio import GitRepository
 from tools.base.gitlog import CommitFacts
-from tools.base.gitsnapshot import GitSnapshot
 from tools.base.loader import ParseCache, Policy, load_policy, same_sections
 from tools.compare.diff import diff_policies
 from tools.compare.impact import Impact
-from tools.gate.evidence import evidence_path
-from tools.gate.evidence import read as read_evidence
 from tools.notes.releasenotes import version_key
 from tools.versions.gather import releases
 from tools.versions.releaseid import (
@@ -39,6 +37,10 @@ from tools.versions.releaseid import (
     parse_clauses,
     release_tag,
 )
+
+if TYPE_CHECKING:
+    from tools.base.gitsnapshot import GitSnapshot
+    from tools.base.snapshot import Snapshot
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,9 @@ def release_approvers(
     evidence."""
     if not records:
         return {}
+    from tools.gate.evidence import evidence_path
+    from tools.gate.evidence import read as read_evidence
+
     found: dict[str, tuple[tuple[str, str], ...]] = {}
     for record in records:
         snapshot = repo.snapshot(record.commit)
@@ -143,11 +148,13 @@ def clause_versions(
     clauses: Iterable[str] | None = None,
     history: Sequence[ReleaseRecord] | None = None,
     cache: ParseCache | None = None,
+    store: SectionStore | None = None,
 ) -> dict[str, str]:
     """For each clause of the last release (or each of ``clauses``, which must stand unchanged
     in the last release), the version in which it last changed: was added, reworded or
     renumbered. Read from the releases' ``Policy-Clauses`` trailers when every release has one
-    (no old file is parsed); else by diffing the releases one after the other."""
+    (no old file is parsed); else by diffing the releases one after the other (``store``: the
+    section files parsed before, put into ``cache`` first; those parsed now are added)."""
     history = release_history(repo, policy_id, cache) if history is None else history
     if not history:
         return {}
@@ -155,7 +162,7 @@ def clause_versions(
         told = _told_versions(history, clauses)
         if told is not None:
             return told
-    found = _diffed_versions(repo, policy_id, history, cache or ParseCache())
+    found = _diffed_versions(repo, policy_id, history, cache or ParseCache(), store)
     if clauses is None:
         return found
     wanted = set(clauses)
@@ -179,8 +186,22 @@ def _told_versions(
     return {clause: found.get(clause, first) for clause in sorted(clauses)}
 
 
+class SectionStore(Protocol):
+    """Section files parsed by an earlier run (``tools/site/parsestore.py``)."""
+
+    def preload(
+        self, cache: ParseCache, snapshot: Snapshot, policy_id: str, skip: Collection[str] = ()
+    ) -> None: ...
+
+    def record(self, policy: Policy) -> None: ...
+
+
 def _diffed_versions(
-    repo: GitRepository, policy_id: str, history: Sequence[ReleaseRecord], cache: ParseCache
+    repo: GitRepository,
+    policy_id: str,
+    history: Sequence[ReleaseRecord],
+    cache: ParseCache,
+    store: SectionStore | None = None,
 ) -> dict[str, str]:
     found: dict[str, str] = {}
     previous: GitSnapshot | None = None
@@ -189,7 +210,11 @@ def _diffed_versions(
         # Only the section files that differ from the release before are read and diffed: a
         # release that rewords three clauses costs three files, not the whole policy.
         same = same_sections(previous, snapshot, policy_id)
+        if store is not None:
+            store.preload(cache, snapshot, policy_id, skip=same)
         current = _load(snapshot, policy_id, cache, skip=same)
+        if store is not None and current is not None:
+            store.record(current)
         if current is None:
             continue
         before = _load(previous, policy_id, cache, skip=same) if previous else None

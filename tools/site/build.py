@@ -6,37 +6,24 @@ that takes effect later, each from the snapshot at its tag (``tools/base/gitio.p
 with the registry and ``CODEOWNERS`` of that release. The working tree gives the list of policies,
 the organisation, the committed release notes and changelogs, and the text only for a draft
 (``--draft``) and ``policy render``. "Today" is ``tools/base/clock.py``'s, so a site built with
-``SOURCE_DATE_EPOCH`` set is the same on any day. ``write_site`` writes a plan: into a new or empty
-folder, or over a previous site output, which it recognises by the manifest it left there
-(``.policy-site.json``: every file it wrote, with its SHA-256). It never touches another folder, and
-it never deletes a file it did not write: a page of the previous output that the new plan lacks is
-removed only while its content is still what was written. Each file is written atomically
-(``tools/base/fileio.py``). Before the first file, the manifest is written with the files about to
-be written under ``writing``; after the last, without: a run killed or failed part way leaves a
-folder the next run recognises as its own (each file old or new, and perhaps a temporary file of
-``write_atomic``, which it removes). The build is incremental: the manifest also records, per
-policy, the key of its pages' inputs (``tools/site/inputs.py``); the next build over that folder
-keeps a policy's pages whose key is the same and whose files are untouched
-(``tools/site/reuseio.py``), reading only its ``policy.yaml``, and rewrites no file whose content
-is already right. Drafts keep nothing."""
+``SOURCE_DATE_EPOCH`` set is the same on any day. ``write_site`` (``tools/site/writeio.py``)
+writes a plan into a new folder or over a previous site output. The build is incremental: the
+manifest also records, per policy, the key of its pages' inputs (``tools/site/inputs.py``); the
+next build over that folder keeps a policy's pages whose key is the same and whose files are
+untouched (``tools/site/reuseio.py``), reading only its ``policy.yaml``, and rewrites no file
+whose content is already right. Drafts keep nothing."""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
-import re
-import stat
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import TYPE_CHECKING
 
 from schema.models import PolicyMeta
 from tools.base import clock
 from tools.base.diagnostics import Diagnostic
-from tools.base.errors import LoadError, RevisionError, SiteOutputError, SnapshotError
-from tools.base.fileio import write_atomic
+from tools.base.errors import LoadError, RevisionError, SnapshotError
 from tools.base.gitio import GitRepository
 from tools.base.loader import (
     ParseCache,
@@ -47,31 +34,17 @@ from tools.base.loader import (
     policy_ids,
 )
 from tools.base.snapshot import DirSnapshot, Snapshot
-from tools.notes.gather import compare
 from tools.owners.codeowners import CODEOWNERS_PATH, parse_codeowners
 from tools.owners.rules import compile_rules, owners_of
 from tools.site.inputs import PolicyInputs, policy_key
+from tools.site.parsestore import ParsedStore
 from tools.site.plan import Edition, PolicySource, SiteSource, split_releases, unchanged_clauses
 from tools.site.policypage import PolicyPage
-from tools.site.reuseio import GENERATOR, MANIFEST, PreviousSite, tool_fingerprint
+from tools.site.reuseio import PreviousSite, tool_fingerprint
 from tools.versions.releaseid import ReleaseRecord
 
 if TYPE_CHECKING:
     from tools.release.gather_history import ReleaseFacts
-
-PUBLISHED = 0o644
-"""Files of the site are for everyone to read: a web server runs as another user."""
-
-
-@dataclass(frozen=True)
-class WriteResult:
-    written: tuple[str, ...]
-    removed: tuple[str, ...]
-    """Files of the previous output that the site no longer has."""
-    kept: tuple[str, ...]
-    """Files of the previous output that the site no longer has but someone changed: left."""
-    unchanged: tuple[str, ...] = ()
-    """Files of the site that the previous output already holds as they are: not rewritten."""
 
 
 def _read(snapshot: Snapshot, path: str) -> str | None:
@@ -119,11 +92,13 @@ def gather_site(
     draft: bool = False,
     only: str | None = None,
     previous: PreviousSite | None = None,
+    store: ParsedStore | None = None,
 ) -> SiteSource:
     """Everything the site shows (``only``: of that policy alone): per policy the release in
     force today (``tools/base/clock.py``) and the releases that take effect later, each read at its
     tag; with ``draft``, the working tree's text instead. A policy whose pages ``previous`` holds
-    from the same inputs keeps them: only its ``policy.yaml`` is read (for the index)."""
+    from the same inputs keeps them: only its ``policy.yaml`` is read (for the index). ``store``:
+    the section files the previous build parsed (``tools/site/parsestore.py``)."""
     snapshot = DirSnapshot(repo.root, label="working tree")
     cache = ParseCache()
     registry, problems = load_registry(snapshot, cache)
@@ -137,7 +112,7 @@ def gather_site(
     today = None if draft else clock.today()
     known = release_facts(repo)
     sources = tuple(
-        _gather_policy(repo, snapshot, cache, policy_id, today, previous, known)
+        _gather_policy(repo, snapshot, cache, policy_id, today, previous, known, store)
         for policy_id in ([only] if only is not None else ids)
     )
     return SiteSource(registry.model.organisation, sources, base_url, draft, clock.today())
@@ -158,6 +133,7 @@ def _gather_policy(
     today: dt.date | None,
     previous: PreviousSite | None = None,
     known: ReleaseFacts | None = None,
+    store: ParsedStore | None = None,
 ) -> PolicySource:
     """One policy: with ``today``, the releases to show; without, the working tree (a draft)."""
     from tools.release.gather_history import release_history
@@ -180,7 +156,7 @@ def _gather_policy(
         facts = PolicyInputs(policy_id, history, in_force, coming, notes, changelog, working)
         inputs = policy_key(tool_fingerprint(), facts)
         kept = previous.kept(policy_id, inputs) if previous is not None else None
-        edition = release_edition if kept is None else _meta_edition
+        edition = partial(release_edition, store=store) if kept is None else _meta_edition
         current = edition(repo, cache, in_force, history) if in_force else None
         later = tuple(edition(repo, cache, release, history) for release in coming)
     shown_meta = [e.page.policy.meta.model for e in (current, *later) if e is not None]
@@ -228,6 +204,7 @@ def _working_page(
     history: Sequence[ReleaseRecord],
 ) -> PolicyPage:
     """The working tree's text; a clause changed since the last release has no version."""
+    from tools.notes.gather import compare
     from tools.release.gather_history import clause_versions
 
     policy, problems = load_policy(snapshot, policy_id, cache)
@@ -253,19 +230,28 @@ def _tagged(repo: GitRepository, release: ReleaseRecord) -> Snapshot:
 
 
 def release_edition(
-    repo: GitRepository, cache: ParseCache, release: ReleaseRecord, history: Sequence[ReleaseRecord]
+    repo: GitRepository,
+    cache: ParseCache,
+    release: ReleaseRecord,
+    history: Sequence[ReleaseRecord],
+    *,
+    store: ParsedStore | None = None,
 ) -> Edition:
     """A release's text, read at its tag, with the version in which each of its clauses last
-    changed."""
+    changed; ``store``: the section files parsed by the previous build over the same folder."""
     from tools.release.gather_history import clause_versions
 
     snapshot = _tagged(repo, release)
+    if store is not None:
+        store.preload(cache, snapshot, release.policy)
     policy, problems = load_policy(snapshot, release.policy, cache)
     if policy is None or problems:
         raise LoadError(f"{release.tag}: the released policy does not load", problems)
+    if store is not None:
+        store.record(policy)
     until = history[: list(history).index(release) + 1]
     clauses = [clause.id for _, _, clause in policy.clauses()]
-    versions = clause_versions(repo, release.policy, clauses, until, cache)
+    versions = clause_versions(repo, release.policy, clauses, until, cache, store)
     return Edition(_page(snapshot, cache, policy, versions), release)
 
 
@@ -287,149 +273,3 @@ def _working_meta(snapshot: Snapshot, cache: ParseCache, policy_id: str) -> Poli
     if meta is None or problems:
         raise LoadError(f"policy '{policy_id}' does not load; fix it first", problems)
     return meta.model
-
-
-def _digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def _previous_files(out: Path) -> dict[str, set[str]] | None:
-    """The files of the previous output (path -> the SHA-256 each may have: a run that did not
-    finish leaves a file old or new), or None when ``out`` is no output of ours (and not
-    empty). A folder holding only temporary files of the manifest is empty: a run killed while
-    writing it left them."""
-    if not out.exists():
-        return {}
-    if not out.is_dir():
-        raise SiteOutputError(f"{out} exists and is not a folder")
-    manifest = out / MANIFEST
-    if manifest.is_file():
-        try:
-            data = json.loads(manifest.read_text(encoding="utf-8"))
-        except (ValueError, UnicodeDecodeError):
-            return None
-        if isinstance(data, dict) and data.get("generator") == GENERATOR:
-            found: dict[str, set[str]] = {}
-            for key in ("files", "writing"):
-                files = data.get(key, {})
-                if not isinstance(files, dict):
-                    return None
-                for path, value in files.items():
-                    known = value if isinstance(value, list) else [value]
-                    found.setdefault(str(path), set()).update(str(digest) for digest in known)
-            return found
-        return None
-    return {} if all(_is_temporary(entry, MANIFEST) for entry in out.iterdir()) else None
-
-
-def _is_temporary(path: Path, name: str) -> bool:
-    """A temporary file ``write_atomic`` made for ``name`` (``.name.`` and 8 random
-    characters), left by a process killed while writing it."""
-    pattern = rf"\.{re.escape(name)}\.[a-z0-9_]{{8}}"
-    return path.is_file() and not path.is_symlink() and re.fullmatch(pattern, path.name) is not None
-
-
-def _remove_temporaries(out: Path, relatives: Sequence[str]) -> None:
-    """The temporary files a killed run left beside the files of the site and its manifest."""
-    for relative in (*relatives, MANIFEST):
-        target = _inside(out, relative)
-        if target.parent.is_dir() and not target.parent.is_symlink():
-            for entry in target.parent.glob(f".{target.name}.*"):
-                if _is_temporary(entry, target.name):
-                    entry.unlink()
-
-
-def _inside(out: Path, relative: str) -> Path:
-    """``out / relative``, refusing paths and symbolic links that lead out of ``out``."""
-    parts = Path(relative).parts
-    if ".." in parts or Path(relative).is_absolute():
-        raise SiteOutputError(f"{relative}: not a path inside the site")
-    for depth in range(1, len(parts)):
-        if (out.joinpath(*parts[:depth])).is_symlink():
-            raise SiteOutputError(f"{out / Path(*parts[:depth])} is a symbolic link; remove it")
-    return out / relative
-
-
-def _write_manifest(
-    out: Path,
-    files: Mapping[str, str],
-    writing: Mapping[str, set[str]] | None = None,
-    inputs: Mapping[str, str] | None = None,
-) -> None:
-    """The manifest: the files written and (``inputs``) the key each policy's pages were made
-    from, or (``writing``) every content each file of the folder may have while a run is under
-    way."""
-    manifest: dict[str, object] = {"generator": GENERATOR, "files": dict(sorted(files.items()))}
-    if inputs:
-        manifest["inputs"] = dict(sorted(inputs.items()))
-    if writing is not None:
-        manifest["writing"] = {path: sorted(known) for path, known in sorted(writing.items())}
-    write_atomic(
-        out / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n", mode=PUBLISHED
-    )
-
-
-def _holds(path: Path, digest: str) -> bool:
-    """Whether ``path`` is a published plain file with exactly this content already."""
-    try:
-        status = path.lstat()
-        same = stat.S_ISREG(status.st_mode) and stat.S_IMODE(status.st_mode) == PUBLISHED
-        return same and _digest(path.read_bytes()) == digest
-    except OSError:
-        return False
-
-
-def write_site(
-    out: Path,
-    files: Mapping[str, str],
-    *,
-    inputs: Mapping[str, str] | None = None,
-    on_step: Callable[[str], None] | None = None,
-) -> WriteResult:
-    """Write the site into ``out``: new, empty, or a previous site output (see the module); a
-    file the previous output already holds as it is stays untouched. ``inputs`` (policy id ->
-    key) goes into the manifest, for the next build to keep those pages. ``on_step`` is told
-    each step done (``started``, ``written:PATH``, ``files-written``, ``old-removed``,
-    ``finished``)."""
-    step = on_step or (lambda name: None)
-    previous = _previous_files(out)
-    if previous is None:
-        raise SiteOutputError(
-            f"{out} holds files that are not a previous site output (no {MANIFEST}); "
-            "give an empty or new folder with --out"
-        )
-    digests = {rel: _digest(text.encode("utf-8")) for rel, text in files.items()}
-    _remove_temporaries(out, [*previous, *files])
-    # Every file the folder may hold from now on is in the manifest before it is written.
-    writing = {relative: set(known) for relative, known in previous.items()}
-    for relative, digest in digests.items():
-        writing.setdefault(relative, set()).add(digest)
-    _write_manifest(out, {}, writing)
-    step("started")
-    written, unchanged = [], []
-    for relative, text in files.items():
-        target = _inside(out, relative)
-        if relative in previous and _holds(target, digests[relative]):
-            unchanged.append(relative)
-            continue
-        # No fsync per page (a site has thousands): the manifest, written last and durably,
-        # holds each page's digest, and nothing trusts a page without checking it against
-        # that digest, so a page lost to a crash is written again by the next build.
-        write_atomic(target, text, mode=PUBLISHED, durable=False)
-        written.append(relative)
-        step(f"written:{relative}")
-    step("files-written")
-    removed, kept = [], []
-    for relative, known in sorted(previous.items()):
-        if relative in files:
-            continue
-        path = _inside(out, relative)
-        if path.is_file() and _digest(path.read_bytes()) in known:
-            path.unlink()
-            removed.append(relative)
-        elif path.exists():
-            kept.append(relative)
-    step("old-removed")
-    _write_manifest(out, digests, inputs=inputs)
-    step("finished")
-    return WriteResult(tuple(written), tuple(removed), tuple(kept), tuple(unchanged))

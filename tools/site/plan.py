@@ -30,8 +30,8 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-from tools.compare.diff import PolicyDiff
 from tools.notes.blocks import (
     Block,
     BulletList,
@@ -50,6 +50,9 @@ from tools.site.feed import FeedEntry, midnight, render_feed, stable_id
 from tools.site.policypage import PolicyPage, render_policy_html, version_label
 from tools.site.releasepages import changelog_blocks, changelog_title, notes_blocks
 from tools.versions.releaseid import CHANGED_KINDS, ReleaseRecord
+
+if TYPE_CHECKING:
+    from tools.compare.diff import PolicyDiff
 
 FEED = "feed.xml"
 DRAFT_TITLE = "Concept"

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from schema.models import LEVEL_DUTCH, AccountType, Clause, LegalRef, Level, Section
 from tools.base.loader import Policy
 from tools.notes.blocks import Block, Heading, Line, Outline, Paragraph, Span, text_paragraphs
-from tools.notes.render_html import escape, render_html
+from tools.notes.render_html import render_html
 from tools.notes.render_markdown import render_markdown
 from tools.notes.wording import dutch_date
 
@@ -230,62 +230,6 @@ def _clause_facts(page: PolicyPage, clause: Clause) -> list[tuple[str, str]]:
     return facts
 
 
-# --- A clause straight as HTML: what ``render_html`` makes of ``_clause_blocks`` (web) ---------
-
-
-_BREAK = "<br />\n"
-
-
-def _fact_html(label: str, value: str) -> str:
-    return f"<strong>{escape(label)}</strong> {value}"
-
-
-def _title_html(clause: Clause) -> str:
-    """``clause_title_line`` (web) as HTML: the title, then the id in a run that never breaks."""
-    return f'{escape(_line(clause.title))} <span class="id">({escape(clause.id)})</span>'
-
-
-def _badge_html(span: Span) -> str:
-    return f'<strong><span class="{escape(span.css)}">{escape(span.text)}</span></strong>'
-
-
-def _see_html(clause: Clause | None, ref: str) -> str:
-    inner = escape(ref) if clause is None else _title_html(clause)
-    return f'<a href="#{escape(ref)}">{inner}</a>'
-
-
-def _facts_html(page: PolicyPage, clause: Clause, titles: Mapping[str, Clause]) -> list[str]:
-    """The clause's facts, a line each (``_clause_blocks``' last paragraph)."""
-    return [
-        _fact_html(label, ", ".join(_see_html(titles.get(ref), ref) for ref in clause.see))
-        if label == SEE_ALSO
-        else _fact_html(label, escape(value))
-        for label, value in _clause_facts(page, clause)
-    ]
-
-
-def clause_html(page: PolicyPage, clause: Clause, titles: Mapping[str, Clause]) -> str:
-    """One clause as the site shows it, the same HTML as ``render_html`` of its blocks
-    (``tests/site/test_policypage.py`` holds them equal)."""
-    version = page.clause_versions.get(clause.id)
-    changed = f"Laatst gewijzigd in versie {version}" if version else NOT_RELEASED.capitalize()
-    badges = [_badge_html(level_badge(clause.level))]
-    if clause.monitoring:
-        badges.append(_badge_html(_badge(MONITORING, "monitoring")))
-    parts = [
-        f'<h3 id="{escape(clause.id)}">{_title_html(clause)}</h3>\n',
-        f"<p>{' · '.join(badges)} · <em>{escape(changed)}</em></p>\n",
-    ]
-    if clause.summary:
-        summary = _fact_html("In het kort:", escape(_line(clause.summary)))
-        parts.append(f"<p>{summary}</p>\n")
-    parts += (f"<p>{escape(line)}</p>\n" for line in text_paragraphs(clause.text))
-    facts = _facts_html(page, clause, titles)
-    if facts:
-        parts.append(f"<p>{_BREAK.join(facts)}</p>\n")
-    return "".join(parts)
-
-
 def _section_blocks(
     page: PolicyPage, section: Section, titles: Mapping[str, Clause], *, web: bool
 ) -> list[Block]:
@@ -335,6 +279,11 @@ def _contents(policy: Policy, *, web: bool) -> Outline:
 
 def _head_blocks(page: PolicyPage, *, web: bool) -> list[Block]:
     """The page above its sections: title, dates, summary, links, table of contents."""
+    return [*_head_top(page, web=web), _contents(page.policy, web=web)]
+
+
+def _head_top(page: PolicyPage, *, web: bool) -> list[Block]:
+    """``_head_blocks`` but the table of contents itself (its heading is here)."""
     meta = page.policy.meta.model
     version = page.version if page.version is not None else meta.version
     effective = page.effective if page.effective is not None else meta.effective
@@ -359,7 +308,7 @@ def _head_blocks(page: PolicyPage, *, web: bool) -> list[Block]:
         links = [_link(text, href) for text, href in page.links]
         blocks.append(Paragraph((_joined(links, " · "),)))
     anchor = CONTENTS_ANCHOR if web else ""
-    return [*blocks, Heading(2, (Span(CONTENTS),), anchor), _contents(page.policy, web=web)]
+    return [*blocks, Heading(2, (Span(CONTENTS),), anchor)]
 
 
 def _titles(page: PolicyPage) -> dict[str, Clause]:
@@ -383,15 +332,11 @@ def render_policy_markdown(page: PolicyPage) -> str:
 def render_policy_html(page: PolicyPage, *, web: bool = False) -> str:
     """The policy page's body as HTML, the same as markdown-it renders its Markdown (but for
     the style sheet's ``<span class>``es); ``web``: as the site shows it (``page_blocks``),
-    each clause written straight as HTML (``clause_html``): the site's pages hold thousands,
-    and their blocks were most of its time."""
+    each clause and the table of contents written straight as HTML
+    (``tools/site/clausehtml.py``): the site's pages hold thousands, and their blocks were most
+    of its time."""
     if not web:
         return render_html(page_blocks(page))
-    titles = _titles(page)
-    parts = [render_html(_head_blocks(page, web=True))]
-    back = render_html([_back()])
-    for section in page.policy.sections:
-        parts.append(render_html(_section_head(page, section.model)))
-        parts += (clause_html(page, clause, titles) for clause in section.model.clauses)
-        parts.append(back)
-    return "".join(parts)
+    from tools.site.clausehtml import site_page_html
+
+    return site_page_html(page)

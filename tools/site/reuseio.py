@@ -13,33 +13,55 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.util
 import json
+import os
 import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
 import schema
 import tools
 
 MANIFEST = ".policy-site.json"
-"""The output's manifest (``tools/site/build.py``): every file written, with its SHA-256."""
+"""The output's manifest (``tools/site/writeio.py``): every file written, with its SHA-256."""
 GENERATOR = "policy site"
+PUBLISHED = 0o644
+"""Files of the site are for everyone to read: a web server runs as another user."""
 
-_LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "pydantic", "ruamel.yaml")
-"""The libraries whose version can change a page: Markdown, the models, YAML."""
+_LIBRARIES = (
+    ("markdown_it", "__init__.py"),
+    ("mdit_py_plugins", "__init__.py"),
+    ("pydantic", "version.py"),
+    ("ruamel.yaml", "__init__.py"),
+    ("yaml", "__init__.py"),
+)
+"""The libraries whose version can change a page (Markdown, the models, YAML: ruamel's and
+PyYAML's), each by the file of its package that states its version: reading it costs less
+than ``importlib.metadata``, whose import (the ``email`` package) was 3% of a rebuild."""
+
+
+def _library_source(module: str, name: str) -> bytes:
+    """The file ``name`` of the package ``module``, found without importing it; b"-" if none."""
+    try:
+        spec = importlib.util.find_spec(module)
+    except (ImportError, ValueError):
+        return b"-"
+    folders = list(spec.submodule_search_locations or ()) if spec is not None else []
+    try:
+        return Path(folders[0], name).read_bytes() if folders else b"-"
+    except OSError:
+        return b"-"
 
 
 @functools.cache
 def tool_fingerprint() -> str:
     """The SHA-256 of the tool's version, its libraries' versions and its source files."""
     digest = hashlib.sha256(f"policy {tools.__version__}\n".encode())
-    for library in _LIBRARIES:
-        try:
-            digest.update(f"{library} {metadata.version(library)}\n".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{library} -\n".encode())
+    for module, name in _LIBRARIES:
+        digest.update(f"{module}/{name}\n".encode())
+        digest.update(hashlib.sha256(_library_source(module, name)).digest())
     for package in (tools, schema):
         folder = Path(package.__file__ or "").parent
         for path in sorted(folder.rglob("*.py")):
@@ -50,26 +72,43 @@ def tool_fingerprint() -> str:
 
 def kept_files(out: Path, files: Mapping[str, str]) -> dict[str, str] | None:
     """The text of each of ``files`` (path in ``out`` -> the SHA-256 it was written with), or
-    None when one of them is missing, is not a plain file, or was changed since."""
+    None when one of them is missing, is not a plain file, or was changed since, or a folder
+    on its way is a symbolic link (each folder is looked at once, not once per file)."""
+    folders = {relative.rsplit("/", 1)[0] for relative in files if "/" in relative}
+    on_the_way = {
+        "/".join(parts[:depth])
+        for folder in folders
+        for parts in [folder.split("/")]
+        for depth in range(1, len(parts) + 1)
+    }
+    if any(os.path.islink(os.path.join(out, folder)) for folder in on_the_way):
+        return None
     found: dict[str, str] = {}
     for relative, digest in files.items():
-        path = out / relative
-        if any(parent.is_symlink() for parent in path.parents if out in parent.parents):
+        text = _kept_text(os.path.join(out, relative), digest)
+        if text is None:
             return None
-        try:
-            status = path.lstat()
-            if not stat.S_ISREG(status.st_mode):
-                return None
-            data = path.read_bytes()
-        except OSError:
-            return None
-        if hashlib.sha256(data).hexdigest() != digest:
-            return None
-        try:
-            found[relative] = data.decode("utf-8")
-        except UnicodeDecodeError:
-            return None
+        found[relative] = text
     return found
+
+
+def _kept_text(path: str, digest: str) -> str | None:
+    """The file's text when it is a plain file everyone may read with this SHA-256."""
+    try:
+        status = os.lstat(path)
+        # A page must also be readable by everyone still, or it is written again.
+        if not stat.S_ISREG(status.st_mode) or stat.S_IMODE(status.st_mode) != PUBLISHED:
+            return None
+        with open(path, "rb") as stream:
+            data = stream.read()
+    except OSError:
+        return None
+    if hashlib.sha256(data).hexdigest() != digest:
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 @dataclass(frozen=True)
@@ -81,6 +120,8 @@ class PreviousSite:
     """Policy id -> the key of its pages' inputs (``tools/site/inputs.py``)."""
     files: Mapping[str, str]
     """Path -> the SHA-256 it was written with."""
+    parsed: Mapping[str, object] | None = None
+    """The manifest's record of the parsed store (``tools/site/parsestore.py``)."""
 
     def kept(self, policy_id: str, inputs: str | None) -> dict[str, str] | None:
         """The policy's files as written, when made from ``inputs`` and untouched since."""
@@ -110,4 +151,5 @@ def previous_site(out: Path) -> PreviousSite | None:
         out,
         {str(policy): str(key) for policy, key in inputs.items()},
         {str(path): str(digest) for path, digest in files.items()},
+        parsed if isinstance(parsed := data.get("parsed"), dict) else None,
     )
