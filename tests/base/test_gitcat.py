@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import git, write_tree
-from tools.base.errors import RevisionError
+from tools.base.errors import GitError, RevisionError
 from tools.base.gitcat import CatFile, parse_commit, parse_tree
 from tools.base.gitio import GitRepository
 
@@ -140,3 +140,62 @@ def test_the_parsers_read_what_git_writes() -> None:
         "c@x.nl",
     )
     assert commit.committed == 1700000000 and commit.message == "Subject\n\nKey: value\n"
+
+
+def test_modes_are_made_canonical_as_git_does() -> None:
+    """Any folder mode is a folder, any file mode a file; the rest reads as a submodule."""
+    entry_id = bytes(20)
+    data = b"".join(
+        mode + b" " + name + b"\0" + entry_id
+        for mode, name in [
+            (b"100664", b"a"), (b"100775", b"b"), (b"40755", b"c"), (b"120777", b"d"),
+            (b"160000", b"e"), (b"170000", b"f"),
+        ]
+    )  # fmt: skip
+    modes = [entry.mode for entry in parse_tree(data, 20)]
+    assert modes == [0o100644, 0o100755, 0o040000, 0o120000, 0o160000, 0o160000]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"100644 a\0" + bytes(19),  # a short id
+        b"10x644 a\0" + bytes(20),  # a mode that is not octal
+        b"100644 \0" + bytes(20),  # no name
+        b"100644 a/b\0" + bytes(20),
+        b"40000 ..\0" + bytes(20),
+        b"100644 a\0" + bytes(20) + b"40000 a\0" + bytes(20),  # the same name twice
+        b"100644 a" + bytes(20),  # no NUL
+    ],
+)
+def test_a_malformed_tree_is_refused(data: bytes) -> None:
+    with pytest.raises(GitError, match="malformed"):
+        parse_tree(data, 20)
+
+
+def test_only_parents_right_after_the_tree_count() -> None:
+    """git reads a commit's parents right after its tree; one written further down is not."""
+    raw = (
+        b"tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\nparent " + b"1" * 40 + b"\n"
+        b"author A <a@x.nl> 1 +0000\ncommitter C <c@x.nl> 1 +0000\nparent " + b"2" * 40 + b"\n"
+        b"\nSubject\n"
+    )
+    assert parse_commit("c" * 40, raw).parents == ("1" * 40,)
+
+
+def test_a_revision_git_cannot_read_is_unknown_and_leaves_no_process(tmp_path: Path) -> None:
+    """cat-file exits on HEAD@{999}: the revision is unknown, the process is reaped, and the
+    next read starts another one."""
+    root = write_tree(tmp_path / "repo", {"a": "a\n"})
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "one")
+    repo = GitRepository(root)
+    head = repo.head_id()
+    first = repo._objects()._process
+    assert not repo.has_commit("HEAD@{999}")
+    with pytest.raises(RevisionError, match="unknown revision"):
+        repo.commit_id("HEAD@{999}")
+    assert first is not None and first.returncode is not None  # waited for: no zombie
+    assert repo.commit_id("main") == head
+    repo.close()

@@ -100,12 +100,24 @@ class CatFile:
                 process.stdin.write(name.encode("utf-8", "surrogateescape") + b"\n")
                 process.stdin.flush()
                 return _answer(process.stdout)
-            except (OSError, ValueError) as error:
+            except BaseException as error:
+                # git exits on some revisions (HEAD@{999}); an interrupt could leave an answer
+                # in the pipe for the next question: either way this process is done.
                 self._process = None
-                raise GitError(["git", "cat-file"], -1, f"git cat-file stopped: {error}") from None
+                _stop(process)
+                if not isinstance(error, (OSError, ValueError)):
+                    raise
+                raise GitError(
+                    ["git", "cat-file"], -1, f"git could not read '{name}' ({error})"
+                ) from None
 
     def commit(self, revision: str) -> CommitObject | None:
-        found = self.read(f"{revision}^{{commit}}")
+        """The commit ``revision`` names; None when there is none (git may end the process on
+        a revision it cannot resolve, such as ``HEAD@{999}``: the next read starts another)."""
+        try:
+            found = self.read(f"{revision}^{{commit}}")
+        except GitError:
+            return None
         if found is None or found[1] != "commit":
             return None
         return parse_commit(found[0], found[2])
@@ -172,29 +184,61 @@ def _answer(stdout: IO[bytes]) -> tuple[str, str, bytes] | None:
 
 
 def parse_tree(data: bytes, id_bytes: int) -> list[TreeEntry]:
-    """The entries of a tree object: ``<mode> <name>\\0<id>`` each, the id binary."""
+    """The entries of a tree object: ``<mode> <name>\\0<id>`` each, the id binary.
+
+    Modes are made canonical as git does (``canon_mode``): any folder mode is a folder (a
+    folder stored as 40755 must not hide its files), any file mode a file, anything else a
+    submodule (read as such, it fails closed). A malformed tree (a short id, a mode that is not
+    octal, an empty, dotted or repeated name, a name with a slash) is refused."""
     entries = []
+    names: set[bytes] = set()
     index = 0
-    while index < len(data):
-        space = data.index(b" ", index)
-        nul = data.index(b"\0", space)
-        start = nul + 1
-        name = data[space + 1 : nul].decode("utf-8", "surrogateescape")
-        entries.append(
-            TreeEntry(name, int(data[index:space], 8), data[start : start + id_bytes].hex())
-        )
-        index = start + id_bytes
+    try:
+        while index < len(data):
+            space = data.index(b" ", index)
+            nul = data.index(b"\0", space)
+            start = nul + 1
+            raw_name = data[space + 1 : nul]
+            if start + id_bytes > len(data) or raw_name in names or not _valid_name(raw_name):
+                raise ValueError(raw_name)
+            names.add(raw_name)
+            mode = _canonical_mode(int(data[index:space], 8))
+            name = raw_name.decode("utf-8", "surrogateescape")
+            entries.append(TreeEntry(name, mode, data[start : start + id_bytes].hex()))
+            index = start + id_bytes
+    except ValueError:
+        raise GitError(
+            ["git", "cat-file"], -1, "a tree object in the repository is malformed"
+        ) from None
     return entries
+
+
+def _valid_name(name: bytes) -> bool:
+    return bool(name) and b"/" not in name and name not in (b".", b"..")
+
+
+def _canonical_mode(mode: int) -> int:
+    kind = mode & 0o170000
+    if kind == 0o100000:
+        return 0o100755 if mode & 0o100 else 0o100644
+    if kind in (0o120000, TREE_MODE):
+        return kind
+    return SUBMODULE_MODE
 
 
 def parse_commit(commit_id: str, data: bytes) -> CommitObject:
     """A commit object's headers (tree, parents, author, committer) and its message."""
     head, _, body = data.partition(b"\n\n")
     fields: dict[str, list[str]] = {}
+    previous = ""
     for line in head.decode("utf-8", "replace").split("\n"):
         if line and not line.startswith(" "):  # " ...": a multi-line header (gpgsig)
             key, _, value = line.partition(" ")
-            fields.setdefault(key, []).append(value)
+            # git reads parents only right after the tree; a "parent" line further down is
+            # not one (a crafted commit could otherwise claim another history).
+            if key != "parent" or previous in ("tree", "parent"):
+                fields.setdefault(key, []).append(value)
+            previous = key
     encoding = (fields.get("encoding") or ["utf-8"])[0]
     try:
         message = body.decode(encoding, "replace")

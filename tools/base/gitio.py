@@ -219,15 +219,21 @@ class GitRepository:
         deleted, modified, type or mode changed; a rename is its two sides. Paths come from
         git as bytes-exact UTF-8 (``-z``)."""
         start = self.commit_id(base) if base is not None else EMPTY_TREE
+        # --ignore-submodules=none: a .gitmodules "ignore = all" on the branch must not hide a
+        # submodule's changed commit from the gate.
         output = self._git(
-            "diff-tree", "-r", "--no-renames", "--raw", "-z", start, self.commit_id(head), "--"
-        )
+            "diff-tree", "-r", "--no-renames", "--ignore-submodules=none", "--raw", "-z",
+            start, self.commit_id(head), "--",
+        )  # fmt: skip
         return parse_changed_paths(output)
 
     def changed_names(self, old: str, new: str) -> list[str]:
         """The paths whose file differs between commits ``old`` and ``new``."""
         ids = self.commit_id(old), self.commit_id(new)
-        output = self._git("diff-tree", "-r", "--no-renames", "--name-only", "-z", *ids, "--")
+        output = self._git(
+            "diff-tree", "-r", "--no-renames", "--ignore-submodules=none", "--name-only", "-z",
+            *ids, "--",
+        )  # fmt: skip
         return sorted(path for path in output.split("\0") if path)
 
     def contributions(self, base: str | None, head: str) -> list[Contribution]:
@@ -239,7 +245,7 @@ class GitRepository:
         # wrote, not what it brought in from either side. --root: a root commit's files count.
         output = self._git(
             "log", "--format=%x01%H", "-c", "--raw", "-z", "--root", "--no-renames",
-            "--no-color", "--no-ext-diff", span, "--",
+            "--ignore-submodules=none", "--no-color", "--no-ext-diff", span, "--",
         )  # fmt: skip
         found = []
         for sha, paths in touched_paths(output).items():

@@ -17,9 +17,12 @@ from tools.base.errors import GitError
 
 def git_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """This process's environment for git: messages in English (they are parsed, and shown),
-    and nothing that could stop to ask: no pager, no terminal prompt."""
+    nothing that could stop to ask (no pager, no terminal prompt), no replace objects."""
     env = dict(os.environ)
     env.update(LANGUAGE="C", LC_ALL="C", GIT_PAGER="cat", PAGER="cat", GIT_TERMINAL_PROMPT="0")
+    # A replace ref (refs/replace/<id>, which a branch author can push) would make git read
+    # another commit or tree for the base than the one it names: the gate reads what ids name.
+    env["GIT_NO_REPLACE_OBJECTS"] = "1"
     env.update(extra or {})
     return env
 
