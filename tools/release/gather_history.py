@@ -24,7 +24,7 @@ from tools.base.loader import ParseCache, Policy, load_policy, same_sections
 from tools.compare.diff import diff_policies
 from tools.compare.impact import Impact
 from tools.notes.releasenotes import version_key
-from tools.versions.gather import releases
+from tools.versions.gather import releases, releases_named
 from tools.versions.releaseid import (
     ALL_CLAUSES,
     CHANGED_KINDS,
@@ -51,15 +51,19 @@ class ReleaseFacts:
     """Tag name -> the facts of its commit."""
     trailered: Sequence[CommitFacts]
     """The commits of HEAD with a ``Policy`` trailer, newest first."""
+    tag_names: Sequence[str]
+    """Every tag's name (also a tag that names no commit, which ``tagged`` leaves out)."""
 
 
 def release_facts(repo: GitRepository) -> ReleaseFacts | None:
-    """Two git calls for every policy's ``release_history`` (a command that reads them all);
-    None outside git."""
+    """Three git calls for every policy's ``release_history`` (a command that reads them all,
+    instead of a tag listing per policy); None outside git."""
     if not repo.is_open():
         return None
     return ReleaseFacts(
-        repo.tagged_commit_facts(""), repo.commits_with_trailer("HEAD", TRAILER_POLICY)
+        repo.tagged_commit_facts(""),
+        repo.commits_with_trailer("HEAD", TRAILER_POLICY),
+        repo.tag_names(""),
     )
 
 
@@ -76,7 +80,8 @@ def release_history(
         return []
     found: dict[str, tuple[str, str, int, dict[str, str], bool]] = {}
     by_tag = facts.tagged if facts else repo.tagged_commit_facts(f"{policy_id}/v")
-    for release in releases(repo, policy_id):
+    named = releases_named(facts.tag_names, policy_id) if facts else releases(repo, policy_id)
+    for release in named:
         sha, time, trailers = by_tag.get(release.tag) or repo.commit_facts(release.tag)
         found[release.version_text] = (release.tag, sha, time, trailers, True)
     trailered = (

@@ -7,6 +7,7 @@ finds a policy's last release. Releases are tags ``<policy-id>/v<version>``.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,8 +37,15 @@ def releases(repo: GitRepository, policy_id: str) -> list[Release]:
     """The policy's releases from its tags, oldest first; none outside git."""
     if not repo.is_open():
         return []
+    return releases_named(repo.tag_names(f"{policy_id}/v"), policy_id)
+
+
+def releases_named(tag_names: Iterable[str], policy_id: str) -> list[Release]:
+    """The policy's releases among these tags (``<policy>/v<version>``), oldest first."""
     found = []
-    for name in repo.tag_names(f"{policy_id}/v"):
+    for name in tag_names:
+        if not name.startswith(f"{policy_id}/v"):
+            continue
         match = _VERSION.match(name.removeprefix(f"{policy_id}/"))
         if match:
             found.append(Release(policy_id, (int(match[1]), int(match[2]), int(match[3])), name))
