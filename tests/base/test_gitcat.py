@@ -91,10 +91,7 @@ def test_odd_names_symlinks_and_submodules(tmp_path: Path) -> None:
 
 
 def test_revisions_missing_ambiguous_and_odd(tmp_path: Path) -> None:
-    root = write_tree(tmp_path / "repo", {"a": "a\n"})
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "one")
+    root = _one_commit(tmp_path)
     repo = GitRepository(root)
     head = repo.head_id()
     assert repo.commit_id(head[:7]) == head and repo.commit_id("main^{}") == head
@@ -109,10 +106,7 @@ def test_revisions_missing_ambiguous_and_odd(tmp_path: Path) -> None:
 
 
 def test_the_reader_ends_with_the_repository(tmp_path: Path) -> None:
-    root = write_tree(tmp_path / "repo", {"a": "a\n"})
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "one")
+    root = _one_commit(tmp_path)
     repo = GitRepository(root)
     repo.head_id()
     process = repo._objects()._process
@@ -186,10 +180,7 @@ def test_only_parents_right_after_the_tree_count() -> None:
 def test_a_revision_git_cannot_read_is_unknown_and_leaves_no_process(tmp_path: Path) -> None:
     """cat-file exits on HEAD@{999}: the revision is unknown, the process is reaped, and the
     next read starts another one."""
-    root = write_tree(tmp_path / "repo", {"a": "a\n"})
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "one")
+    root = _one_commit(tmp_path)
     repo = GitRepository(root)
     head = repo.head_id()
     first = repo._objects()._process
@@ -199,3 +190,12 @@ def test_a_revision_git_cannot_read_is_unknown_and_leaves_no_process(tmp_path: P
     assert first is not None and first.returncode is not None  # waited for: no zombie
     assert repo.commit_id("main") == head
     repo.close()
+
+
+def _one_commit(tmp_path: Path) -> Path:
+    """A repository with one commit of one file, on ``main``."""
+    root = write_tree(tmp_path / "repo", {"a": "a\n"})
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "one")
+    return root

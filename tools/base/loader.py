@@ -134,11 +134,12 @@ def _load_uncached(
     value, problems = validate_document(doc, model, raw)
     if value is None:
         return None, problems
-    return LoadedFile(path, doc.detached(_reader(snapshot, path, blob_id)), value, blob_id), []
+    return LoadedFile(path, doc.detached(rereader(snapshot, path, blob_id)), value, blob_id), []
 
 
-def _reader(snapshot: Snapshot, path: str, blob_id: str) -> Callable[[], str]:
-    """The file's text read again, to locate a problem the checks across files find."""
+def rereader(snapshot: Snapshot, path: str, blob_id: str) -> Callable[[], str]:
+    """The file's text read again, to locate a problem the checks across files find; a file
+    that no longer has the blob id it was loaded with is an error, not a wrong position."""
 
     def reread() -> str:
         raw = snapshot.read(path)

@@ -17,7 +17,7 @@ manifest names: per policy the entries of the build that last made its pages.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,9 +26,9 @@ from pydantic import ValidationError
 from schema.models import Section
 from tools.base.errors import SnapshotError
 from tools.base.fileio import write_atomic
-from tools.base.loader import POLICY_ROOT, LoadedFile, ParseCache, Policy
-from tools.base.snapshot import Snapshot, git_blob_id
-from tools.base.yamlfile import YamlDocument, decode_text
+from tools.base.loader import POLICY_ROOT, LoadedFile, ParseCache, Policy, rereader
+from tools.base.snapshot import Snapshot
+from tools.base.yamlfile import YamlDocument
 from tools.site.reuseio import PreviousSite, tool_fingerprint
 
 FOLDER = ".policy-site-parsed"
@@ -88,7 +88,7 @@ class ParsedStore:
             model = Section.model_validate_json(data)
         except ValidationError:
             return None
-        document = YamlDocument(path, None, _reader(snapshot, path, blob_id))
+        document = YamlDocument(path, None, rereader(snapshot, path, blob_id))
         return LoadedFile(path, document, model, blob_id)
 
     def record(self, policy: Policy) -> None:
@@ -167,15 +167,3 @@ def _is_entry_name(name: str) -> bool:
         and len(stem) in (40, 64)
         and all(c in "0123456789abcdef" for c in stem)
     )
-
-
-def _reader(snapshot: Snapshot, path: str, blob_id: str) -> Callable[[], str]:
-    """The file's text read again, to locate a problem (as ``tools/base/loader.py`` does)."""
-
-    def reread() -> str:
-        raw = snapshot.read(path)
-        if git_blob_id(raw) != blob_id:
-            raise SnapshotError(f"{path} changed while it was being checked; run the command again")
-        return decode_text(path, raw)[0] or ""
-
-    return reread
