@@ -199,3 +199,16 @@ def _one_commit(tmp_path: Path) -> Path:
     git(root, "add", "-A")
     git(root, "commit", "-qm", "one")
     return root
+
+
+def test_one_tag_listing_names_every_tag_and_the_facts_of_commit_tags(tmp_path: Path) -> None:
+    root = _one_commit(tmp_path)
+    git(root, "tag", "p/v1.0.0")
+    git(root, "tag", "-a", "p/v1.1.0", "-m", "release")
+    blob = git(root, "rev-parse", "HEAD:a").strip()
+    git(root, "tag", "p/v9.9.9", blob)  # a tag of a file, not of a commit
+    repo = GitRepository(root)
+    names, facts = repo.tag_listing()
+    assert names == ["p/v1.0.0", "p/v1.1.0", "p/v9.9.9"] == repo.tag_names("")
+    assert sorted(facts) == ["p/v1.0.0", "p/v1.1.0"] and facts == repo.tagged_commit_facts("")
+    repo.close()

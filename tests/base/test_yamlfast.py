@@ -187,6 +187,8 @@ def test_the_type_table_is_ruamels() -> None:
     characters, tags, patterns and flags, in the same order, as ruamel's resolver."""
 
     def patterns(table: Any) -> dict[str | None, list[tuple[str, str, int]]]:
+        # (ruamel's table may have a None key, for patterns of any first character: this
+        # fast path has none, so the comparison fails should ruamel ever add one.)
         return {
             first: [(tag, match.__self__.pattern, match.__self__.flags) for tag, match in rows]
             for first, rows in table.items()

@@ -35,6 +35,7 @@ from tools.base.gitlog import (
     status_paths,
     tag_facts,
     tag_facts_args,
+    tag_names_in,
     touched_paths,
     with_trailer,
 )
@@ -185,6 +186,11 @@ class GitRepository:
         """``commit_facts`` of each tag starting with ``prefix`` (by name), in one git call: a
         lookup per tag rescans packed-refs. A tag of a tag is left out (ask ``commit_facts``)."""
         return tag_facts(self._git("for-each-ref", *tag_facts_args(prefix)), prefix)
+
+    def tag_listing(self) -> tuple[list[str], dict[str, CommitFacts]]:
+        """Every tag's name, and ``tagged_commit_facts("")``, from one git call."""
+        output = self._git("for-each-ref", *tag_facts_args(""))
+        return tag_names_in(output), tag_facts(output, "")
 
     def commit_facts(self, revision: str) -> CommitFacts:
         """A commit's id, committer time (Unix seconds) and trailers."""

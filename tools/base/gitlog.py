@@ -196,3 +196,10 @@ def tag_facts(output: str, prefix: str) -> dict[str, CommitFacts]:
         if kind in ("commit", "tag") and facts is not None and facts[1].isdigit():
             found[name] = (facts[0], int(facts[1]), commit_trailers(facts[2]))
     return found
+
+
+def tag_names_in(output: str) -> list[str]:
+    """Every tag's name in the same ``git for-each-ref`` output as ``tag_facts`` reads (also a
+    tag that names no commit, which ``tag_facts`` leaves out), sorted."""
+    names = (record.lstrip("\n").split("\x1f", 1)[0] for record in output.split("\0"))
+    return sorted(name for name in names if name)

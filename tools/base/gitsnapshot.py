@@ -7,7 +7,7 @@ import hashlib
 from typing import TYPE_CHECKING
 
 from tools.base.errors import SnapshotError
-from tools.base.gitcat import SUBMODULE_MODE, TREE_MODE, TreeEntry
+from tools.base.gitcat import SUBMODULE_MODE, TREE_MODE
 
 if TYPE_CHECKING:
     from tools.base.gitcat import CatFile
@@ -41,7 +41,7 @@ class GitSnapshot:
             if item.mode == TREE_MODE:
                 self._collect(item.id, f"{path}/")
             else:
-                self._entries[path] = _entry_of(item)
+                self._entries[path] = item.id, item.mode
 
     def _is_listed(self, folder: str) -> bool:
         parts = folder.split("/") if folder else []
@@ -95,13 +95,7 @@ class GitSnapshot:
         item = self._objects.entry(self._tree, path)
         if item is None or item.mode == TREE_MODE:
             raise KeyError(path)
-        self._entries[path] = _entry_of(item)
+        # Modes are canonical (gitcat.parse_tree): a file, a link or a submodule, whose
+        # reading fails closed.
+        self._entries[path] = item.id, item.mode
         return self._entries[path]
-
-
-def _entry_of(item: TreeEntry) -> tuple[str, int]:
-    """A file's (id, mode); anything but a file or a link counts as a submodule, so that
-    reading it fails closed."""
-    if item.mode >> 12 in (0o10, 0o12):  # a file or a link: a blob, as git's own reading
-        return item.id, item.mode
-    return item.id, SUBMODULE_MODE

@@ -68,9 +68,13 @@ class Policy:
 
 @dataclass
 class ParseCache:
-    """Results of parsing and validating files, keyed by (model, git blob id)."""
+    """Results of parsing and validating files, keyed by (model, path, git blob id)."""
 
     entries: dict[tuple[str, str, str], tuple[Any, list[Diagnostic]]] = field(default_factory=dict)
+
+    @staticmethod
+    def key(model: type[BaseModel], path: str, blob_id: str) -> tuple[str, str, str]:
+        return model.__name__, path, blob_id
 
 
 def policy_ids(snapshot: Snapshot) -> list[str]:
@@ -85,7 +89,7 @@ def load_file(
     """Read, parse and validate one file against ``model``."""
     try:
         blob_id = snapshot.blob_id(path)
-        key = (model.__name__, path, blob_id)
+        key = ParseCache.key(model, path, blob_id)
         if cache is not None and key in cache.entries:
             return cache.entries[key]
         # Reading can fail after the blob id was found: git lists a symlink's id too.

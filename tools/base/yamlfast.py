@@ -96,7 +96,7 @@ _NULL = [(f"{_Y}null", _NULL_MATCH)]
 _YAML = [(f"{_Y}yaml", _YAML_MATCH)]
 _NUMBER = [(f"{_Y}float", _FLOAT), (f"{_Y}int", _INT)]
 _DIGIT = [*_NUMBER, (f"{_Y}timestamp", _TIMESTAMP)]
-_TABLE: dict[str | None, list[tuple[str, Matcher]]] = {
+_TABLE: dict[str, list[tuple[str, Matcher]]] = {
     "": _NULL,
     "~": _NULL,
     "n": _NULL,
@@ -115,7 +115,6 @@ _TABLE: dict[str | None, list[tuple[str, Matcher]]] = {
     "=": [(f"{_Y}value", _VALUE_MATCH)],
     **{digit: _DIGIT for digit in "0123456789"},
 }
-_ANY_START = _TABLE.get(None, [])
 _NONE: list[tuple[str, Matcher]] = []
 _TYPED_STARTS = frozenset(_TABLE)
 """First characters of plain scalars that may be other than text."""
@@ -176,7 +175,7 @@ def _build(node: Any) -> Any:
         if len(data) != len(pairs):  # a duplicate key
             raise _UnsureError
         return data
-    if not kind.step[0] or (value and not _ANY_START and value[0] not in _TYPED_STARTS):
+    if not kind.step[0] or (value and value[0] not in _TYPED_STARTS):
         return value  # quoted or block text, or plain text that cannot be of another type
     tag = _plain_tag(value)
     if tag is _STR:
@@ -220,9 +219,6 @@ def _plain_tag(value: str) -> str:
     """A plain scalar's type as ruamel's ``VersionedResolver.resolve`` finds it by its form
     (``10``, ``true``, ``2027-01-01``); quoted and block scalars are always text."""
     for tag, match in _TABLE.get(value[0] if value else "", _NONE):
-        if match(value):
-            return tag
-    for tag, match in _ANY_START:
         if match(value):
             return tag
     return _STR

@@ -24,7 +24,7 @@ from ruamel.yaml.reader import ReaderError
 
 from tools.base.diagnostics import Diagnostic
 from tools.base.yamlloader import LOADER
-from tools.base.yamlscan import MAX_DEPTH, too_many_values
+from tools.base.yamlscan import MAX_DEPTH, MAX_VALUES, may_hold_many_values
 from tools.base.yamlsyntax import multiple_documents, reader_error, syntax_problems, unreadable
 
 
@@ -188,7 +188,7 @@ def check_keys(path: str, node: Node) -> list[Diagnostic]:
 def parse_with_nodes(path: str, text: str) -> tuple[Node | None, Any, list[Diagnostic]]:
     """The node tree and data of a text that passed the structure scan, or its problems."""
     try:
-        problems = too_many_values(path, text)
+        problems = count_values(path, text, MAX_VALUES) if may_hold_many_values(text) else []
         if problems:
             return None, None, problems
         root = LOADER.compose(text)

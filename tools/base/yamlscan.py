@@ -1,9 +1,11 @@
-"""What a policy file may not hold, found before its data is built: anchors, aliases, tags,
-merge keys, several documents, too deep nesting, too many values, duplicate or complex keys.
+"""The cheap text checks for what a policy file may not hold: anchors, aliases, tags, merge
+keys, several documents, too deep nesting, too many values.
 
 A policy file never needs these, and an attacker could use each of them (billion laughs, type
-confusion, content that differs from what a reviewer sees), so they are errors. The slower
-event scan for the forbidden features runs only when the raw text could contain one of them.
+confusion, content that differs from what a reviewer sees), so they are errors. These checks
+only clear a text, at C speed; a text they cannot clear goes to the event scan of
+``tools/base/yamlruamel.py``, which finds and locates the problem (and duplicate or complex
+keys, on the node tree).
 """
 
 from __future__ import annotations
@@ -59,15 +61,6 @@ def may_hold_many_values(text: str) -> bool:
     few counts at C speed, so an ordinary file pays nothing for the exact count."""
     indicators = sum(text.count(mark) for mark in "-?:,[{")
     return 2 * indicators + 1 > MAX_VALUES
-
-
-def too_many_values(path: str, text: str) -> list[Diagnostic]:
-    """A located error at the first value past ``MAX_VALUES``; parsing stops there."""
-    if not may_hold_many_values(text):
-        return []
-    from tools.base.yamlruamel import count_values
-
-    return count_values(path, text, MAX_VALUES)
 
 
 def scan_structure(path: str, text: str) -> list[Diagnostic]:

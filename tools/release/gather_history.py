@@ -56,15 +56,12 @@ class ReleaseFacts:
 
 
 def release_facts(repo: GitRepository) -> ReleaseFacts | None:
-    """Three git calls for every policy's ``release_history`` (a command that reads them all,
-    instead of a tag listing per policy); None outside git."""
+    """Two git calls for every policy's ``release_history`` (a command that reads them all,
+    instead of three per policy); None outside git."""
     if not repo.is_open():
         return None
-    return ReleaseFacts(
-        repo.tagged_commit_facts(""),
-        repo.commits_with_trailer("HEAD", TRAILER_POLICY),
-        repo.tag_names(""),
-    )
+    names, tagged = repo.tag_listing()
+    return ReleaseFacts(tagged, repo.commits_with_trailer("HEAD", TRAILER_POLICY), names)
 
 
 def release_history(

@@ -98,8 +98,9 @@ def clause_html(
     paragraphs = _text_lines(escape(clause.text))
     if paragraphs:
         html += f"<p>{_PARAGRAPH.join(paragraphs)}</p>\n"
-    if clause.note or clause.legal or clause.applies_to or clause.see or _more_facts(clause):
-        html += f"<p>{_BREAK.join(_facts_html(page, clause, titles))}</p>\n"
+    facts = _facts_html(page, clause, titles)
+    if facts:  # _clause_facts alone says which fields make a fact
+        html += f"<p>{_BREAK.join(facts)}</p>\n"
     return html
 
 
@@ -109,11 +110,6 @@ def _text_lines(text: str) -> list[str]:
     if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
         return [text] if text else []
     return text_paragraphs(text)
-
-
-def _more_facts(clause: Clause) -> bool:
-    """Whether ``_clause_facts`` has a fact for the clause beyond the four asked first."""
-    return bool(clause.contact or clause.next_review)
 
 
 @functools.cache

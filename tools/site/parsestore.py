@@ -16,6 +16,7 @@ manifest names: per policy the entries of the build that last made its pages.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
@@ -58,7 +59,7 @@ class ParsedStore:
     ) -> None:
         """Put every section file of the policy in ``snapshot`` (but those in ``skip``) that the
         store holds, intact, into ``cache``, so that ``load_policy`` does not parse it."""
-        known = {name: sha for entries in self.trusted.values() for name, sha in entries.items()}
+        known = self._known
         for path in snapshot.files(f"{POLICY_ROOT}/{policy_id}/sections"):
             if path in skip:
                 continue
@@ -66,13 +67,18 @@ class ParsedStore:
                 blob_id = snapshot.blob_id(path)
             except (KeyError, SnapshotError):
                 continue
-            key = (Section.__name__, path, blob_id)
+            key = ParseCache.key(Section, path, blob_id)
             digest = known.get(f"{blob_id}.json")
             if digest is not None and key not in cache.entries:
                 loaded = self._entry(snapshot, path, blob_id, digest)
                 if loaded is not None:
                     cache.entries[key] = (loaded, [])
                     self.loaded[f"{blob_id}.json"] = digest
+
+    @functools.cached_property
+    def _known(self) -> dict[str, str]:
+        """Every trusted entry, whichever policy's: name -> SHA-256 (a blob may be in several)."""
+        return {name: sha for entries in self.trusted.values() for name, sha in entries.items()}
 
     def _entry(
         self, snapshot: Snapshot, path: str, blob_id: str, digest: str
