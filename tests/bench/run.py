@@ -50,6 +50,8 @@ TARGETS = {
     "site_vs_validate": 1.2,
 }
 SITE_MEMORY_TARGET_MIB = 250
+_PEER_ROWS = {"strictdoc": "strictdoc export", "doorstop": "doorstop -F"}
+"""The peers' rows in the report, by the name of their note."""
 STARTUP_TARGET_S = 0.3
 
 
@@ -273,20 +275,17 @@ def _run(launcher: Launcher, args: argparse.Namespace) -> dict[str, Any]:
             found, lacking = size_commands(policy, repo, available, Path(site_out) / str(size))
             commands += [(command, size) for command in found]
             missing += [Result(m.name, size, missing=m.missing) for m in lacking]
+            peers = []
             if size == args.strictdoc_size:
-                peer = strictdoc_command(spec, cache, args.strictdoc)
-                if isinstance(peer, str):
-                    notes["strictdoc"] = peer
-                    missing.append(Result("strictdoc export", size, missing=peer))
+                peers.append(("strictdoc", strictdoc_command(spec, cache, args.strictdoc)))
+            if size == floors.compare_size(args.sizes) and not args.no_doorstop:
+                peers.append(("doorstop", doorstop_command(spec, cache, args.repeat)))
+            for peer_name, peer in peers:
+                if isinstance(peer, str):  # why it cannot run
+                    notes[peer_name] = peer
+                    missing.append(Result(_PEER_ROWS[peer_name], size, missing=peer))
                 else:
                     commands.append((peer, size))
-            if size == floors.compare_size(args.sizes) and not args.no_doorstop:
-                doorstop = doorstop_command(spec, cache, args.repeat)
-                if isinstance(doorstop, str):
-                    notes["doorstop"] = doorstop
-                    missing.append(Result("doorstop -F", size, missing=doorstop))
-                else:
-                    commands.append((doorstop, size))
         _log(f"measuring {len(commands)} commands x {args.repeat}, interleaved")
         results = measure(launcher, commands, args.repeat)
     results += missing
